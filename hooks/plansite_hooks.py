@@ -1,0 +1,142 @@
+"""MkDocs glue for the plan site: each hook hands one MkDocs event to the core.
+
+The core (`plansite`) loads and validates content/, renders pages to Markdown,
+links citations and folds the search index; nothing here knows plan text.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority, get_plugin_logger
+from mkdocs.structure.files import File
+
+from plansite.citations import CitationIndex
+from plansite.errors import ContentError
+from plansite.linker import Found, add_abbreviations, link_citations
+from plansite.loader import load_content
+from plansite.render import document_path, md_to_html_path, relative, render_site
+from plansite.searchfold import fold_search_index
+from plansite.slug import slugify
+
+log = get_plugin_logger(__name__)
+
+# Per-build state, reset in on_config (mkdocs serve reloads config every build).
+_state: dict = {}
+
+# -----------------------------------------------------------------------------
+# Hooks
+# -----------------------------------------------------------------------------
+
+
+def on_config(config):
+    root = Path(config.config_file_path).parent
+    try:
+        content = load_content(root / "content", display_root=root)
+    except ContentError as exc:
+        raise PluginError("content/ is invalid — nothing was built:\n" + exc.report()) from None
+    pages, nav = render_site(content, root / "templates")
+    _state.clear()
+    _state.update(
+        root=root,
+        content=content,
+        pages={p.path: p for p in pages},
+        nav=nav,
+        index=CitationIndex.from_registry(content.documents, content.kinds),
+        abbr=_abbreviations(content),
+        found=[],
+    )
+    toc = config.mdx_configs.setdefault("toc", {})
+    toc.update(slugify=slugify, permalink_title=content.labels["permalink"])
+    return config
+
+
+def on_files(files, config):
+    pages = _state["pages"]
+    for page in pages.values():
+        existing = files.get_file_from_path(page.path)
+        if existing is not None:
+            raise PluginError(f"docs/{page.path} clashes with a generated page; rename or remove it")
+        files.append(File.generated(config, page.path, content=page.markdown))
+    handwritten = sorted(f.src_uri for f in files.documentation_pages() if f.src_uri not in pages)
+    config.nav = _state["nav"] + handwritten
+    return files
+
+
+def on_page_content(html_text, page, config, files):
+    src = page.file.src_uri
+    role = _state["pages"][src].role if src in _state["pages"] else "handwritten"
+    here = page.file.dest_uri
+    html_text, found, missing = link_citations(
+        html_text, _state["index"], lambda doc_id: relative(md_to_html_path(document_path(doc_id)), here))
+    for miss in missing:
+        log.warning(f"{_where(page, miss.written)}: cites {miss.written!r}, which is not in "
+                    f"content/documents.yaml — register the document there or correct the number")
+    if role in ("canonical", "handwritten"):
+        _state["found"] += [(page, f) for f in found]
+    return add_abbreviations(html_text, _state["abbr"])
+
+
+def on_env(env, config, files):
+    # Every page's content is rendered by now; fill each document's backlinks.
+    for file in files.documentation_pages():
+        page = file.page
+        if page is None or not page.content or 'data-backlinks="' not in page.content:
+            continue
+        doc_id = page.content.split('data-backlinks="', 1)[1].split('"', 1)[0]
+        marker = f'<div class="plan-backlinks" data-backlinks="{doc_id}"></div>'
+        items = [(p, f) for p, f in _state["found"] if f.doc_id == doc_id]
+        page.content = page.content.replace(marker, _backlinks(items, file.dest_uri))
+    return env
+
+
+@event_priority(-50)  # after the search plugin writes the index, before offline inlines it
+def on_post_build(config):
+    path = os.path.join(config.site_dir, "search", "search_index.json")
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as f:
+            data = fold_search_index(f.read())
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(data)
+
+
+# -----------------------------------------------------------------------------
+# Helper functions
+# -----------------------------------------------------------------------------
+
+
+def _abbreviations(content) -> dict[str, str]:
+    terms = {}
+    for term in content.terms:
+        if term.abbr:
+            for form in (term.term, *term.variants):
+                terms[form] = term.expansion
+    return terms
+
+
+def _where(page, written: str) -> str:
+    """file:line of the first source line that contains `written`."""
+    src = page.file.abs_src_path
+    lines = (page.markdown or "").splitlines()
+    line = next((i + 1 for i, text in enumerate(lines) if written in text), 1)
+    if src:
+        return f"{os.path.relpath(src, _state['root'])}:{line}"
+    return f"{page.file.src_uri} (generated):{line}"
+
+
+def _backlinks(items: list[tuple[object, Found]], here: str) -> str:
+    labels = _state["content"].labels["documents"]
+    if not items:
+        return f'<p class="plan-backlinks-none">{html.escape(labels["not_cited"])}</p>'
+    rows = []
+    for page, found in items:
+        href = relative(f"{page.file.dest_uri}#{found.anchor}", here)
+        excerpt = html.escape(found.excerpt).replace(
+            html.escape(found.written), f"<strong>{html.escape(found.written)}</strong>", 1)
+        rows.append(f'<li><a class="plan-backlink" href="{html.escape(href)}">'
+                    f"{html.escape(str(page.title))} › {html.escape(found.anchor)}</a>"
+                    f'<br><span class="plan-excerpt">{excerpt}</span></li>')
+    return '<ul class="plan-backlinks-list">' + "".join(rows) + "</ul>"

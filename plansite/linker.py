@@ -1,0 +1,128 @@
+"""Turn citations and glossary abbreviations in rendered HTML into links and
+tooltips. Pure, like mkdocs-autorefs' `fix_refs`: HTML in, HTML out, plus what
+was found and what could not be resolved (left as readable text)."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from .citations import CitationIndex, excerpt
+
+TOKEN = re.compile(r"(<!--.*?-->|<[^>]+>)", re.S)
+TAG = re.compile(r"<\s*(/)?\s*([a-zA-Z0-9]+)([^>]*?)(/)?\s*>", re.S)
+ID_ATTR = re.compile(r"""\bid\s*=\s*["']([^"']+)["']""")
+# Where nothing is linked or wrapped: code, existing links, scripts, tooltips, SVG.
+SKIP = {"a", "code", "pre", "script", "style", "abbr", "svg", "kbd", "samp", "textarea", "title"}
+VOID = {"br", "hr", "img", "input", "meta", "link", "wbr", "source", "col", "area", "base", "embed", "track", "param"}
+# Elements whose id is a good target for "where this citation is".
+BLOCKS = {"p", "li", "dd", "dt", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "div", "section", "aside", "blockquote"}
+
+
+@dataclass(frozen=True)
+class Found:
+    """A citation found in a page: the document, the anchor to land on, context."""
+
+    doc_id: str
+    anchor: str
+    written: str
+    excerpt: str
+
+
+@dataclass(frozen=True)
+class Unresolved:
+    written: str
+    excerpt: str
+
+
+def link_citations(page_html: str, index: CitationIndex, url_for: Callable[[str], str],
+                   anchor_prefix: str = "trich-dan") -> tuple[str, list[Found], list[Unresolved]]:
+    """Link every citation of a registered document; report unregistered numbers.
+
+    `url_for(doc_id)` gives the href for a document's page. A citation inside an
+    element with an id is located by that id; elsewhere the link gets an id of
+    its own (`{anchor_prefix}-{doc_id}-{n}`) so a backlink can land exactly on it.
+    """
+    found: list[Found] = []
+    missing: list[Unresolved] = []
+    counts: dict[str, int] = {}
+    out: list[str] = []
+    stack: list[tuple[str, str | None]] = []
+    for token in TOKEN.split(page_html):
+        if not token:
+            continue
+        if token.startswith("<"):
+            _track(token, stack)
+            out.append(token)
+            continue
+        if any(tag in SKIP for tag, _ in stack):
+            out.append(token)
+            continue
+        text = html.unescape(token)
+        mentions = index.find(text)
+        if not mentions:
+            out.append(token)
+            continue
+        anchor = next((ident for tag, ident in reversed(stack) if ident and tag in BLOCKS), None)
+        pieces, pos = [], 0
+        for mention in mentions:
+            pieces.append(html.escape(text[pos: mention.start], quote=False))
+            written = html.escape(mention.written, quote=False)
+            context = excerpt(text, mention.start, mention.end)
+            if mention.doc_id is None:
+                missing.append(Unresolved(mention.written, context))
+                pieces.append(written)
+            else:
+                own_id = ""
+                target = anchor
+                if target is None:
+                    counts[mention.doc_id] = counts.get(mention.doc_id, 0) + 1
+                    target = f"{anchor_prefix}-{mention.doc_id}-{counts[mention.doc_id]}"
+                    own_id = f' id="{target}"'
+                found.append(Found(mention.doc_id, target, mention.written, context))
+                pieces.append(f'<a class="plan-cite"{own_id} href="{html.escape(url_for(mention.doc_id))}">'
+                              f"{written}</a>")
+            pos = mention.end
+        pieces.append(html.escape(text[pos:], quote=False))
+        out.append("".join(pieces))
+    return "".join(out), found, missing
+
+
+def add_abbreviations(page_html: str, terms: dict[str, str]) -> str:
+    """Wrap each glossary abbreviation (exact, whole word) in <abbr title=…>."""
+    if not terms:
+        return page_html
+    words = sorted(terms, key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w/-])(" + "|".join(re.escape(w) for w in words) + r")(?![\w-])")
+    out: list[str] = []
+    stack: list[tuple[str, str | None]] = []
+    for token in TOKEN.split(page_html):
+        if not token:
+            continue
+        if token.startswith("<"):
+            _track(token, stack)
+            out.append(token)
+        elif any(tag in SKIP - {"a"} for tag, _ in stack) or any(tag == "abbr" for tag, _ in stack):
+            out.append(token)
+        else:
+            out.append(pattern.sub(
+                lambda mt: f'<abbr title="{html.escape(terms[mt.group(1)])}">{mt.group(1)}</abbr>', token))
+    return "".join(out)
+
+
+def _track(token: str, stack: list[tuple[str, str | None]]) -> None:
+    match = TAG.match(token)
+    if not match or token.startswith("<!"):
+        return
+    closing, name, attrs, selfclose = match.groups()
+    name = name.lower()
+    if closing:
+        for i in range(len(stack) - 1, -1, -1):
+            if stack[i][0] == name:
+                del stack[i:]
+                break
+    elif not selfclose and name not in VOID:
+        ident = ID_ATTR.search(attrs)
+        stack.append((name, ident.group(1) if ident else None))

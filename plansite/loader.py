@@ -1,0 +1,451 @@
+"""Load `content/` into a validated `Content` model, or report every problem.
+
+Checks in two passes: JSON Schema (shapes, types, unknown keys) per file, then
+what a schema cannot express: unique ids, references that resolve, real dates,
+NFC text, document numbers that parse, footnotes and citations that resolve.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from . import model as m
+from .citations import CitationIndex
+from .docnumber import DocNumber
+from .errors import ContentError, Problem
+from .yamlsource import Source, load as load_yaml
+
+FILES = {
+    "plan": "plan.yaml",
+    "documents": "documents.yaml",
+    "units": "units.yaml",
+    "glossary": "glossary.yaml",
+    "labels": "labels.yaml",
+}
+SCHEMA_DIR = "schema"
+FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
+DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def load_content(content_dir: Path, *, display_root: Path | None = None) -> m.Content:
+    """Load and validate every content file; raise ContentError listing all problems."""
+    content_dir = Path(content_dir)
+    root = display_root if display_root is not None else content_dir.parent
+    problems: list[Problem] = []
+    sources: dict[str, Source] = {}
+    for name, filename in FILES.items():
+        path = content_dir / filename
+        display = _display(path, root)
+        source, found = load_yaml(path, display)
+        problems += found
+        if not found:
+            problems += _check_schema(source, content_dir / SCHEMA_DIR / f"{name}.schema.json")
+            problems += _check_nfc(source, source.data, ())
+        sources[name] = source
+    if problems:
+        raise ContentError(problems)
+    checker = _Checker(sources)
+    content = checker.build()
+    if checker.problems:
+        raise ContentError(checker.problems)
+    return content
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+# -----------------------------------------------------------------------------
+# Schema pass
+# -----------------------------------------------------------------------------
+
+@lru_cache(maxsize=None)
+def _validator(schema_path: Path) -> jsonschema.Draft202012Validator:
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema)
+
+
+_TYPE_NAMES = {"string": "text", "object": "a mapping (key: value)", "array": "a list (- item)",
+               "integer": "a whole number", "boolean": "true or false", "null": "null (unknown)",
+               "number": "a number"}
+
+
+def _type_name(value: Any) -> str:
+    return {str: "text", dict: "a mapping", list: "a list", bool: "true/false", int: "a number",
+            float: "a number", type(None): "nothing (null)"}.get(type(value), type(value).__name__)
+
+
+def _check_schema(source: Source, schema_path: Path) -> list[Problem]:
+    validator = _validator(schema_path)
+    problems = []
+    for error in validator.iter_errors(source.data):
+        problems += _schema_problems(source, error)
+    return problems
+
+
+def _schema_problems(source: Source, error: jsonschema.ValidationError) -> list[Problem]:
+    path = tuple(error.absolute_path)
+    where = "/".join(str(p) for p in path) or "the file"
+    kind, inst, expected = error.validator, error.instance, error.validator_value
+    if kind == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        out = []
+        for key in sorted(k for k in inst if k not in allowed):
+            guess = difflib.get_close_matches(str(key), allowed, n=1)
+            fix = (f"did you mean '{guess[0]}'?" if guess
+                   else f"remove it; allowed keys here: {', '.join(allowed)}")
+            out.append(source.problem(path + (key,), f"unknown key '{key}' in {where}", fix, key=True))
+        return out
+    if kind == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        return [source.problem(path, f"{where} is missing the required field '{missing}'",
+                               f"add '{missing}:' to this block")]
+    if kind == "type":
+        types = expected if isinstance(expected, list) else [expected]
+        want = " or ".join(_TYPE_NAMES.get(t, t) for t in types)
+        return [source.problem(path, f"{where} should be {want}, not {_type_name(inst)}",
+                               f"write {want} here" + (" (quote dates and numbers as text, e.g. \"1\")"
+                                                        if "string" in types else ""))]
+    if kind == "pattern":
+        if "id" in str(path[-1] if path else ""):
+            fix = "use only ASCII letters, digits, '-' and '_' (e.g. II-3-a); never Vietnamese letters"
+        elif expected.startswith("^[0-9]{1,2}/"):
+            fix = "write the date as d/m/yyyy, e.g. 26/11/2021"
+        else:
+            fix = f"match the pattern {expected}"
+        return [source.problem(path, f"{where} has an invalid value {inst!r}", fix)]
+    if kind == "enum":
+        options = ", ".join(str(v) for v in expected)
+        guess = difflib.get_close_matches(str(inst), [str(v) for v in expected], n=1)
+        fix = f"did you mean '{guess[0]}'?" if guess else f"use one of: {options}"
+        return [source.problem(path, f"{where} has the value {inst!r}, which is not allowed", fix)]
+    if kind in ("minLength", "minItems"):
+        return [source.problem(path, f"{where} is empty", "write a value or remove the key")]
+    if kind == "uniqueItems":
+        return [source.problem(path, f"{where} lists the same value twice", "remove the repeated value")]
+    if kind == "anyOf" and error.schema.get("anyOf") and all("required" in s for s in error.schema["anyOf"]):
+        return [source.problem(path, f"{where} has no text, title or blocks", "add 'text:' (the verbatim sentence)")]
+    if kind in ("anyOf", "oneOf"):
+        return [source.problem(path, f"{where} is not valid: {error.message}", "see the schema in content/schema/")]
+    return [source.problem(path, f"{where}: {error.message}", "see the schema in content/schema/")]
+
+
+def _check_nfc(source: Source, value: Any, path: tuple) -> list[Problem]:
+    if isinstance(value, str):
+        if not unicodedata.is_normalized("NFC", value):
+            bad = next((c for c in value if not unicodedata.is_normalized("NFC", c)), None)
+            detail = ""
+            for i in range(len(value)):
+                frag = value[max(0, i - 1): i + 2]
+                if not unicodedata.is_normalized("NFC", frag):
+                    detail = f" near {unicodedata.normalize('NFC', value[max(0, i - 8): i + 8])!r}"
+                    break
+            return [source.problem(path, f"text is not Unicode NFC (decomposed diacritics){detail}",
+                                   "run `python -m plansite normalize` or retype the accented letters")]
+        return []
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _check_nfc(source, v, path + (k,))]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _check_nfc(source, v, path + (i,))]
+    return []
+
+
+# -----------------------------------------------------------------------------
+# Semantic pass and model building
+# -----------------------------------------------------------------------------
+
+@dataclass
+class _Ref:
+    source: Source
+    path: tuple
+    target: str
+    namespace: str
+
+
+class _Checker:
+    """Builds the model from schema-valid data, collecting semantic problems."""
+
+    def __init__(self, sources: dict[str, Source]):
+        self.s = sources
+        self.problems: list[Problem] = []
+        self.refs: list[_Ref] = []
+        self.ids: dict[str, dict[str, tuple[Source, tuple]]] = {}
+        self._block_paths: dict[str, tuple] = {}
+
+    # -- helpers -------------------------------------------------------------
+
+    def define(self, namespace: str, source: Source, path: tuple, ident: str) -> None:
+        seen = self.ids.setdefault(namespace, {})
+        if ident in seen:
+            first_src, first_path = seen[ident]
+            line = first_src.where(first_path)[0]
+            self.problems.append(source.problem(
+                path, f"id '{ident}' is already used ({first_src.file}:{line})",
+                "give this element a different id; ids must be unique"))
+        else:
+            seen[ident] = (source, path)
+
+    def ref(self, namespace: str, source: Source, path: tuple, target: str) -> None:
+        self.refs.append(_Ref(source, path, target, namespace))
+
+    def date(self, source: Source, path: tuple, text: str | None) -> m.WrittenDate | None:
+        if text is None:
+            return None
+        d, mo, y = (int(x) for x in DATE.match(text).groups())
+        try:
+            return m.WrittenDate(text, dt.date(y, mo, d))
+        except ValueError:
+            self.problems.append(source.problem(path, f"{text!r} is not a real date",
+                                                "check day and month (d/m/yyyy, e.g. 26/11/2021)"))
+            return None
+
+    def notes(self, source: Source, path: tuple, data: list | None, namespace: str) -> tuple[m.Note, ...]:
+        out = []
+        for i, note in enumerate(data or []):
+            self.define(namespace, source, path + (i, "id"), note["id"])
+            out.append(m.Note(note["id"], note["text"]))
+        return tuple(out)
+
+    # -- build ---------------------------------------------------------------
+
+    def build(self) -> m.Content:
+        units = self.units()
+        terms = self.terms()
+        kinds, relation_types, documents = self.documents()
+        plan = self.plan()
+        self.resolve_refs()
+        index = CitationIndex.from_registry(documents, kinds)
+        self.check_citations(plan, index)
+        self.check_plan_document(plan, documents)
+        return m.Content(plan=plan, documents=documents, kinds=kinds, relation_types=relation_types,
+                         units=units, terms=terms, labels=self.s["labels"].data)
+
+    def units(self) -> tuple[m.Unit, ...]:
+        src = self.s["units"]
+        out = []
+        for i, u in enumerate(src.data["units"]):
+            path = ("units", i)
+            self.define("unit", src, path + ("id",), u["id"])
+            if "parent" in u:
+                self.ref("unit", src, path + ("parent",), u["parent"])
+            out.append(m.Unit(u["id"], u["name"], u["kind"], u.get("parent"), u.get("description"),
+                              tuple(u.get("moved_from", []))))
+        return tuple(out)
+
+    def terms(self) -> tuple[m.Term, ...]:
+        src = self.s["glossary"]
+        out = []
+        for i, t in enumerate(src.data["terms"]):
+            path = ("terms", i)
+            self.define("term", src, path + ("id",), t["id"])
+            for j, r in enumerate(t.get("related", [])):
+                self.ref("term", src, path + ("related", j), r)
+            out.append(m.Term(t["id"], t["term"], t["expansion"], t.get("abbr", False),
+                              tuple(t.get("variants", [])), t.get("definition"), tuple(t.get("related", []))))
+        return tuple(out)
+
+    def documents(self):
+        src = self.s["documents"]
+        data = src.data
+        kinds = []
+        for i, k in enumerate(data["kinds"]):
+            self.define("kind", src, ("kinds", i, "id"), k["id"])
+            kinds.append(m.DocumentKind(k["id"], k["name"]))
+        rtypes = []
+        for i, r in enumerate(data["relation_types"]):
+            self.define("relation_type", src, ("relation_types", i, "id"), r["id"])
+            rtypes.append(m.RelationType(r["id"], r["forward"], r["backward"]))
+        docs = []
+        keys: dict[tuple, tuple] = {}
+        for i, d in enumerate(data["documents"]):
+            path = ("documents", i)
+            self.define("document", src, path + ("id",), d["id"])
+            self.ref("kind", src, path + ("kind",), d["kind"])
+            if d["issuer"] is not None:
+                self.ref("unit", src, path + ("issuer",), d["issuer"])
+            number = None
+            also = []
+            for npath, text in [(path + ("number",), d["number"])] + [
+                    (path + ("also_numbered", j), t) for j, t in enumerate(d.get("also_numbered", []))]:
+                if text is None:
+                    continue
+                try:
+                    parsed = DocNumber.parse(text)
+                except ValueError as exc:
+                    self.problems.append(src.problem(
+                        npath, f"document number {text!r} cannot be parsed ({exc})",
+                        "write it as printed, e.g. 33/CT-TTg, 30/2020/NĐ-CP or 217-QĐ/TW; null if unknown"))
+                    continue
+                if parsed.key in keys:
+                    self.problems.append(src.problem(
+                        npath, f"document number {text!r} is already registered "
+                        f"(line {src.where(keys[parsed.key])[0]})", "register each document once"))
+                keys[parsed.key] = npath
+                if npath[-1] == "number":
+                    number = parsed
+                else:
+                    also.append(parsed)
+            if d["number"] is None and not d.get("cited_as") and not d.get("is_plan"):
+                self.problems.append(src.problem(
+                    path, f"document '{d['id']}' has neither a number nor cited_as phrases",
+                    "add cited_as: the exact phrase the plan uses to cite it"))
+            if d["number"] is None and not d.get("title"):
+                self.problems.append(src.problem(path, f"document '{d['id']}' has no number and no title",
+                                                 "add title: so the site can name it"))
+            relations = []
+            for j, r in enumerate(d.get("relations", [])):
+                self.ref("relation_type", src, path + ("relations", j, "type"), r["type"])
+                self.ref("document", src, path + ("relations", j, "target"), r["target"])
+                relations.append(m.Relation(r["type"], r["target"]))
+            docs.append(m.Document(
+                id=d["id"], kind=d["kind"], number=number, number_text=str(number) if number else None,
+                title=d.get("title"), date=self.date(src, path + ("date",), d["date"]),
+                issuer=d["issuer"], subject=d["subject"], is_plan=d.get("is_plan", False),
+                cited_as=tuple(d.get("cited_as", [])), also_numbered=tuple(also), relations=tuple(relations),
+                notes=self.notes(src, path + ("notes",), d.get("notes"), "note"),
+                moved_from=tuple(d.get("moved_from", []))))
+        return tuple(kinds), tuple(rtypes), tuple(docs)
+
+    def plan(self) -> m.Plan:
+        src = self.s["plan"]
+        data = src.data
+        h = data["header"]
+        sig = h["signature"]
+        header = m.Header(
+            parent_body=h["parent_body"], province=h.get("province"), issuing_body=h["issuing_body"],
+            number=h["number"], symbol=h["symbol"], place=h["place"],
+            date=self.date(src, ("header", "date"), h["date"]), kind=h["kind"], subject=h["subject"],
+            signature=m.Signature(sig.get("prefix"), sig.get("authority"), sig.get("title"), sig.get("name"))
+            if sig else None,
+            notes=self.notes(src, ("header", "notes"), h.get("notes"), "plan"))
+        self.ref("document", src, ("document",), data["document"])
+        preamble = tuple(self.block(src, ("preamble", i), b) for i, b in enumerate(data.get("preamble", [])))
+        sections = []
+        for i, s in enumerate(data["sections"]):
+            path = ("sections", i)
+            self.define("plan", src, path + ("id",), s["id"])
+            self.moved(src, path, s)
+            sections.append(m.Section(
+                s["id"], s["number"], s["title"], s.get("role"),
+                tuple(self.block(src, path + ("blocks", j), b) for j, b in enumerate(s["blocks"])),
+                self.notes(src, path + ("notes",), s.get("notes"), "plan"), tuple(s.get("moved_from", []))))
+        footnotes = []
+        for i, f in enumerate(data.get("footnotes", [])):
+            path = ("footnotes", i)
+            self.define("plan", src, path + ("id",), f["id"])
+            footnotes.append(m.Footnote(f["id"], f["label"], tuple(
+                self.block(src, path + ("blocks", j), b) for j, b in enumerate(f["blocks"]))))
+        recipients = None
+        if "recipients" in data:
+            r = data["recipients"]
+            entries = []
+            for i, e in enumerate(r["entries"]):
+                path = ("recipients", "entries", i)
+                self.define("plan", src, path + ("id",), e["id"])
+                if "unit" in e:
+                    self.ref("unit", src, path + ("unit",), e["unit"])
+                entries.append(m.Recipient(e["id"], e["text"], e.get("unit"),
+                                           self.notes(src, path + ("notes",), e.get("notes"), "plan")))
+            recipients = m.Recipients(r["label"], tuple(entries))
+        plan = m.Plan(data["id"], data["document"], header, preamble, tuple(sections), tuple(footnotes),
+                      recipients)
+        self.check_footnotes(src, plan)
+        return plan
+
+    def moved(self, src: Source, path: tuple, data: dict) -> None:
+        for j, old in enumerate(data.get("moved_from", [])):
+            self.define("plan", src, path + ("moved_from", j), old)
+
+    def block(self, src: Source, path: tuple, b: dict) -> m.Block:
+        self.define("plan", src, path + ("id",), b["id"])
+        self.moved(src, path, b)
+        self._block_paths[b["id"]] = path
+        resp = timing = None
+        if "responsibility" in b:
+            r = b["responsibility"]
+            rp = path + ("responsibility",)
+            self.define("plan", src, rp + ("id",), r["id"])
+            for role in ("lead", "support"):
+                for j, u in enumerate(r.get(role, [])):
+                    self.ref("unit", src, rp + (role, j), u)
+            if not r.get("lead") and not r.get("support"):
+                self.problems.append(src.problem(rp, "responsibility names no unit",
+                                                 "add lead: [unit-id] (and support: if any)"))
+            resp = m.Responsibility(r["id"], r.get("label"), r.get("text"), tuple(r.get("lead", [])),
+                                    tuple(r.get("support", [])), r.get("support_label"), r.get("support_text"))
+        if "timing" in b:
+            t = b["timing"]
+            tp = path + ("timing",)
+            self.define("plan", src, tp + ("id",), t["id"])
+            if "deadline" in t["kinds"] and not t.get("deadline"):
+                self.problems.append(src.problem(tp, "timing of kind 'deadline' has no deadline date",
+                                                 "add deadline: d/m/yyyy"))
+            timing = m.Timing(t["id"], t.get("label"), t["text"], tuple(t["kinds"]),
+                              self.date(src, tp + ("deadline",), t.get("deadline")),
+                              self.date(src, tp + ("start",), t.get("start")),
+                              self.date(src, tp + ("end",), t.get("end")))
+        children = tuple(self.block(src, path + ("blocks", j), c) for j, c in enumerate(b.get("blocks", [])))
+        return m.Block(b["id"], b["kind"], b.get("number"), b.get("title"), b.get("text"), children, resp, timing,
+                       self.notes(src, path + ("notes",), b.get("notes"), "plan"), tuple(b.get("moved_from", [])))
+
+    def check_footnotes(self, src: Source, plan: m.Plan) -> None:
+        defined = {f.id for f in plan.footnotes}
+        used: set[str] = set()
+        for block in plan.walk():
+            for field_name in ("title", "text"):
+                value = getattr(block, field_name)
+                for ref in FOOTNOTE_REF.findall(value or ""):
+                    used.add(ref)
+                    if ref not in defined:
+                        self.problems.append(src.problem(
+                            self._block_paths[block.id] + (field_name,),
+                            f"footnote reference [^{ref}] has no footnote",
+                            f"add a footnote with id '{ref}' under footnotes: or fix the reference"))
+        for i, f in enumerate(plan.footnotes):
+            if f.id not in used:
+                self.problems.append(src.problem(("footnotes", i, "id"), f"footnote '{f.id}' is never referenced",
+                                                 f"put [^{f.id}] in the text where the footnote mark belongs"))
+
+    def check_citations(self, plan: m.Plan, index: CitationIndex) -> None:
+        src = self.s["plan"]
+        for block in plan.walk():
+            for field_name in ("title", "text"):
+                for mention in index.find(getattr(block, field_name) or ""):
+                    if mention.doc_id is None:
+                        self.problems.append(src.problem(
+                            self._block_paths[block.id] + (field_name,),
+                            f"the text cites {mention.written!r}, which is not in content/documents.yaml",
+                            "register the document in content/documents.yaml or correct the number"))
+
+    def check_plan_document(self, plan: m.Plan, documents: tuple[m.Document, ...]) -> None:
+        doc = next((d for d in documents if d.id == plan.document), None)
+        if doc is not None and not doc.is_plan:
+            self.problems.append(self.s["documents"].problem(
+                ("documents", documents.index(doc), "id"),
+                f"document '{doc.id}' is the plan (plan.yaml: document) but lacks is_plan: true",
+                "add is_plan: true"))
+
+    def resolve_refs(self) -> None:
+        for ref in self.refs:
+            known = self.ids.get(ref.namespace, {})
+            if ref.target not in known:
+                guess = difflib.get_close_matches(ref.target, list(known), n=1)
+                where = {"unit": "content/units.yaml", "document": "content/documents.yaml",
+                         "term": "content/glossary.yaml", "kind": "kinds in content/documents.yaml",
+                         "relation_type": "relation_types in content/documents.yaml"}[ref.namespace]
+                fix = f"did you mean '{guess[0]}'?" if guess else f"add it to {where} or fix the id"
+                self.problems.append(ref.source.problem(
+                    ref.path, f"{ref.namespace.replace('_', ' ')} '{ref.target}' does not exist", fix))

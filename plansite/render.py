@@ -1,0 +1,259 @@
+"""Render the content model into Markdown pages through Jinja2 templates.
+
+Pure: takes a `Content` and a templates folder, returns `Page`s (path and
+Markdown). Any static-site generator can write them out and build them; the
+MkDocs hooks feed them to MkDocs as generated files.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from . import model as m
+from .diagram import relation_svg
+from .graph import Graph
+
+FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
+MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
+
+
+@dataclass(frozen=True)
+class Page:
+    """One generated page.
+
+    role: "canonical" pages are where plan elements live (backlinks point
+    there); "copy" repeats plan text (Toàn văn); "registry" shows data.
+    """
+
+    path: str
+    title: str
+    markdown: str
+    role: str
+
+
+# -----------------------------------------------------------------------------
+# Paths: one place decides where every element lives
+# -----------------------------------------------------------------------------
+
+HOME = "index.md"
+FULL_TEXT = "toan-van.md"
+DOCUMENTS = "van-ban/index.md"
+UNITS = "don-vi/index.md"
+SCHEDULE = "tien-do.md"
+GLOSSARY = "thuat-ngu.md"
+
+
+def section_path(section: m.Section) -> str:
+    return f"muc/{section.id}.md"
+
+
+def document_path(doc_id: str) -> str:
+    return f"van-ban/{doc_id}.md"
+
+
+def unit_path(unit_id: str) -> str:
+    return f"don-vi/{unit_id}.md"
+
+
+def md_to_html_path(path: str) -> str:
+    """The built file for a page (directory URLs are off for file:// use)."""
+    return path[: -len(".md")] + ".html"
+
+
+def relative(target: str, page: str) -> str:
+    """Link from `page` to `target` (both site paths, .md or .html; target may
+    carry #fragment), relative so the site works from any folder or host."""
+    target_path, _, fragment = target.partition("#")
+    link = posixpath.relpath(target_path, posixpath.dirname(page) or ".") if target_path else ""
+    return link + (f"#{fragment}" if fragment else "")
+
+
+def element_paths(content: m.Content) -> dict[str, str]:
+    """Canonical page of every plan element id (and every moved_from alias)."""
+    plan = content.plan
+    where: dict[str, str] = {}
+
+    def put(block: m.Block, page: str) -> None:
+        for b in block.walk():
+            for ident in (b.id, *b.moved_from):
+                where[ident] = page
+            for extra in (b.responsibility, b.timing):
+                if extra is not None:
+                    where[extra.id] = page
+
+    for block in plan.preamble:
+        put(block, HOME)
+    for section in plan.sections:
+        page = section_path(section)
+        for ident in (section.id, *section.moved_from):
+            where[ident] = page
+        for block in section.blocks:
+            put(block, page)
+    for footnote in plan.footnotes:
+        page = next((where[b.id] for b in plan.walk() if b.text and f"[^{footnote.id}]" in b.text), HOME)
+        where[footnote.id] = page
+        for block in footnote.blocks:
+            put(block, page)
+    if plan.recipients:
+        for entry in plan.recipients.entries:
+            where[entry.id] = HOME
+    return where
+
+
+# -----------------------------------------------------------------------------
+# Rendering
+# -----------------------------------------------------------------------------
+
+class Renderer:
+    """Holds the Jinja2 environment and the per-page helpers templates call."""
+
+    def __init__(self, content: m.Content, templates: Path):
+        self.content = content
+        self.labels = content.labels
+        self.graph = Graph(content)
+        self.where = element_paths(content)
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(templates)),
+            autoescape=False,
+            undefined=jinja2.StrictUndefined,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters.update(h=_h, md=md_escape)
+
+    def page(self, template: str, path: str, title: str, role: str, **context) -> Page:
+        view = _View(self, path)
+        text = self.env.get_template(template).render(
+            c=self.content, plan=self.content.plan, L=self.labels, v=view, graph=self.graph,
+            title=title, page_path=path, **context)
+        return Page(path, title, text, role)
+
+    def pages(self) -> list[Page]:
+        c, L = self.content, self.labels
+        out = [
+            self.page("home.md.j2", HOME, L["pages"]["home"], "canonical"),
+            *(self.page("section.md.j2", section_path(s), f"{s.number}. {s.title}", "canonical", section=s,
+                        page_footnotes=[f for f in c.plan.footnotes if self.where[f.id] == section_path(s)])
+              for s in c.plan.sections),
+            self.page("full_text.md.j2", FULL_TEXT, L["pages"]["full_text"], "copy"),
+            self.page("documents.md.j2", DOCUMENTS, L["pages"]["documents"], "registry"),
+            *(self.page("document.md.j2", document_path(d.id), self.doc_title(d), "registry", doc=d,
+                        diagram=relation_svg(self.graph, d, self.doc_label,
+                                                 _View(self, document_path(d.id)).document_href))
+              for d in c.documents),
+            self.page("units.md.j2", UNITS, L["pages"]["units"], "registry"),
+            *(self.page("unit.md.j2", unit_path(u.id), u.name, "registry", unit=u) for u in c.units),
+            self.page("schedule.md.j2", SCHEDULE, L["pages"]["schedule"], "registry"),
+            self.page("glossary.md.j2", GLOSSARY, L["pages"]["glossary"], "registry"),
+        ]
+        return out
+
+    def doc_label(self, doc: m.Document) -> str:
+        """Short name: 'Chỉ thị 33/CT-TTg', or the title of an unnumbered one."""
+        if doc.number_text:
+            return f"{self.content.kind(doc.kind).name} {doc.number_text}"
+        return doc.title or doc.id
+
+    def doc_title(self, doc: m.Document) -> str:
+        return self.doc_label(doc)
+
+    def nav(self) -> list:
+        """MkDocs-style nav: titles from content and labels, paths from here."""
+        c, L = self.content, self.labels
+        return [
+            {L["pages"]["home"]: HOME},
+            *({f"{s.number}. {s.title.capitalize()}": section_path(s)} for s in c.plan.sections),
+            {L["pages"]["full_text"]: FULL_TEXT},
+            {L["pages"]["documents"]: [DOCUMENTS, *(document_path(d.id) for d in c.documents)]},
+            {L["pages"]["units"]: [UNITS, *(unit_path(u.id) for u in c.units)]},
+            {L["pages"]["schedule"]: SCHEDULE},
+            {L["pages"]["glossary"]: GLOSSARY},
+        ]
+
+
+class _View:
+    """Helpers bound to the page being rendered (links are relative to it)."""
+
+    def __init__(self, renderer: Renderer, path: str):
+        self.r = renderer
+        self.path = path
+
+    def link(self, target: str) -> str:
+        """Relative link for Markdown (.md targets; MkDocs resolves and checks them)."""
+        return relative(target, self.path)
+
+    def href(self, target: str) -> str:
+        """Relative link for raw HTML (built .html targets)."""
+        path, _, frag = target.partition("#")
+        return relative(md_to_html_path(path) + (f"#{frag}" if frag else ""), self.path)
+
+    def element(self, ident: str) -> str:
+        """Markdown link target of a plan element on its canonical page."""
+        page = self.r.where[ident]
+        return relative(page, self.path) + f"#{ident}" if page != self.path else f"#{ident}"
+
+    def element_href(self, ident: str) -> str:
+        page = self.r.where[ident]
+        return self.href(page + f"#{ident}") if page != self.path else f"#{ident}"
+
+    def section(self, section: m.Section) -> str:
+        return self.link(section_path(section))
+
+    def document(self, doc_id: str) -> str:
+        return self.link(document_path(doc_id))
+
+    def document_href(self, doc_id: str) -> str:
+        return self.href(document_path(doc_id))
+
+    def unit(self, unit_id: str) -> str:
+        return self.link(unit_path(unit_id))
+
+    def unit_href(self, unit_id: str) -> str:
+        return self.href(unit_path(unit_id))
+
+    def page(self, path: str) -> str:
+        return self.link(path)
+
+    def text(self, text: str | None) -> str:
+        """Verbatim plan text as HTML; [^id] becomes a footnote reference."""
+        if not text:
+            return ""
+        labels = {f.id: f.label for f in self.r.content.plan.footnotes}
+
+        def ref(match: re.Match) -> str:
+            fid = match.group(1)
+            return (f'<sup id="fnref:{fid}"><a class="footnote-ref" href="{self.element_href(fid)}">'
+                    f'({_h(labels[fid])})</a></sup>')
+
+        return FOOTNOTE_REF.sub(ref, _h(text))
+
+    def doc_label(self, doc: m.Document) -> str:
+        return self.r.doc_label(doc)
+
+    def unknown(self, value) -> str:
+        """A value, or the 'unknown' marker when the source does not give it."""
+        if value is None or value == "":
+            return f'<span class="plan-unknown">{_h(self.r.labels["unknown"])}</span>'
+        return _h(str(value))
+
+
+def _h(value) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def md_escape(value) -> str:
+    """Escape text for Markdown inline context (titles in headings, tables)."""
+    return MD_SPECIAL.sub(r"\\\1", str(value))
+
+
+def render_site(content: m.Content, templates: Path) -> tuple[list[Page], list]:
+    """All generated pages and the nav, for a content model."""
+    renderer = Renderer(content, templates)
+    return renderer.pages(), renderer.nav()

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# One entry point for people and CI.
+#   ./run.sh serve   set up (first time), validate, build and preview at http://127.0.0.1:8000/
+#   ./run.sh build   set up, validate and build the site into site/ (strict)
+#   ./run.sh test    set up and run the whole test suite (browser tests included)
+set -euo pipefail
+cd "$(dirname "$0")"
+
+VENV=${VENV:-.venv}
+PY="$VENV/bin/python"
+
+setup() {
+  if [ ! -x "$PY" ]; then
+    python3 -m venv "$VENV"
+  fi
+  # Re-install only when the pins change.
+  local stamp="$VENV/.installed"
+  local want
+  want=$(cat requirements.txt requirements-dev.txt pyproject.toml | sha256sum | cut -d' ' -f1)
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    "$PY" -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+    "$PY" -m pip install --quiet --disable-pip-version-check --no-deps -e .
+    echo "$want" > "$stamp"
+  fi
+}
+
+cmd=${1:-serve}
+shift || true
+case "$cmd" in
+  serve)
+    setup
+    "$PY" -m plansite check
+    "$PY" -m mkdocs build --strict
+    exec "$PY" -m mkdocs serve --livereload "$@"
+    ;;
+  build)
+    setup
+    "$PY" -m plansite check
+    exec "$PY" -m mkdocs build --strict "$@"
+    ;;
+  test)
+    setup
+    exec "$PY" -m pytest "$@"
+    ;;
+  *)
+    echo "usage: $0 serve|build|test" >&2
+    exit 2
+    ;;
+esac
