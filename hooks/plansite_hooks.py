@@ -88,7 +88,11 @@ def on_env(env, config, files):
             continue
         doc_id = page.content.split('data-backlinks="', 1)[1].split('"', 1)[0]
         marker = f'<div class="plan-backlinks" data-backlinks="{doc_id}"></div>'
-        items = [(p, f) for p, f in _state["found"] if f.doc_id == doc_id]
+        seen, items = set(), []
+        for p, f in _state["found"]:  # one backlink per place, however often it cites
+            if f.doc_id == doc_id and (p.file.src_uri, f.anchor) not in seen:
+                seen.add((p.file.src_uri, f.anchor))
+                items.append((p, f))
         page.content = page.content.replace(marker, _backlinks(items, file.dest_uri))
     return env
 

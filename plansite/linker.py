@@ -14,6 +14,9 @@ from .citations import CitationIndex, excerpt
 TOKEN = re.compile(r"(<!--.*?-->|<[^>]+>)", re.S)
 TAG = re.compile(r"<\s*(/)?\s*([a-zA-Z0-9]+)([^>]*?)(/)?\s*>", re.S)
 ID_ATTR = re.compile(r"""\bid\s*=\s*["']([^"']+)["']""")
+CLASS_ATTR = re.compile(r"""\bclass\s*=\s*["']([^"']+)["']""")
+# Editorial notes are not the plan: citations there are linked but are not backlinks.
+NOT_A_PLACE = "plan-note"
 # Where nothing is linked or wrapped: code, existing links, scripts, tooltips, SVG.
 SKIP = {"a", "code", "pre", "script", "style", "abbr", "svg", "kbd", "samp", "textarea", "title"}
 VOID = {"br", "hr", "img", "input", "meta", "link", "wbr", "source", "col", "area", "base", "embed", "track", "param"}
@@ -49,7 +52,7 @@ def link_citations(page_html: str, index: CitationIndex, url_for: Callable[[str]
     missing: list[Unresolved] = []
     counts: dict[str, int] = {}
     out: list[str] = []
-    stack: list[tuple[str, str | None]] = []
+    stack: list[_Open] = []
     for token in TOKEN.split(page_html):
         if not token:
             continue
@@ -57,7 +60,7 @@ def link_citations(page_html: str, index: CitationIndex, url_for: Callable[[str]
             _track(token, stack)
             out.append(token)
             continue
-        if any(tag in SKIP for tag, _ in stack):
+        if any(el.tag in SKIP for el in stack):
             out.append(token)
             continue
         text = html.unescape(token)
@@ -65,7 +68,8 @@ def link_citations(page_html: str, index: CitationIndex, url_for: Callable[[str]
         if not mentions:
             out.append(token)
             continue
-        anchor = next((ident for tag, ident in reversed(stack) if ident and tag in BLOCKS), None)
+        anchor = next((el.id for el in reversed(stack) if el.id and el.tag in BLOCKS), None)
+        is_place = not any(NOT_A_PLACE in el.classes for el in stack)
         pieces, pos = [], 0
         for mention in mentions:
             pieces.append(html.escape(text[pos: mention.start], quote=False))
@@ -81,7 +85,8 @@ def link_citations(page_html: str, index: CitationIndex, url_for: Callable[[str]
                     counts[mention.doc_id] = counts.get(mention.doc_id, 0) + 1
                     target = f"{anchor_prefix}-{mention.doc_id}-{counts[mention.doc_id]}"
                     own_id = f' id="{target}"'
-                found.append(Found(mention.doc_id, target, mention.written, context))
+                if is_place:
+                    found.append(Found(mention.doc_id, target, mention.written, context))
                 pieces.append(f'<a class="plan-cite"{own_id} href="{html.escape(url_for(mention.doc_id))}">'
                               f"{written}</a>")
             pos = mention.end
@@ -97,14 +102,14 @@ def add_abbreviations(page_html: str, terms: dict[str, str]) -> str:
     words = sorted(terms, key=len, reverse=True)
     pattern = re.compile(r"(?<![\w/-])(" + "|".join(re.escape(w) for w in words) + r")(?![\w-])")
     out: list[str] = []
-    stack: list[tuple[str, str | None]] = []
+    stack: list[_Open] = []
     for token in TOKEN.split(page_html):
         if not token:
             continue
         if token.startswith("<"):
             _track(token, stack)
             out.append(token)
-        elif any(tag in SKIP - {"a"} for tag, _ in stack) or any(tag == "abbr" for tag, _ in stack):
+        elif any(el.tag in SKIP - {"a"} for el in stack):
             out.append(token)
         else:
             out.append(pattern.sub(
@@ -112,7 +117,16 @@ def add_abbreviations(page_html: str, terms: dict[str, str]) -> str:
     return "".join(out)
 
 
-def _track(token: str, stack: list[tuple[str, str | None]]) -> None:
+@dataclass(frozen=True)
+class _Open:
+    """An element that is open at the current point of the HTML."""
+
+    tag: str
+    id: str | None
+    classes: frozenset
+
+
+def _track(token: str, stack: list[_Open]) -> None:
     match = TAG.match(token)
     if not match or token.startswith("<!"):
         return
@@ -120,9 +134,11 @@ def _track(token: str, stack: list[tuple[str, str | None]]) -> None:
     name = name.lower()
     if closing:
         for i in range(len(stack) - 1, -1, -1):
-            if stack[i][0] == name:
+            if stack[i].tag == name:
                 del stack[i:]
                 break
     elif not selfclose and name not in VOID:
         ident = ID_ATTR.search(attrs)
-        stack.append((name, ident.group(1) if ident else None))
+        classes = CLASS_ATTR.search(attrs)
+        stack.append(_Open(name, ident.group(1) if ident else None,
+                           frozenset(classes.group(1).split()) if classes else frozenset()))

@@ -1,0 +1,366 @@
+"""Tests on the real built site: parse the HTML MkDocs wrote."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from plansite.searchfold import fold
+
+REPO = Path(__file__).resolve().parent.parent
+SEED = REPO.parent / "shared" / "seeds" / "000_94313a2b43ccb1dc.txt"
+if not SEED.exists():  # CI clones main elsewhere with shared/ beside it
+    SEED = next(REPO.parent.glob("**/seeds/000_94313a2b43ccb1dc.txt"), SEED)
+
+# The test's own idea of a document number in prose (state or Party grammar).
+NUMBER = re.compile(r"(?<![\w/])\d+(?:/\d{4})?(?:/[A-ZĐ][\wĐđ]*-[A-ZĐ][\wĐđ-]*|-[A-ZĐ][\wĐđ]*/[A-ZĐ][\wĐđ]*)")
+
+
+def soup(site: Path, page: str) -> BeautifulSoup:
+    return BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser")
+
+
+def article(site: Path, page: str):
+    return soup(site, page).select_one("article.md-content__inner")
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def documents() -> list[dict]:
+    return yaml.safe_load((REPO / "content" / "documents.yaml").read_text(encoding="utf-8"))["documents"]
+
+
+# -----------------------------------------------------------------------------
+# Pages
+# -----------------------------------------------------------------------------
+
+PAGE_TYPES = {
+    "home": "index.html",
+    "section": "muc/II.html",
+    "full text": "toan-van.html",
+    "documents table": "van-ban/index.html",
+    "document": "van-ban/ct-33-ttg.html",
+    "units": "don-vi/index.html",
+    "unit": "don-vi/thanh-tra-so.html",
+    "schedule": "tien-do.html",
+    "glossary": "thuat-ngu.html",
+    "editor guide": "huong-dan-bien-tap.html",
+}
+
+
+@pytest.mark.parametrize("kind,page", PAGE_TYPES.items())
+def test_every_page_type_exists_in_vietnamese(built_site, kind, page):
+    html = soup(built_site, page)
+    assert html.html["lang"] == "vi"
+    assert html.select_one("article h1"), f"{kind} page has no title"
+
+
+def test_every_section_and_document_and_unit_has_a_page(built_site):
+    plan = yaml.safe_load((REPO / "content" / "plan.yaml").read_text(encoding="utf-8"))
+    for section in plan["sections"]:
+        assert (built_site / "muc" / f"{section['id']}.html").exists()
+    for doc in documents():
+        assert (built_site / "van-ban" / f"{doc['id']}.html").exists()
+    units = yaml.safe_load((REPO / "content" / "units.yaml").read_text(encoding="utf-8"))["units"]
+    for unit in units:
+        assert (built_site / "don-vi" / f"{unit['id']}.html").exists()
+
+
+def source_sentences() -> list[str]:
+    """Sentences of the source plan, the PDF footnote cut out of the sentence it interrupts.
+
+    Lines are joined back into paragraphs: a paragraph starts at a bullet, a
+    number, a Roman numeral, or after a short line (PDF lines wrap near 80
+    characters, so a short line ends its paragraph).
+    """
+    text = SEED.read_text(encoding="utf-8")
+    start = text.index("(1) Chỉ thị số 33/CT-TTg")
+    end = text.index("trong cơ quan, đơn vị.", start) + len("trong cơ quan, đơn vị.")
+    footnote = text[start + len("(1)"): end]
+    body = text[:start] + text[end:]
+    sentences = []
+    for chunk in (body, footnote):
+        paragraphs: list[list[str]] = []
+        previous = ""
+        for line in (ln.strip() for ln in chunk.splitlines()):
+            if not line or set(line) <= set("_ "):
+                continue
+            if (not paragraphs or re.match(r"^(-|\d+\.|[IVX]+\.)\s", line) or len(previous) < 60):
+                paragraphs.append([])
+            paragraphs[-1].append(line)
+            previous = line
+        for paragraph in paragraphs:
+            flat = " ".join(" ".join(paragraph).split())
+            for sentence in re.split(r"(?<=[.:;])\s+", flat):
+                sentence = sentence.strip().lstrip("-").strip()
+                if sentence:
+                    sentences.append(sentence)
+    return sentences
+
+
+def test_full_text_holds_every_sentence_of_the_source(built_site):
+    page = squash(article(built_site, "toan-van.html").get_text())
+    sentences = source_sentences()
+    assert len(sentences) > 100
+    missing = [s for s in sentences if squash(s) not in page]
+    assert missing == []
+
+
+def test_task_has_heading_permalink_units_timing_and_footnote(built_site):
+    page = article(built_site, "muc/II.html")
+    task = page.select_one("h2#II-3")
+    assert task and task.select_one("a.headerlink")["title"] == "Liên kết cố định đến mục này"
+    meta = task.find_next("dl", class_="plan-meta")
+    assert "Thường xuyên và theo thời gian quy định của cấp trên." in meta.get_text()
+    assert meta.select_one("a[href='../don-vi/phong-truc-thuoc.html']")
+    ref = page.select_one("#II-1-a sup a.footnote-ref")
+    assert ref["href"] == "#fn-1" and ref.get_text() == "(1)"
+    note = page.select_one("#fn-1")
+    assert "Chỉ thị số 33/CT-TTg" in note.get_text()
+
+
+def test_every_plan_block_has_its_yaml_id_as_html_id(built_site):
+    plan = yaml.safe_load((REPO / "content" / "plan.yaml").read_text(encoding="utf-8"))
+
+    def ids(blocks):
+        for b in blocks:
+            yield b["id"]
+            yield from ids(b.get("blocks", []))
+
+    full = soup(built_site, "toan-van.html")
+    for section in plan["sections"]:
+        assert full.find(id=section["id"]), section["id"]
+        for ident in ids(section["blocks"]):
+            assert full.find(id=ident), ident
+
+
+def test_unknown_header_fields_are_shown_as_unknown(built_site):
+    header = article(built_site, "index.html").select_one(".plan-header")
+    unknown = header.select(".plan-unknown")
+    assert len(unknown) >= 4  # province, number, place, date
+    assert all(u.get_text() == "chưa rõ" for u in unknown)
+    assert "KH-SKHĐT" in header.get_text()
+
+
+# -----------------------------------------------------------------------------
+# Cross-references and backlinks
+# -----------------------------------------------------------------------------
+
+def linkable_pages(site: Path) -> list[str]:
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
+                  if p.name != "404.html" and "assets" not in p.parts)
+
+
+def test_every_citation_in_text_is_a_link_to_its_document(built_site):
+    by_number = {squash(d["number"]): d["id"] for d in documents() if d["number"]}
+    by_number.update({squash(n): d["id"] for d in documents() for n in d.get("also_numbered", [])})
+    for page in linkable_pages(built_site):
+        body = article(built_site, page)
+        for node in body.find_all(string=NUMBER):
+            if node.find_parent(["code", "pre", "svg", "script"]) or node.find_parent(class_="plan-excerpt"):
+                continue  # code is never linked; backlink excerpts quote text that links elsewhere
+            link = node.find_parent("a")
+            assert link is not None, (page, str(node))
+            number = NUMBER.search(node).group()
+            target = (built_site / Path(page).parent / link["href"].split("#")[0]).resolve()
+            assert target == (built_site / "van-ban" / f"{by_number[squash(number)]}.html").resolve(), (page, number)
+
+
+def test_citations_inside_code_are_not_linked(built_site):
+    guide = article(built_site, "huong-dan-bien-tap.html")
+    codes = [c for c in guide.select("code") if NUMBER.search(c.get_text())]
+    assert codes, "the guide shows document numbers in code"
+    assert all(c.find_parent("a") is None and not c.select("a") for c in codes)
+
+
+def expected_backlinks() -> dict[str, set[tuple[str, str]]]:
+    """Where each document is cited, derived from the plan's text blocks."""
+    plan = yaml.safe_load((REPO / "content" / "plan.yaml").read_text(encoding="utf-8"))
+    docs = documents()
+    by_number = {squash(n): d["id"] for d in docs for n in [d["number"], *d.get("also_numbered", [])] if n}
+    phrases = {p: d["id"] for d in docs for p in d.get("cited_as", [])}
+    expected: dict[str, set] = {d["id"]: set() for d in docs}
+
+    def visit(blocks, page):
+        for b in blocks:
+            text = " ".join(filter(None, [b.get("title"), b.get("text")]))
+            for number in NUMBER.findall(text):
+                expected[by_number[squash(number)]].add((page, b["id"]))
+            for phrase, doc_id in phrases.items():
+                if phrase in text:
+                    expected[doc_id].add((page, b["id"]))
+            visit(b.get("blocks", []), page)
+
+    visit(plan.get("preamble", []), "index.html")
+    for section in plan["sections"]:
+        visit(section["blocks"], f"muc/{section['id']}.html")
+    cites_fn = next(s["id"] for s in plan["sections"] if "[^fn-1]" in json.dumps(s, ensure_ascii=False))
+    for footnote in plan.get("footnotes", []):
+        visit(footnote["blocks"], f"muc/{cites_fn}.html")
+    return expected
+
+
+def test_backlinks_are_exactly_the_places_that_cite_each_document(built_site):
+    expected = expected_backlinks()
+    assert expected["ct-33-ttg"] >= {("index.html", "can-cu"), ("muc/I.html", "I-2"), ("muc/II.html", "fn-1-p1")}
+    guide_cites = {d: set() for d in expected}
+    guide = article(built_site, "huong-dan-bien-tap.html")
+    for link in guide.select("a.plan-cite"):
+        doc_id = Path(link["href"]).stem
+        guide_cites[doc_id].add(("huong-dan-bien-tap.html", link["id"]))
+    for doc_id, places in expected.items():
+        page = article(built_site, f"van-ban/{doc_id}.html")
+        heading = page.select_one("h2#duoc-trich-dan-tai")
+        assert heading is not None
+        found = set()
+        for link in page.select("ul.plan-backlinks-list a.plan-backlink"):
+            path, _, anchor = link["href"].partition("#")
+            target = (built_site / "van-ban" / path).resolve().relative_to(built_site.resolve()).as_posix()
+            found.add((target, anchor))
+            assert soup(built_site, target).find(id=anchor), link["href"]
+        assert found == places | guide_cites[doc_id], doc_id
+
+
+def test_editorial_note_on_218_keeps_the_cited_form(built_site):
+    page = article(built_site, "van-ban/qd-218-tu.html")
+    assert page.h1.get_text().startswith("Quyết định 218-QĐ/TU")
+    assert "218-QĐ/TW" in page.select_one(".plan-note").get_text()
+
+
+def test_relations_shown_in_both_directions(built_site):
+    cv = article(built_site, "van-ban/cv-4973-ubnd.html").get_text()
+    ct = article(built_site, "van-ban/ct-33-ttg.html").get_text()
+    assert "Triển khai: Chỉ thị 33/CT-TTg" in " ".join(cv.split())
+    assert "Được triển khai bởi: Công văn 4973/UBND-NCKSTTHC" in " ".join(ct.split())
+    svg = article(built_site, "van-ban/cv-4973-ubnd.html").select_one("svg.plan-diagram")
+    assert svg is not None and "33/CT-TTg" in svg.get_text()
+
+
+# -----------------------------------------------------------------------------
+# Tooltips, slugs, search
+# -----------------------------------------------------------------------------
+
+def test_glossary_abbreviations_have_tooltips_site_wide(built_site):
+    terms = yaml.safe_load((REPO / "content" / "glossary.yaml").read_text(encoding="utf-8"))["terms"]
+    expansions = {t["term"]: t["expansion"] for t in terms if t.get("abbr")}
+    titles = {}
+    for page in ("index.html", "muc/II.html", "toan-van.html", "huong-dan-bien-tap.html"):
+        for abbr in article(built_site, page).select("abbr[title]"):
+            titles[abbr.get_text()] = abbr["title"]
+    for term in ("UBND", "HCC", "PAPI", "PCI", "SIPAS", "COVID-19"):
+        assert titles.get(term) == expansions[term], term
+    assert "content.tooltips" in (built_site / "index.html").read_text(encoding="utf-8")
+
+
+def test_handwritten_headings_slugify_vietnamese_to_ascii(built_site):
+    guide = article(built_site, "huong-dan-bien-tap.html")
+    ids = {h.get("id") for h in guide.select("h2")}
+    assert "doc-thong-bao-loi" in ids  # "Đọc thông báo lỗi": Đ -> d, not dropped
+    assert all(i.isascii() for i in ids)
+
+
+def search_hits(site: Path, query: str) -> set[str]:
+    """A stand-in for lunr's term matching: every query term is a prefix of
+    some token of the entry's text or of its folded field."""
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    separator = re.compile(index["config"]["separator"])
+    terms = [t.lower() for t in separator.split(query) if t]
+    hits = set()
+    for doc in index["docs"]:
+        fields = " ".join(str(doc.get(f, "")) for f in index["config"]["fields"])
+        tokens = {t.lower() for t in separator.split(re.sub(r"<[^>]+>", " ", fields)) if t}
+        if all(any(tok.startswith(term) for tok in tokens) for term in terms):
+            hits.add(doc["location"])
+    return hits
+
+
+@pytest.mark.parametrize("query,accented", [
+    ("dan van", "dân vận"),
+    ("cai cach hanh chinh", "cải cách hành chính"),
+    ("Dang", "Đảng"),
+    ("33 CT-TTg", "33/CT-TTg"),
+])
+def test_search_index_answers_queries_without_diacritics(built_site, query, accented):
+    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert "fold" in index["config"]["fields"]
+    hits = search_hits(built_site, query)
+    texts = {d["location"]: d["title"] + " " + d["text"] for d in index["docs"]}
+    assert any(accented.lower() in texts[h].lower() for h in hits), query
+    assert search_hits(built_site, accented), accented  # accented queries still work
+
+
+def test_fold_strips_vietnamese_marks():
+    assert fold("Đảng dân vận cải cách hành chính") == "Dang dan van cai cach hanh chinh"
+
+
+# -----------------------------------------------------------------------------
+# Strict builds
+# -----------------------------------------------------------------------------
+
+def copy_project(dest: Path) -> Path:
+    for name in ("content", "docs", "templates", "hooks", "plansite"):
+        shutil.copytree(REPO / name, dest / name)
+    shutil.copy(REPO / "mkdocs.yml", dest / "mkdocs.yml")
+    return dest
+
+
+def build(project: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(project / "site")],
+                          cwd=project, capture_output=True, text=True,
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+
+
+def test_unregistered_citation_in_a_handwritten_page_fails_strict_build(tmp_path):
+    project = copy_project(tmp_path)
+    (project / "docs" / "ghi-chu.md").write_text(
+        "# Ghi chú\n\nĐoạn đầu.\n\nTheo Chỉ thị số 99/CT-TTg của Thủ tướng.\n", encoding="utf-8")
+    result = build(project)
+    assert result.returncode != 0
+    assert "docs/ghi-chu.md:5: cites 'Chỉ thị số 99/CT-TTg', which is not in content/documents.yaml" in result.stderr
+
+
+def test_broken_anchor_fails_strict_build(tmp_path):
+    project = copy_project(tmp_path)
+    (project / "docs" / "ghi-chu.md").write_text("# Ghi chú\n\n[Nhiệm vụ 3](toan-van.md#khong-co)\n",
+                                                 encoding="utf-8")
+    result = build(project)
+    assert result.returncode != 0
+    assert "khong-co" in result.stderr
+
+
+def test_invalid_content_fails_build_with_file_and_line(tmp_path):
+    project = copy_project(tmp_path)
+    plan = project / "content" / "plan.yaml"
+    text = plan.read_text(encoding="utf-8").replace("lead: [thanh-tra-so]", "lead: [thanh-tra]")
+    plan.write_text(text, encoding="utf-8")
+    line = next(i + 1 for i, l in enumerate(text.splitlines()) if "lead: [thanh-tra]" in l)
+    result = build(project)
+    assert result.returncode != 0
+    assert f"content/plan.yaml:{line}:" in result.stderr
+    assert "unit 'thanh-tra' does not exist" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (project / "site" / "index.html").exists()
+
+
+def test_build_never_writes_into_docs(tmp_path):
+    project = copy_project(tmp_path)
+
+    def snapshot():
+        return {p.relative_to(project / "docs").as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted((project / "docs").rglob("*")) if p.is_file()}
+
+    before = snapshot()
+    assert build(project).returncode == 0
+    assert snapshot() == before
