@@ -70,8 +70,12 @@ def on_page_content(html_text, page, config, files):
     src = page.file.src_uri
     role = _state["pages"][src].role if src in _state["pages"] else "handwritten"
     here = page.file.dest_uri
-    html_text, found, missing = link_citations(
-        html_text, _state["index"], lambda doc_id: relative(md_to_html_path(document_path(doc_id)), here))
+
+    def url_for(doc_id: str) -> str | None:
+        target = md_to_html_path(document_path(doc_id))
+        return None if target == here else relative(target, here)
+
+    html_text, found, missing = link_citations(html_text, _state["index"], url_for)
     for miss in missing:
         log.warning(f"{_where(page, miss.written)}: cites {miss.written!r}, which is not in "
                     f"content/documents.yaml — register the document there or correct the number")

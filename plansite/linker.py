@@ -44,7 +44,8 @@ def link_citations(page_html: str, index: CitationIndex, url_for: Callable[[str]
                    anchor_prefix: str = "trich-dan") -> tuple[str, list[Found], list[Unresolved]]:
     """Link every citation of a registered document; report unregistered numbers.
 
-    `url_for(doc_id)` gives the href for a document's page. A citation inside an
+    `url_for(doc_id)` gives the href for a document's page, or None on that
+    page itself (the citation then stays plain text). A citation inside an
     element with an id is located by that id; elsewhere the link gets an id of
     its own (`{anchor_prefix}-{doc_id}-{n}`) so a backlink can land exactly on it.
     """
@@ -75,8 +76,11 @@ def link_citations(page_html: str, index: CitationIndex, url_for: Callable[[str]
             pieces.append(html.escape(text[pos: mention.start], quote=False))
             written = html.escape(mention.written, quote=False)
             context = excerpt(text, mention.start, mention.end)
+            url = url_for(mention.doc_id) if mention.doc_id else None
             if mention.doc_id is None:
                 missing.append(Unresolved(mention.written, context))
+                pieces.append(written)
+            elif url is None:
                 pieces.append(written)
             else:
                 own_id = ""
@@ -87,7 +91,7 @@ def link_citations(page_html: str, index: CitationIndex, url_for: Callable[[str]
                     own_id = f' id="{target}"'
                 if is_place:
                     found.append(Found(mention.doc_id, target, mention.written, context))
-                pieces.append(f'<a class="plan-cite"{own_id} href="{html.escape(url_for(mention.doc_id))}">'
+                pieces.append(f'<a class="plan-cite"{own_id} href="{html.escape(url)}">'
                               f"{written}</a>")
             pos = mention.end
         pieces.append(html.escape(text[pos:], quote=False))
