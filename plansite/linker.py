@@ -104,7 +104,8 @@ def add_abbreviations(page_html: str, terms: dict[str, str]) -> str:
     if not terms:
         return page_html
     words = sorted(terms, key=len, reverse=True)
-    pattern = re.compile(r"(?<![\w/-])(" + "|".join(re.escape(w) for w in words) + r")(?![\w-])")
+    # Symbols inside document numbers count too (33/CT-TTg, 217-QĐ/TW).
+    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(w) for w in words) + r")(?!\w)")
     out: list[str] = []
     stack: list[_Open] = []
     for token in TOKEN.split(page_html):

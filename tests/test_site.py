@@ -168,17 +168,21 @@ def test_every_citation_in_text_is_a_link_to_its_document(built_site):
     by_number.update({squash(n): d["id"] for d in documents() for n in d.get("also_numbered", [])})
     for page in linkable_pages(built_site):
         body = article(built_site, page)
-        for node in body.find_all(string=NUMBER):
-            if node.find_parent(["code", "pre", "svg", "script"]) or node.find_parent(class_="plan-excerpt"):
-                continue  # code is never linked; backlink excerpts quote text that links elsewhere
-            number = NUMBER.search(node).group()
-            link = node.find_parent("a")
-            if page == f"van-ban/{by_number[squash(number)]}.html":
-                assert link is None, (page, number)  # no link from a document's page to itself
-                continue
-            assert link is not None, (page, str(node))
-            target = (built_site / Path(page).parent / link["href"].split("#")[0]).resolve()
-            assert target == (built_site / "van-ban" / f"{by_number[squash(number)]}.html").resolve(), (page, number)
+        for code in body.select("code, pre, svg, script, .plan-excerpt"):
+            code.decompose()  # code is never linked; backlink excerpts quote other places
+        for block in body.find_all(["p", "li", "dd", "dt", "td", "th", "h1", "h2", "h3", "h4"]):
+            if block.find(["p", "li", "dd", "td"]):
+                continue  # check the innermost text blocks only
+            links = [(squash(a.get_text()), a) for a in block.find_all("a")]
+            for number in NUMBER.findall(block.get_text()):
+                doc_id = by_number[squash(number)]
+                link = next((a for text, a in links if squash(number) in text), None)
+                if page == f"van-ban/{doc_id}.html":
+                    assert link is None, (page, number)  # no link from a document's page to itself
+                    continue
+                assert link is not None, (page, number, block.get_text()[:80])
+                target = (built_site / Path(page).parent / link["href"].split("#")[0]).resolve()
+                assert target == (built_site / "van-ban" / f"{doc_id}.html").resolve(), (page, number)
 
 
 def test_citations_inside_code_are_not_linked(built_site):
