@@ -7,6 +7,7 @@ links citations and folds the search index; nothing here knows plan text.
 from __future__ import annotations
 
 import html
+import json
 import os
 from pathlib import Path
 
@@ -18,11 +19,15 @@ from plansite.citations import CitationIndex
 from plansite.errors import ContentError
 from plansite.linker import Found, add_abbreviations, link_citations
 from plansite.loader import load_content
-from plansite.render import document_path, md_to_html_path, relative, render_site
+from plansite.paths import document_path, md_to_html_path, relative
+from plansite.permalinks import aliases, check_manifest, scan_site, static_files
+from plansite.render import render_site
 from plansite.searchfold import fold_search_index
 from plansite.slug import slugify
 
 log = get_plugin_logger(__name__)
+
+MANIFEST = "permalinks.lock.json"
 
 # Per-build state, reset in on_config (mkdocs serve reloads config every build).
 _state: dict = {}
@@ -38,7 +43,7 @@ def on_config(config):
         content = load_content(root / "content", display_root=root)
     except ContentError as exc:
         raise PluginError("content/ is invalid — nothing was built:\n" + exc.report()) from None
-    pages, nav = render_site(content, root / "templates")
+    pages, nav = render_site(content, root / "templates", config.site_url)
     _state.clear()
     _state.update(
         root=root,
@@ -48,6 +53,8 @@ def on_config(config):
         index=CitationIndex.from_registry(content.documents, content.kinds),
         abbr=_abbreviations(content),
         found=[],
+        aliases=aliases(content),
+        static=static_files(content, config.site_url),
     )
     toc = config.mdx_configs.setdefault("toc", {})
     toc.update(slugify=slugify, permalink_title=content.labels["permalink"])
@@ -61,6 +68,9 @@ def on_files(files, config):
         if existing is not None:
             raise PluginError(f"docs/{page.path} clashes with a generated page; rename or remove it")
         files.append(File.generated(config, page.path, content=page.markdown))
+    for path, data in _state["static"].items():
+        files.append(File.generated(config, path, content=data))
+    files.append(File.generated(config, "assets/plan-data.js", content=_plan_data()))
     handwritten = sorted(f.src_uri for f in files.documentation_pages() if f.src_uri not in pages)
     config.nav = _state["nav"] + handwritten
     return files
@@ -109,11 +119,30 @@ def on_post_build(config):
             data = fold_search_index(f.read())
         with open(path, "w", encoding="utf-8") as f:
             f.write(data)
+    _check_permalinks(config)
 
 
 # -----------------------------------------------------------------------------
 # Helper functions
 # -----------------------------------------------------------------------------
+
+
+def _plan_data() -> str:
+    """Labels and id aliases for assets/plan.js (copy buttons, landing on moved ids)."""
+    data = {"labels": _state["content"].labels["copy"], "aliases": _state["aliases"]}
+    return "window.PLAN = " + json.dumps(data, ensure_ascii=False) + ";\n"
+
+
+def _check_permalinks(config) -> None:
+    """Fail the build when a published URL or anchor in the manifest stopped resolving."""
+    manifest_path = _state["root"] / MANIFEST
+    if not manifest_path.exists():
+        log.info(f"{MANIFEST} not found: no permalink check (create it with `python -m plansite permalinks`)")
+        return
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    problems = check_manifest(manifest, scan_site(Path(config.site_dir)), _state["aliases"], MANIFEST)
+    if problems:
+        raise PluginError("published links would break — nothing may be published:\n" + "\n".join(problems))
 
 
 def _abbreviations(content) -> dict[str, str]:

@@ -243,5 +243,11 @@ class Content:
     def relation_type(self, type_id: str) -> RelationType:
         return next(t for t in self.relation_types if t.id == type_id)
 
+    def document_label(self, doc: Document) -> str:
+        """Short name: 'Chỉ thị 33/CT-TTg', or the title of an unnumbered one."""
+        if doc.number_text:
+            return f"{self.kind(doc.kind).name} {doc.number_text}"
+        return doc.title or doc.id
+
     def term(self, term_id: str) -> Term:
         return next(t for t in self.terms if t.id == term_id)

@@ -8,7 +8,6 @@ MkDocs hooks feed them to MkDocs as generated files.
 from __future__ import annotations
 
 import html
-import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,9 @@ import jinja2
 from . import model as m
 from .diagram import relation_svg
 from .graph import Graph
+from .permalinks import absolute, linkables
+from .paths import (DOCUMENTS, FULL_TEXT, GLOSSARY, HOME, SCHEDULE, TRAINERS, UNITS, document_path, element_paths,
+                    md_to_html_path, relative, section_path, unit_path)
 
 FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
 MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
@@ -38,86 +40,19 @@ class Page:
 
 
 # -----------------------------------------------------------------------------
-# Paths: one place decides where every element lives
-# -----------------------------------------------------------------------------
-
-HOME = "index.md"
-FULL_TEXT = "toan-van.md"
-DOCUMENTS = "van-ban/index.md"
-UNITS = "don-vi/index.md"
-SCHEDULE = "tien-do.md"
-GLOSSARY = "thuat-ngu.md"
-
-
-def section_path(section: m.Section) -> str:
-    return f"muc/{section.id}.md"
-
-
-def document_path(doc_id: str) -> str:
-    return f"van-ban/{doc_id}.md"
-
-
-def unit_path(unit_id: str) -> str:
-    return f"don-vi/{unit_id}.md"
-
-
-def md_to_html_path(path: str) -> str:
-    """The built file for a page (directory URLs are off for file:// use)."""
-    return path[: -len(".md")] + ".html"
-
-
-def relative(target: str, page: str) -> str:
-    """Link from `page` to `target` (both site paths, .md or .html; target may
-    carry #fragment), relative so the site works from any folder or host."""
-    target_path, _, fragment = target.partition("#")
-    link = posixpath.relpath(target_path, posixpath.dirname(page) or ".") if target_path else ""
-    return link + (f"#{fragment}" if fragment else "")
-
-
-def element_paths(content: m.Content) -> dict[str, str]:
-    """Canonical page of every plan element id (and every moved_from alias)."""
-    plan = content.plan
-    where: dict[str, str] = {}
-
-    def put(block: m.Block, page: str) -> None:
-        for b in block.walk():
-            for ident in (b.id, *b.moved_from):
-                where[ident] = page
-            for extra in (b.responsibility, b.timing):
-                if extra is not None:
-                    where[extra.id] = page
-
-    for block in plan.preamble:
-        put(block, HOME)
-    for section in plan.sections:
-        page = section_path(section)
-        for ident in (section.id, *section.moved_from):
-            where[ident] = page
-        for block in section.blocks:
-            put(block, page)
-    for footnote in plan.footnotes:
-        page = next((where[b.id] for b in plan.walk() if b.text and f"[^{footnote.id}]" in b.text), HOME)
-        where[footnote.id] = page
-        for block in footnote.blocks:
-            put(block, page)
-    if plan.recipients:
-        for entry in plan.recipients.entries:
-            where[entry.id] = HOME
-    return where
-
-
-# -----------------------------------------------------------------------------
 # Rendering
 # -----------------------------------------------------------------------------
 
 class Renderer:
     """Holds the Jinja2 environment and the per-page helpers templates call."""
 
-    def __init__(self, content: m.Content, templates: Path):
+    def __init__(self, content: m.Content, templates: Path, site_url: str | None = None):
         self.content = content
         self.labels = content.labels
         self.graph = Graph(content)
         self.where = element_paths(content)
+        self.site_url = site_url
+        self.linkables = {u.id: u for u in linkables(content)}
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(templates)),
             autoescape=False,
@@ -152,17 +87,17 @@ class Renderer:
             *(self.page("unit.md.j2", unit_path(u.id), u.name, "registry", unit=u) for u in c.units),
             self.page("schedule.md.j2", SCHEDULE, L["pages"]["schedule"], "registry"),
             self.page("glossary.md.j2", GLOSSARY, L["pages"]["glossary"], "registry"),
+            self.page("trainers.md.j2", TRAINERS, L["trainers"]["title"], "registry",
+                      units=list(self.linkables.values()),
+                      short_url=lambda u: absolute(self.site_url, u.short)),
         ]
         return out
 
     def doc_label(self, doc: m.Document) -> str:
-        """Short name: 'Chỉ thị 33/CT-TTg', or the title of an unnumbered one."""
-        if doc.number_text:
-            return f"{self.content.kind(doc.kind).name} {doc.number_text}"
-        return doc.title or doc.id
+        return self.content.document_label(doc)
 
     def doc_title(self, doc: m.Document) -> str:
-        return self.doc_label(doc)
+        return self.content.document_label(doc)
 
     def nav(self) -> list:
         """MkDocs-style nav: titles from content and labels, paths from here."""
@@ -175,6 +110,7 @@ class Renderer:
             {L["pages"]["units"]: [UNITS, *(unit_path(u.id) for u in c.units)]},
             {L["pages"]["schedule"]: SCHEDULE},
             {L["pages"]["glossary"]: GLOSSARY},
+            {L["trainers"]["title"]: TRAINERS},
         ]
 
 
@@ -221,6 +157,10 @@ class _View:
     def page(self, path: str) -> str:
         return self.link(path)
 
+    def href_static(self, target: str) -> str:
+        """Relative link to a static file of the built site (QR code, short URL)."""
+        return relative(target, self.path)
+
     def text(self, text: str | None) -> str:
         """Verbatim plan text as HTML; [^id] becomes a footnote reference."""
         if not text:
@@ -236,6 +176,12 @@ class _View:
 
     def doc_label(self, doc: m.Document) -> str:
         return self.r.doc_label(doc)
+
+    def cite(self, ident: str) -> str:
+        """HTML attributes that make a unit citable: its citation and canonical link."""
+        unit = self.r.linkables[ident]
+        return f' data-cite="{_h(unit.citation)}" data-href="{_h(relative(unit.target, self.path))}"'
+
 
     def unknown(self, value) -> str:
         """A value, or the 'unknown' marker when the source does not give it."""
@@ -253,7 +199,7 @@ def md_escape(value) -> str:
     return MD_SPECIAL.sub(r"\\\1", str(value))
 
 
-def render_site(content: m.Content, templates: Path) -> tuple[list[Page], list]:
+def render_site(content: m.Content, templates: Path, site_url: str | None = None) -> tuple[list[Page], list]:
     """All generated pages and the nav, for a content model."""
-    renderer = Renderer(content, templates)
+    renderer = Renderer(content, templates, site_url)
     return renderer.pages(), renderer.nav()

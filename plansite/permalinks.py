@@ -1,0 +1,237 @@
+"""Links that never break: citable units, short URLs, aliases and the manifest.
+
+Every linkable unit of the plan (section, task, item, paragraph, bullet,
+footnote) and every cited document gets a formal Vietnamese citation and a
+short URL (k/<id>/). Old ids declared with `moved_from` keep landing on the
+new place. `permalinks.lock.json` records every published page and anchor;
+a build whose site lost one of them fails unless an alias covers it.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import model as m
+from .paths import document_path, element_paths, md_to_html_path, relative, section_path, unit_path
+
+SHORT_DIR = "k"
+QR_DIR = "qr"
+ARTICLE = re.compile(r"<article\b.*?</article>", re.S)
+ID = re.compile(r"""\sid\s*=\s*["']([^"']+)["']""")
+
+
+@dataclass(frozen=True)
+class Linkable:
+    """A unit a trainer can link to, cite and print."""
+
+    id: str
+    kind: str           # section, task, item, paragraph, bullet, footnote, document, preamble, recipient
+    page: str           # canonical page (.md path)
+    citation: str       # formal Vietnamese citation
+    qr: bool            # gets a QR code on the trainers' page
+
+    @property
+    def target(self) -> str:
+        """Built address of the unit: page.html#id (a document is its page)."""
+        page = md_to_html_path(self.page)
+        return page if self.kind == "document" else f"{page}#{self.id}"
+
+    @property
+    def short(self) -> str:
+        return f"{SHORT_DIR}/{self.id}/"
+
+
+# -----------------------------------------------------------------------------
+# Citable units
+# -----------------------------------------------------------------------------
+
+def linkables(content: m.Content) -> list[Linkable]:
+    """Every citable unit in source order, then the documents."""
+    L = content.labels["cite"]
+    plan = content.plan
+    where = element_paths(content)
+    doc = content.document(plan.document)
+    issuer = content.unit(doc.issuer).name if doc.issuer else L["unknown_issuer"]
+    of_plan = L["of_plan"].format(title=doc.title or plan.header.subject, issuer=issuer)
+    out: list[Linkable] = []
+
+    def cite(parts: list[str]) -> str:
+        return L["separator"].join(parts) + L["joiner"] + of_plan
+
+    def walk(blocks, trail: list[str]):
+        counter = 0
+        for block in blocks:
+            if block.kind in ("task", "subtask"):
+                parts = trail + [L["task"].format(number=block.number or block.id)]
+            elif block.kind in ("item", "target"):
+                parts = trail + [L["item"].format(number=block.number or block.id)]
+            else:
+                counter += 1
+                parts = trail + [L["paragraph"].format(n=counter)]
+            out.append(Linkable(block.id, block.kind, where[block.id], cite(parts),
+                                block.kind in ("task", "subtask")))
+            walk(block.blocks, parts)
+
+    for i, block in enumerate(plan.preamble, 1):
+        out.append(Linkable(block.id, "preamble", where[block.id],
+                            cite([L["preamble"], L["paragraph"].format(n=i)]), False))
+    for section in plan.sections:
+        parts = [L["section"].format(number=section.number)]
+        out.append(Linkable(section.id, "section", section_path(section), cite(parts), True))
+        walk(section.blocks, parts)
+    for footnote in plan.footnotes:
+        parts = [L["footnote"].format(label=footnote.label)]
+        out.append(Linkable(footnote.id, "footnote", where[footnote.id], cite(parts), False))
+        walk(footnote.blocks, parts)
+    if plan.recipients:
+        for i, entry in enumerate(plan.recipients.entries, 1):
+            out.append(Linkable(entry.id, "recipient", where[entry.id],
+                                cite([L["recipients"], L["paragraph"].format(n=i)]), False))
+    for d in content.documents:
+        out.append(Linkable(d.id, "document", document_path(d.id), document_citation(content, d), True))
+    return out
+
+
+def document_citation(content: m.Content, doc: m.Document) -> str:
+    """'Chỉ thị 33/CT-TTg ngày 26/11/2021 của Thủ tướng Chính phủ' — unknowns left out."""
+    L = content.labels["cite"]
+    text = content.document_label(doc)
+    if doc.date:
+        text += " " + L["date"].format(date=doc.date)
+    if doc.issuer:
+        text += " " + L["issuer"].format(issuer=content.unit(doc.issuer).name)
+    if doc.subject:
+        text += " " + L["subject"].format(subject=doc.subject[0].lower() + doc.subject[1:])
+    return text
+
+
+# -----------------------------------------------------------------------------
+# Aliases and redirects
+# -----------------------------------------------------------------------------
+
+def aliases(content: m.Content) -> dict[str, str]:
+    """Old id -> built address of the element that replaced it (page.html#id)."""
+    where = element_paths(content)
+    out = {}
+    blocks = [b for b in content.plan.walk()] + list(content.plan.sections)
+    for block in blocks:
+        for old in block.moved_from:
+            out[old] = f"{md_to_html_path(where[block.id])}#{block.id}"
+    return out
+
+
+def page_moves(content: m.Content) -> dict[str, str]:
+    """Old page (.html) -> new page (.html) for renamed sections, documents, units."""
+    moves = {}
+    for s in content.plan.sections:
+        for old in s.moved_from:
+            moves[f"muc/{old}.html"] = md_to_html_path(section_path(s))
+    for d in content.documents:
+        for old in d.moved_from:
+            moves[md_to_html_path(document_path(old))] = md_to_html_path(document_path(d.id))
+    for u in content.units:
+        for old in u.moved_from:
+            moves[md_to_html_path(unit_path(old))] = md_to_html_path(unit_path(u.id))
+    return moves
+
+
+def redirect_page(from_path: str, to_address: str, labels: dict, keep_hash: bool = False) -> str:
+    """A static page that forwards to `to_address` (works on GitHub Pages and from a folder)."""
+    href = html.escape(relative(to_address, from_path))
+    script_target = json.dumps(relative(to_address, from_path))
+    extra = " + location.hash" if keep_hash else ""
+    return (
+        "<!doctype html>\n"
+        f'<html lang="vi"><head><meta charset="utf-8"><title>{html.escape(labels["title"])}</title>\n'
+        f'<meta name="robots" content="noindex">\n'
+        f'<meta http-equiv="refresh" content="0; url={href}">\n'
+        f'<link rel="canonical" href="{href}">\n'
+        f"<script>location.replace({script_target}{extra})</script>\n"
+        f'</head><body><p>{html.escape(labels["text"])} <a href="{href}">{href}</a></p></body></html>\n'
+    )
+
+
+def static_files(content: m.Content, site_url: str | None) -> dict[str, str | bytes]:
+    """Short-URL redirect pages, moved-page redirects and QR codes, by site path."""
+    labels = content.labels["redirect"]
+    files: dict[str, str | bytes] = {}
+    for unit in linkables(content):
+        path = f"{unit.short}index.html"
+        files[path] = redirect_page(path, unit.target, labels)
+        if unit.qr:
+            files[f"{QR_DIR}/{unit.id}.svg"] = qr_svg(absolute(site_url, unit.short), unit.citation)
+    for old, new in aliases(content).items():  # short URLs of renamed ids keep working
+        path = f"{SHORT_DIR}/{old}/index.html"
+        files[path] = redirect_page(path, new, labels)
+    for old, new in page_moves(content).items():
+        files[old] = redirect_page(old, new, labels, keep_hash=True)
+    return files
+
+
+def absolute(site_url: str | None, path: str) -> str:
+    base = (site_url or "").rstrip("/")
+    return f"{base}/{path}" if base else path
+
+
+def qr_svg(url: str, title: str) -> str:
+    import segno  # only needed when QR codes are built
+
+    code = segno.make(url, error="m", micro=False)
+    return code.svg_inline(scale=4, border=2, title=title, svgclass="plan-qr", lineclass=None,
+                           dark="#000", light="#fff", omitsize=False)
+
+
+# -----------------------------------------------------------------------------
+# The manifest (lockfile of published URLs and anchors)
+# -----------------------------------------------------------------------------
+
+def scan_site(site_dir: Path) -> dict[str, set[str]]:
+    """Published pages of a built site and the ids inside each page's article."""
+    index = {}
+    for path in sorted(site_dir.rglob("*.html")):
+        rel = path.relative_to(site_dir).as_posix()
+        if rel == "404.html" or rel.startswith("assets/"):
+            continue
+        text = path.read_text(encoding="utf-8")
+        article = ARTICLE.search(text)
+        index[rel] = set(ID.findall(article.group())) if article else set()
+    return index
+
+
+def check_manifest(manifest: dict, site: dict[str, set[str]], alias_map: dict[str, str],
+                   manifest_name: str = "permalinks.lock.json") -> list[str]:
+    """Problems: every manifest entry must still resolve (directly or by alias)."""
+    problems = []
+    for page, anchors in sorted(manifest.get("pages", {}).items()):
+        if page not in site:
+            problems.append(
+                f"{manifest_name}: published page '{page}' no longer exists — if its section, document or "
+                f"unit was renamed, add `moved_from: [<old id>]` to it in content/; otherwise restore it")
+            continue
+        for anchor in anchors:
+            if anchor in site[page]:
+                continue
+            target = alias_map.get(anchor)
+            if target and target.split("#", 1)[0] in site:
+                continue
+            problems.append(
+                f"{manifest_name}: published link '{page}#{anchor}' no longer resolves — the id '{anchor}' was "
+                f"removed or renamed; add `moved_from: [{anchor}]` to the element that replaces it in "
+                f"content/plan.yaml, or restore the id")
+    return problems
+
+
+def update_manifest(manifest: dict, site: dict[str, set[str]]) -> dict:
+    """Add every page and anchor of the built site; never remove an entry."""
+    pages = {page: set(anchors) for page, anchors in manifest.get("pages", {}).items()}
+    for page, anchors in site.items():
+        pages.setdefault(page, set()).update(anchors)
+    return {"version": 1, "pages": {page: sorted(pages[page]) for page in sorted(pages)}}
+
+
+def dump_manifest(manifest: dict) -> str:
+    return json.dumps(manifest, ensure_ascii=False, indent=1) + "\n"
