@@ -20,7 +20,7 @@ from plansite.errors import ContentError
 from plansite.linker import Found, add_abbreviations, link_citations
 from plansite.loader import load_content
 from plansite.paths import document_path, md_to_html_path, relative
-from plansite.permalinks import aliases, check_manifest, scan_site, static_files
+from plansite.permalinks import aliases, check_manifest, linkables, scan_site, static_files
 from plansite.render import render_site
 from plansite.searchfold import fold_search_index
 from plansite.slug import slugify
@@ -54,6 +54,7 @@ def on_config(config):
         abbr=_abbreviations(content),
         found=[],
         aliases=aliases(content),
+        linkables={u.id: u for u in linkables(content)},
         static=static_files(content, config.site_url),
     )
     toc = config.mdx_configs.setdefault("toc", {})
@@ -166,6 +167,7 @@ def _where(page, written: str) -> str:
 
 def _backlinks(items: list[tuple[object, Found]], here: str) -> str:
     labels = _state["content"].labels["documents"]
+    cite_joiner = _state["content"].labels["cite"]["joiner"]
     if not items:
         return f'<p class="plan-backlinks-none">{html.escape(labels["not_cited"])}</p>'
     rows = []
@@ -173,7 +175,8 @@ def _backlinks(items: list[tuple[object, Found]], here: str) -> str:
         href = relative(f"{page.file.dest_uri}#{found.anchor}", here)
         excerpt = html.escape(found.excerpt).replace(
             html.escape(found.written), f"<strong>{html.escape(found.written)}</strong>", 1)
-        rows.append(f'<li><a class="plan-backlink" href="{html.escape(href)}">'
-                    f"{html.escape(str(page.title))} › {html.escape(found.anchor)}</a>"
+        unit = _state["linkables"].get(found.anchor)
+        place = unit.citation.split(cite_joiner)[0] if unit else str(page.title)
+        rows.append(f'<li><a class="plan-backlink" href="{html.escape(href)}">{html.escape(place)}</a>'
                     f'<br><span class="plan-excerpt">{excerpt}</span></li>')
     return '<ul class="plan-backlinks-list">' + "".join(rows) + "</ul>"

@@ -118,7 +118,9 @@ def add_abbreviations(page_html: str, terms: dict[str, str]) -> str:
             out.append(token)
         else:
             out.append(pattern.sub(
-                lambda mt: f'<abbr title="{html.escape(terms[mt.group(1)])}">{mt.group(1)}</abbr>', token))
+                # tabindex: keyboard users reach the tooltip too (Material shows it on focus)
+                lambda mt: f'<abbr title="{html.escape(terms[mt.group(1)])}" tabindex="0">{mt.group(1)}</abbr>',
+                token))
     return "".join(out)
 
 

@@ -79,11 +79,11 @@ def test_text_is_escaped_safely():
 
 
 @pytest.mark.parametrize("html,expected", [
-    ("<p>UBND tỉnh</p>", '<p><abbr title="Ủy ban nhân dân">UBND</abbr> tỉnh</p>'),
+    ("<p>UBND tỉnh</p>", '<p><abbr title="Ủy ban nhân dân" tabindex="0">UBND</abbr> tỉnh</p>'),
     ("<p>Sở KHĐT, UBNDX</p>", "<p>Sở KHĐT, UBNDX</p>"),              # whole words only
     ("<p><code>UBND</code></p>", "<p><code>UBND</code></p>"),        # not in code
     ('<p title="UBND">x</p>', '<p title="UBND">x</p>'),              # not in attributes
-    ("<p>33/CT-TTg</p>", '<p>33/CT-<abbr title="Thủ tướng">TTg</abbr></p>'),  # symbols in numbers too
+    ("<p>33/CT-TTg</p>", '<p>33/CT-<abbr title="Thủ tướng" tabindex="0">TTg</abbr></p>'),  # symbols in numbers too
     ("<p>33/CT-TTgx</p>", "<p>33/CT-TTgx</p>"),
 ])
 def test_add_abbreviations(html, expected):
