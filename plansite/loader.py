@@ -103,7 +103,7 @@ def _schema_problems(source: Source, error: jsonschema.ValidationError) -> list[
     if kind == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))
         out = []
-        for key in sorted(k for k in inst if k not in allowed):
+        for key in sorted((k for k in inst if k not in allowed), key=str):  # YAML keys may be numbers
             guess = difflib.get_close_matches(str(key), allowed, n=1)
             fix = (f"did you mean '{guess[0]}'?" if guess
                    else f"remove it; allowed keys here: {', '.join(allowed)}")

@@ -57,7 +57,9 @@ def load(path: Path, display: str) -> tuple[Source, list[Problem]]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        # a column counts characters, not bytes; the bytes before the bad one are valid UTF-8
+        column = len(raw[line_start: exc.start].decode("utf-8")) + 1
         return source, [Problem(display, line, column,
                                 f"byte 0x{raw[exc.start]:02x} is not valid UTF-8",
                                 "save the file as UTF-8 (not Windows-1258 or VNI/TCVN3)")]
@@ -68,7 +70,10 @@ def load(path: Path, display: str) -> tuple[Source, list[Problem]]:
     ):
         return source, [Problem(display, 1, 1, "the file is empty",
                                 "restore its content (see git history) or copy the structure from the README")]
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)  # checks for unprintable characters
+    except yaml.reader.ReaderError as exc:
+        return source, [_reader_problem(display, text, exc)]
     try:
         node = loader.get_single_node()
         problems: list[Problem] = []
@@ -80,6 +85,28 @@ def load(path: Path, display: str) -> tuple[Source, list[Problem]]:
     finally:
         loader.dispose()
     return source, problems
+
+
+def _reader_problem(display: str, text: str, exc: yaml.reader.ReaderError) -> Problem:
+    pos = exc.position
+    line = text.count("\n", 0, pos) + 1
+    column = pos - (text.rfind("\n", 0, pos) + 1) + 1
+    return Problem(display, line, column, f"the control character U+{exc.character:04X} is not allowed in YAML",
+                   "delete it (often an invisible character pasted from a PDF or a word processor)")
+
+
+def _scalar(loader, node, source: Source, problems: list[Problem]) -> tuple[bool, Any]:
+    """Construct a scalar; a value PyYAML cannot build (an unquoted 2021-02-31,
+    `!!int abc`) becomes a problem instead of an exception."""
+    try:
+        return True, loader.construct_object(node, deep=True)
+    except (ValueError, TypeError, AttributeError, OverflowError):
+        kind = str(node.tag).rsplit(":", 1)[-1]
+        kind = {"int": "whole number", "float": "number", "timestamp": "date"}.get(kind, kind)
+        problems.append(Problem(source.file, node.start_mark.line + 1, node.start_mark.column + 1,
+                                f"the value {node.value!r} cannot be read (YAML takes it for a {kind})",
+                                f"put it in quotes to keep it as text, e.g. \"{node.value}\", or correct it"))
+        return False, None
 
 
 def _syntax_problem(display: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
@@ -111,7 +138,9 @@ def _construct(loader, node, path, source: Source, problems: list[Problem]) -> A
                                         key_node.start_mark.column + 1,
                                         "a key must be plain text", "write the key as a simple word"))
                 continue
-            key = loader.construct_object(key_node)
+            ok, key = _scalar(loader, key_node, source, problems)
+            if not ok:
+                continue
             key_pos = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             if key in result:
                 first = source.keys.get(path + (key,), key_pos)
@@ -125,5 +154,4 @@ def _construct(loader, node, path, source: Source, problems: list[Problem]) -> A
     if isinstance(node, yaml.SequenceNode):
         return [_construct(loader, item, path + (i,), source, problems)
                 for i, item in enumerate(node.value)]
-    value = loader.construct_object(node, deep=True)
-    return value
+    return _scalar(loader, node, source, problems)[1]
