@@ -6,7 +6,6 @@ links citations and folds the search index; nothing here knows plan text.
 
 from __future__ import annotations
 
-import html
 import json
 import os
 from pathlib import Path
@@ -17,11 +16,11 @@ from mkdocs.structure.files import File
 
 from plansite.citations import CitationIndex
 from plansite.errors import ContentError
-from plansite.linker import Found, add_abbreviations, link_citations
+from plansite.linker import add_abbreviations, link_citations
 from plansite.loader import load_content
 from plansite.paths import document_path, md_to_html_path, relative
 from plansite.permalinks import aliases, check_manifest, linkables, scan_site, static_files
-from plansite.render import render_site
+from plansite.render import render_backlinks, render_site
 from plansite.searchfold import fold_search_index
 from plansite.slug import slugify
 
@@ -108,7 +107,9 @@ def on_env(env, config, files):
             if f.doc_id == doc_id and (p.file.src_uri, f.anchor) not in seen:
                 seen.add((p.file.src_uri, f.anchor))
                 items.append((p, f))
-        page.content = page.content.replace(marker, _backlinks(items, file.dest_uri))
+        places = [(p.file.dest_uri, str(p.title), f) for p, f in items]
+        page.content = page.content.replace(
+            marker, render_backlinks(places, file.dest_uri, _state["content"], _state["linkables"]))
     return env
 
 
@@ -163,20 +164,3 @@ def _where(page, written: str) -> str:
     if src:
         return f"{os.path.relpath(src, _state['root'])}:{line}"
     return f"{page.file.src_uri} (generated):{line}"
-
-
-def _backlinks(items: list[tuple[object, Found]], here: str) -> str:
-    labels = _state["content"].labels["documents"]
-    cite_joiner = _state["content"].labels["cite"]["joiner"]
-    if not items:
-        return f'<p class="plan-backlinks-none">{html.escape(labels["not_cited"])}</p>'
-    rows = []
-    for page, found in items:
-        href = relative(f"{page.file.dest_uri}#{found.anchor}", here)
-        excerpt = html.escape(found.excerpt).replace(
-            html.escape(found.written), f"<strong>{html.escape(found.written)}</strong>", 1)
-        unit = _state["linkables"].get(found.anchor)
-        place = unit.citation.split(cite_joiner)[0] if unit else str(page.title)
-        rows.append(f'<li><a class="plan-backlink" href="{html.escape(href)}">{html.escape(place)}</a>'
-                    f'<br><span class="plan-excerpt">{excerpt}</span></li>')
-    return '<ul class="plan-backlinks-list">' + "".join(rows) + "</ul>"

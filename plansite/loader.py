@@ -230,6 +230,7 @@ class _Checker:
         index = CitationIndex.from_registry(documents, kinds)
         self.check_citations(plan, index)
         self.check_plan_document(plan, documents)
+        self.check_shared_ids()
         return m.Content(plan=plan, documents=documents, kinds=kinds, relation_types=relation_types,
                          units=units, terms=terms, labels=self.s["labels"].data)
 
@@ -241,6 +242,8 @@ class _Checker:
             self.define("unit", src, path + ("id",), u["id"])
             if "parent" in u:
                 self.ref("unit", src, path + ("parent",), u["parent"])
+            for j, old in enumerate(u.get("moved_from", [])):
+                self.define("unit", src, path + ("moved_from", j), old)
             out.append(m.Unit(u["id"], u["name"], u["kind"], u.get("parent"), u.get("description"),
                               tuple(u.get("moved_from", []))))
         return tuple(out)
@@ -273,6 +276,8 @@ class _Checker:
         for i, d in enumerate(data["documents"]):
             path = ("documents", i)
             self.define("document", src, path + ("id",), d["id"])
+            for j, old in enumerate(d.get("moved_from", [])):
+                self.define("document", src, path + ("moved_from", j), old)
             self.ref("kind", src, path + ("kind",), d["kind"])
             if d["issuer"] is not None:
                 self.ref("unit", src, path + ("issuer",), d["issuer"])
@@ -437,6 +442,16 @@ class _Checker:
                 ("documents", documents.index(doc), "id"),
                 f"document '{doc.id}' is the plan (plan.yaml: document) but lacks is_plan: true",
                 "add is_plan: true"))
+
+    def check_shared_ids(self) -> None:
+        """Plan elements and documents share the short-URL space k/<id>/."""
+        plan_ids = self.ids.get("plan", {})
+        for ident, (src, path) in self.ids.get("document", {}).items():
+            if ident in plan_ids:
+                other_src, other_path = plan_ids[ident]
+                self.problems.append(src.problem(
+                    path, f"id '{ident}' is also used in {other_src.file}:{other_src.where(other_path)[0]}; "
+                    f"both would get the short URL k/{ident}/", "rename one of them"))
 
     def resolve_refs(self) -> None:
         for ref in self.refs:

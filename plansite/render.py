@@ -203,3 +203,22 @@ def render_site(content: m.Content, templates: Path, site_url: str | None = None
     """All generated pages and the nav, for a content model."""
     renderer = Renderer(content, templates, site_url)
     return renderer.pages(), renderer.nav()
+
+
+def render_backlinks(places: list, here: str, content: m.Content, units: dict) -> str:
+    """The 'Được trích dẫn tại' list of a document page.
+
+    places: (built page path, page title, linker.Found) for each place that
+    cites the document; units: citable units by id, to name the place.
+    """
+    labels = content.labels
+    if not places:
+        return f'<p class="plan-backlinks-none">{_h(labels["documents"]["not_cited"])}</p>'
+    rows = []
+    for page, title, found in places:
+        unit = units.get(found.anchor)
+        place = unit.citation.split(labels["cite"]["joiner"])[0] if unit else title
+        excerpt = _h(found.excerpt).replace(_h(found.written), f"<strong>{_h(found.written)}</strong>", 1)
+        rows.append(f'<li><a class="plan-backlink" href="{_h(relative(f"{page}#{found.anchor}", here))}">'
+                    f'{_h(place)}</a><br><span class="plan-excerpt">{excerpt}</span></li>')
+    return '<ul class="plan-backlinks-list">' + "".join(rows) + "</ul>"
