@@ -178,11 +178,16 @@ def absolute(site_url: str | None, path: str) -> str:
 
 
 def qr_svg(url: str, title: str) -> str:
+    """A standalone SVG QR code (with xmlns, so it works as an <img> and as a file)."""
+    import io
+
     import segno  # only needed when QR codes are built
 
-    code = segno.make(url, error="m", micro=False)
-    return code.svg_inline(scale=4, border=2, title=title, svgclass="plan-qr", lineclass=None,
-                           dark="#000", light="#fff", omitsize=False)
+    buffer = io.BytesIO()
+    segno.make(url, error="m", micro=False).save(
+        buffer, kind="svg", scale=4, border=2, title=title, svgclass="plan-qr", lineclass=None,
+        dark="#000", light="#fff", xmldecl=False, encoding="utf-8")
+    return buffer.getvalue().decode("utf-8")
 
 
 # -----------------------------------------------------------------------------

@@ -1,0 +1,661 @@
+"""Tests for plansite.loader (and plansite.yamlsource under it).
+
+* The real content: the model matches the source text of the plan.
+* Bad input, one class at a time: each problem is reported at the exact
+  file:line:column, with a message and a fix.
+* Several problems are reported in one run; the CLI reports without a traceback.
+* Property: whatever plan.yaml holds, load_content returns a Content or raises
+  ContentError, never anything else.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import re
+import shutil
+import subprocess
+import sys
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from plansite.errors import ContentError, Problem
+from plansite.loader import load_content
+from plansite.model import Content
+
+REPO = Path(__file__).resolve().parent.parent
+CONTENT = REPO / "content"
+# The source text of the plan: shared/ sits beside the checkout (as in CI).
+SEED = REPO.parent / "shared" / "seeds" / "000_94313a2b43ccb1dc.txt"
+
+
+# =============================================================================
+# The real content
+# =============================================================================
+
+@pytest.fixture(scope="module")
+def content() -> Content:
+    return load_content(CONTENT)
+
+
+@pytest.fixture(scope="module")
+def seed() -> str:
+    if not SEED.exists():
+        pytest.skip(f"source text {SEED} is missing")
+    return SEED.read_text(encoding="utf-8")
+
+
+def squash(text: str) -> str:
+    """Whitespace runs as one space, trimmed: the PDF's line breaks do not count."""
+    return " ".join(text.split())
+
+
+def seed_sections(seed: str) -> list[tuple[str, str, str]]:
+    """(roman numeral, title, body) of each section heading "II. NỘI DUNG …" in the source."""
+    heads = [m for m in re.finditer(r"^[ \t]*([IVX]+)\.[ \t]+(.+?)[ \t]*$", seed, re.M)
+             if m.group(2) == m.group(2).upper()]
+    out = []
+    for i, m in enumerate(heads):
+        end = heads[i + 1].start() if i + 1 < len(heads) else len(seed)
+        out.append((m.group(1), m.group(2), seed[m.end():end]))
+    return out
+
+
+def seed_numbered(body: str) -> list[tuple[str, str]]:
+    """(number, first line) of each "1. …" paragraph in a section of the source."""
+    return [(m.group(1), m.group(2).strip())
+            for m in re.finditer(r"^[ \t]*(\d{1,2})\.[ \t]+(\S.*)$", body, re.M)]
+
+
+def seed_labelled(body: str, label: str) -> list[str]:
+    """The first line after "- <label>:" for each such line, in order."""
+    return [m.group(1).strip() for m in re.finditer(rf"^[ \t]*- {label}:[ \t]*(.+)$", body, re.M)]
+
+
+def test_sections_match_the_source(content, seed):
+    sections = seed_sections(seed)
+    assert [(s.number, s.title) for s in content.plan.sections] == [(n, t) for n, t, _ in sections]
+    assert len(content.plan.sections) == 3
+    assert [s.role for s in content.plan.sections] == ["purpose", "tasks", "organization"]
+
+
+def test_section_one_items(content, seed):
+    _, _, body = seed_sections(seed)[0]
+    expected = seed_numbered(body)
+    section = content.plan.sections[0]
+    assert len(section.blocks) == len(expected) == 4
+    for block, (number, first_line) in zip(section.blocks, expected):
+        assert block.kind == "item"
+        assert block.number == number
+        assert squash(block.text).startswith(squash(first_line))
+
+
+def test_section_two_tasks(content, seed):
+    _, _, body = seed_sections(seed)[1]
+    expected = seed_numbered(body)
+    assert [n for n, _ in expected] == ["1", "2", "3", "4", "5"]
+    tasks = [block for section, block in content.plan.tasks() if section.number == "II"]
+    assert [t.number for t in tasks] == [n for n, _ in expected]
+    assert all(t.kind == "task" for t in tasks)
+    for task, (_, first_line) in zip(tasks, expected):
+        assert squash(task.title).startswith(squash(first_line))
+    # every task of the plan is in section II
+    assert all(section.number == "II" for section, _ in content.plan.tasks())
+
+
+EXPECTED_LEADS = {
+    "1": (("phong-truc-thuoc",), ()),
+    "2": (("phong-truc-thuoc",), ()),
+    "3": (("phong-truc-thuoc",), ()),
+    "4": (("thanh-tra-so",), ()),
+    "5": (("phong-thqhkh",), ("phong-lien-quan",)),
+}
+
+
+def test_task_responsibility(content, seed):
+    _, _, body = seed_sections(seed)[1]
+    written = seed_labelled(body, "Đơn vị thực hiện")
+    tasks = [block for section, block in content.plan.tasks() if section.number == "II"]
+    assert len(written) == len(tasks)
+    for task, first_line in zip(tasks, written):
+        r = task.responsibility
+        assert r is not None, task.id
+        assert (r.lead, r.support) == EXPECTED_LEADS[task.number], task.id
+        assert r.label == "Đơn vị thực hiện"
+        assert squash(r.text).startswith(squash(first_line)), task.id
+        for unit_id in r.units:
+            assert content.unit(unit_id).kind == "internal"
+    # "Thanh tra Sở" is named as written; II-5 names a chủ trì and a phối hợp
+    assert content.unit("thanh-tra-so").name == squash(tasks[3].responsibility.text)
+    assert "chủ trì phối hợp" in squash(tasks[4].responsibility.text)
+
+
+def test_task_timing(content, seed):
+    _, _, body = seed_sections(seed)[1]
+    written = seed_labelled(body, "Thời gian thực hiện")
+    tasks = [block for section, block in content.plan.tasks() if section.number == "II"]
+    assert len(written) == len(tasks)
+    for task, text in zip(tasks, written):
+        t = task.timing
+        assert t is not None and t.label == "Thời gian thực hiện"
+        assert t.text == text
+        expected = {"recurring"} if text == "Thường xuyên." else {"recurring", "superior_schedule"}
+        assert set(t.kinds) == expected, task.id
+        assert (t.deadline, t.start, t.end) == (None, None, None)
+    assert tasks[2].timing.kinds == ("recurring", "superior_schedule")
+
+
+# The number of every document the plan cites, as the plan writes it.
+CITED_NUMBERS = ["4973/UBND-NCKSTTHC", "33/CT-TTg", "4685/UBND-SNV", "03-CT/TU", "49-CT/TW",
+                 "217-QĐ/TW", "218-QĐ/TU", "1415-QĐ/TU", "08-HD/TU", "4598/KH-SKHĐT"]
+# The test's own idea of a document number in prose (state or Party grammar).
+NUMBER = re.compile(r"(?<![\w/])\d+(?:/\d{4})?(?:/[A-ZĐ][\wĐđ]*-[A-ZĐ][\wĐđ-]*|-[A-ZĐ][\wĐđ]*/[A-ZĐ][\wĐđ]*)")
+
+
+def test_registry_numbers(content, seed):
+    numbers = [d.number_text for d in content.documents if d.number_text]
+    assert sorted(numbers) == sorted(CITED_NUMBERS)
+    assert len(set(numbers)) == len(numbers)
+    # and they are exactly the numbers the source text cites
+    assert set(NUMBER.findall(seed)) == set(CITED_NUMBERS)
+
+
+def test_unnumbered_documents(content, seed):
+    cchc = content.document("kh-cchc-2022")
+    assert cchc.number is None and cchc.number_text is None
+    assert cchc.cited_as and all(squash(p) in squash(seed) for p in cchc.cited_as)
+    plans = [d for d in content.documents if d.is_plan]
+    assert [d.id for d in plans] == [content.plan.document] == ["kh-danvan-2022"]
+    assert plans[0].number is None and plans[0].date is None
+    assert {d.id for d in content.documents if d.number is None} == {"kh-cchc-2022", "kh-danvan-2022"}
+
+
+def test_dates_as_written(content, seed):
+    """Each "số N ngày d/m/yyyy" in the source is in the registry with that date, as written."""
+    by_number = {d.number_text: d for d in content.documents if d.number_text}
+    cited = re.findall(r"số\s+(\S+)\s+ngày\s+(\d{1,2}/\d{1,2}/\d{4})", seed)
+    assert len(cited) >= 6
+    for number, date in cited:
+        assert by_number[number].date.text == date, number
+    kh = by_number["4598/KH-SKHĐT"]
+    assert (kh.date.text, kh.date.value, str(kh.date)) == ("01/9/2021", dt.date(2021, 9, 1), "01/9/2021")
+    assert by_number["33/CT-TTg"].date.value == dt.date(2021, 11, 26)
+
+
+def test_unknowns_are_none(content):
+    h = content.plan.header
+    assert (h.number, h.date, h.place, h.signature, h.province) == (None, None, None, None, None)
+    assert (h.kind, h.subject, h.symbol) == ("KẾ HOẠCH", "Triển khai thực hiện công tác dân vận năm 2022",
+                                             "KH-SKHĐT")
+    ct03 = content.document("ct-03-tu")
+    assert ct03.date is None and ct03.subject is None
+    assert ct03.number_text == "03-CT/TU"
+
+
+def test_preamble_is_verbatim(content, seed):
+    (basis,) = content.plan.preamble
+    assert squash(basis.text) in squash(seed)
+    assert squash(basis.text).startswith("Thực hiện công văn số 4973/UBND-NCKSTTHC")
+
+
+def test_footnote_is_referenced_from_its_place(content, seed):
+    (fn,) = content.plan.footnotes
+    assert (fn.id, fn.label) == ("fn-1", "1")
+    referencing = [b.id for b in content.plan.walk() if "[^fn-1]" in (b.text or "") + (b.title or "")]
+    assert referencing == ["II-1-a"]
+    # where the source puts the mark "(1)"
+    a = next(b for b in content.plan.walk() if b.id == "II-1-a")
+    assert "văn bản(1)" in seed and a.text.endswith("văn bản[^fn-1].")
+    assert squash(fn.blocks[0].text).startswith("Chỉ thị số 33/CT-TTg ngày 26/11/2021")
+
+
+def test_every_reference_resolves(content):
+    unit_ids = {u.id for u in content.units}
+    doc_ids = {d.id for d in content.documents}
+    for _, task in content.plan.tasks():
+        if task.responsibility:
+            assert set(task.responsibility.units) <= unit_ids
+    for d in content.documents:
+        assert d.kind in {k.id for k in content.kinds}
+        assert d.issuer is None or d.issuer in unit_ids
+        for r in d.relations:
+            assert r.target in doc_ids and r.type in {t.id for t in content.relation_types}
+
+
+# =============================================================================
+# Bad input: one class of problem at a time
+# =============================================================================
+
+@pytest.fixture
+def content_copy(tmp_path) -> Path:
+    """A writable copy of the real content/ (problems then name content/<file>)."""
+    dest = tmp_path / "content"
+    shutil.copytree(CONTENT, dest)
+    return dest
+
+
+def problems_of(content_dir: Path) -> list[Problem]:
+    with pytest.raises(ContentError) as info:
+        load_content(content_dir)
+    return info.value.problems
+
+
+def locate(text: str, needle: str, at: str | None = None, occurrence: int = 1) -> tuple[int, int]:
+    """1-based (line, column) of `at` (default: the start of `needle`) on the
+    line holding the `occurrence`-th `needle` in `text`."""
+    lines = text.split("\n")
+    hits = [i for i, ln in enumerate(lines) if needle in ln]
+    assert len(hits) >= occurrence, f"{needle!r} not found {occurrence} time(s)"
+    i = hits[occurrence - 1]
+    start = lines[i].index(needle)
+    column = start + (needle.index(at) if at is not None else 0) + 1
+    return i + 1, column
+
+
+def replace_once(old: str, new: str) -> Callable[[str], str]:
+    def mutate(text: str) -> str:
+        assert text.count(old) == 1, f"{old!r} should occur once in the file"
+        return text.replace(old, new)
+    return mutate
+
+
+def replace_bytes_once(old: str, new: bytes) -> Callable[[str], bytes]:
+    def mutate(text: str) -> bytes:
+        assert text.count(old) == 1, f"{old!r} should occur once in the file"
+        return text.encode("utf-8").replace(old.encode("utf-8"), new)
+    return mutate
+
+
+def nfd_in(word: str) -> str:
+    return unicodedata.normalize("NFD", word)
+
+
+def _block_scalar_start(text: str, needle: str) -> tuple[int, int]:
+    """Where a folded `text: >-` value holding `needle` starts: the `>-` indicator,
+    which is where YAML places the value (messages about text point there)."""
+    lines = text.split("\n")
+    i = next(i for i, ln in enumerate(lines) if needle in ln)
+    while ">-" not in lines[i]:
+        i -= 1
+    return i + 1, lines[i].index(">-") + 1
+
+
+@dataclass(frozen=True)
+class Bad:
+    """One corruption: apply `mutate` to `file`; the problem is at `where(corrupted text)`."""
+
+    name: str
+    file: str
+    mutate: Callable[[str], str | bytes]
+    where: Callable[[str], tuple[int, int]]
+    message: str
+    fix: str
+
+
+BAD = [
+    Bad("yaml syntax error", "plan.yaml",
+        replace_once("  issuing_body: Sở Kế hoạch và Đầu tư\n", "  issuing_body: Sở Kế hoạch: và Đầu tư\n"),
+        lambda t: locate(t, "issuing_body: Sở Kế hoạch: và", at=": và"),
+        "YAML syntax error: mapping values are not allowed here", "check indentation"),
+    Bad("tab indentation", "plan.yaml",
+        replace_once("  issuing_body:", "\tissuing_body:"),
+        lambda t: locate(t, "\tissuing_body:"),
+        "a tab is used for indentation", "indent with spaces only"),
+    Bad("empty file", "units.yaml",
+        lambda t: "",
+        lambda t: (1, 1),
+        "the file is empty", "restore its content"),
+    Bad("comments only", "glossary.yaml",
+        lambda t: "\n".join(ln for ln in t.splitlines() if ln.startswith("#")) + "\n",
+        lambda t: (1, 1),
+        "the file is empty", "restore its content"),
+    Bad("list instead of a mapping", "glossary.yaml",
+        lambda t: "- id: ubnd\n  term: UBND\n",
+        lambda t: (1, 1),
+        "the file should be a mapping (key: value), not a list", "write a mapping"),
+    Bad("missing required field", "units.yaml",
+        replace_once("    name: Thanh tra Sở\n", ""),
+        lambda t: locate(t, "- id: thanh-tra-so", at="id:"),
+        "is missing the required field 'name'", "add 'name:'"),
+    Bad("unknown key (typo)", "plan.yaml",
+        replace_once("    title: MỤC ĐÍCH YÊU CẦU\n", "    titel: MỤC ĐÍCH YÊU CẦU\n"),
+        lambda t: locate(t, "titel:"),
+        "unknown key 'titel' in sections/0", "did you mean 'title'?"),
+    Bad("wrong type: text for true/false", "documents.yaml",
+        replace_once("    is_plan: true\n", "    is_plan: có\n"),
+        lambda t: locate(t, "is_plan: có", at="có"),
+        "documents/0/is_plan should be true or false, not text", "write true or false"),
+    Bad("wrong type: text for a list", "plan.yaml",
+        replace_once("kinds: [recurring, superior_schedule]", "kinds: recurring, superior_schedule"),
+        lambda t: locate(t, "kinds: recurring, superior_schedule", at="recurring"),
+        "timing/kinds should be a list (- item), not text", "write a list"),
+    Bad("wrong type: unquoted number", "plan.yaml",
+        replace_once('        kind: task\n        number: "4"\n', "        kind: task\n        number: 4\n"),
+        lambda t: locate(t, "number: 4", at="4"),
+        "should be text, not a number", 'quote dates and numbers as text'),
+    Bad("a number as a key beside a typo", "plan.yaml",
+        replace_once("  kind: KẾ HOẠCH\n", "  kind: KẾ HOẠCH\n  2022: năm\n  subjet: x\n"),
+        lambda t: locate(t, "  2022: năm", at="2022"),
+        "unknown key '2022' in header", "remove it; allowed keys here"),
+    Bad("duplicate id", "plan.yaml",
+        replace_once("id: II-2-tg\n", "id: II-1-tg\n"),
+        lambda t: locate(t, "id: II-1-tg", at="II-1-tg", occurrence=2),
+        "id 'II-1-tg' is already used", "ids must be unique"),
+    Bad("duplicate key", "plan.yaml",
+        replace_once("  kind: KẾ HOẠCH\n  subject: Triển khai thực hiện công tác dân vận năm 2022\n",
+                     "  kind: KẾ HOẠCH\n  subject: Triển khai thực hiện công tác dân vận năm 2022\n"
+                     "  subject: Lặp lại\n"),
+        lambda t: locate(t, "  subject: Lặp lại", at="subject"),
+        "key 'subject' appears twice in the same block", "keep one of them"),
+    Bad("dangling unit reference", "plan.yaml",
+        replace_once("lead: [thanh-tra-so]", "lead: [thanh-tra-sox]"),
+        lambda t: locate(t, "lead: [thanh-tra-sox]", at="thanh-tra-sox"),
+        "unit 'thanh-tra-sox' does not exist", "did you mean 'thanh-tra-so'?"),
+    Bad("dangling document reference", "documents.yaml",
+        replace_once("{type: implements, target: ct-49-tw}", "{type: implements, target: ct-99-tw}"),
+        lambda t: locate(t, "target: ct-99-tw", at="ct-99-tw"),
+        "document 'ct-99-tw' does not exist", "did you mean"),
+    Bad("invalid date", "documents.yaml",
+        replace_once("    date: 26/11/2021\n", "    date: 31/2/2021\n"),
+        lambda t: locate(t, "date: 31/2/2021", at="31/2/2021"),
+        "'31/2/2021' is not a real date", "check day and month"),
+    Bad("date in the wrong format", "documents.yaml",
+        replace_once("    date: 26/11/2021\n", "    date: 26.11.2021\n"),
+        lambda t: locate(t, "date: 26.11.2021", at="26.11.2021"),
+        "has an invalid value '26.11.2021'", "d/m/yyyy"),
+    Bad("unquoted ISO date that does not exist", "documents.yaml",
+        replace_once("    date: 26/11/2021\n", "    date: 2021-02-31\n"),
+        lambda t: locate(t, "date: 2021-02-31", at="2021-02-31"),
+        "the value '2021-02-31' cannot be read", "put it in quotes"),
+    Bad("unparseable document number", "documents.yaml",
+        replace_once("    number: 1415-QĐ/TU\n", "    number: QĐ 1415 TU\n"),
+        lambda t: locate(t, "number: QĐ 1415 TU", at="QĐ"),
+        "document number 'QĐ 1415 TU' cannot be parsed", "write it as printed"),
+    Bad("number cited in the text but not registered", "plan.yaml",
+        replace_once("theo kế hoạch số 4598/KH-SKHĐT ngày", "theo kế hoạch số 4599/KH-SKHĐT ngày"),
+        lambda t: _block_scalar_start(t, "4599/KH-SKHĐT"),
+        "cites 'kế hoạch số 4599/KH-SKHĐT', which is not in content/documents.yaml",
+        "register the document"),
+    Bad("footnote reference without a footnote", "plan.yaml",
+        replace_once("Tập trung vào các văn bản[^fn-1].", "Tập trung vào các văn bản[^fn-2]."),
+        lambda t: _block_scalar_start(t, "[^fn-2]"),
+        "footnote reference [^fn-2] has no footnote", "add a footnote with id 'fn-2'"),
+    Bad("text not in NFC (decomposed ệ)", "glossary.yaml",
+        replace_once("expansion: Quy chế thực hiện dân chủ ở cơ sở",
+                     "expansion: Quy chế thực " + nfd_in("hiện") + " dân chủ ở cơ sở"),
+        lambda t: locate(t, "expansion: Quy chế thực", at="Quy"),
+        "text is not Unicode NFC (decomposed diacritics) near", "python -m plansite normalize"),
+    Bad("stray byte 0xff after Vietnamese letters", "plan.yaml",
+        replace_bytes_once("Nâng cao nhận thức và", "Nâng cao nh".encode() + b"\xff" + "ận thức và".encode()),
+        lambda t: locate(t, "Nâng cao nh\ufffd", at="\ufffd"),
+        "byte 0xff is not valid UTF-8", "save the file as UTF-8"),
+    Bad("Windows-1258 bytes in a value", "units.yaml",
+        replace_bytes_once("name: Văn phòng Sở", b"name: " + "Văn phòng Sở".encode("cp1258", "replace")),
+        lambda t: locate(t, "name: V\ufffd", at="\ufffd"),
+        "byte 0xe3 is not valid UTF-8", "not Windows-1258"),
+    Bad("control character", "plan.yaml",
+        replace_once("Nâng cao nhận thức và", "Nâng cao\x07 nhận thức và"),
+        lambda t: locate(t, "Nâng cao\x07", at="\x07"),
+        "the control character U+0007 is not allowed", "delete it"),
+]
+
+
+@pytest.mark.parametrize("bad", BAD, ids=lambda b: b.name)
+def test_bad_input_is_located(bad: Bad, content_copy: Path):
+    path = content_copy / bad.file
+    original = path.read_text(encoding="utf-8")
+    corrupted = bad.mutate(original)
+    if isinstance(corrupted, bytes):
+        path.write_bytes(corrupted)
+        text = corrupted.decode("utf-8", errors="replace")   # one U+FFFD per bad byte here
+    else:
+        path.write_bytes(corrupted.encode("utf-8"))
+        text = corrupted
+    line, column = bad.where(text)
+    prefix = f"content/{bad.file}:{line}:{column}: "
+
+    problems = problems_of(content_copy)
+    report = "\n".join(map(str, problems))
+    here = [p for p in problems if str(p).startswith(prefix) and bad.message in p.message]
+    assert here, f"no problem at {prefix!r} with {bad.message!r}; got:\n{report}"
+    problem = here[0]
+    assert bad.fix in problem.fix
+    assert str(problem) == f"{prefix}{problem.message} — {problem.fix}"
+
+
+def test_report_counts_the_problems(content_copy):
+    path = content_copy / "units.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("kind: internal", "kind: intern"),
+                    encoding="utf-8")
+    with pytest.raises(ContentError) as info:
+        load_content(content_copy)
+    problems = info.value.problems
+    assert len(problems) == 5   # every internal unit but so-khdt (external)
+    assert all(p.fix == "did you mean 'internal'?" for p in problems)
+    assert problems == sorted(problems)
+    lines = str(info.value).splitlines()
+    assert lines[:-1] == [str(p) for p in problems]
+    assert lines[-1] == "5 problems in content/."
+
+
+def test_display_root(content_copy):
+    (content_copy / "labels.yaml").write_text("", encoding="utf-8")
+    with pytest.raises(ContentError) as info:
+        load_content(content_copy, display_root=content_copy)
+    assert [p.file for p in info.value.problems] == ["labels.yaml"]
+
+
+# =============================================================================
+# Several problems at once
+# =============================================================================
+
+def test_several_schema_problems_in_several_files(content_copy):
+    edits = {
+        "glossary.yaml": ("  - id: hcc\n", "  - id: hcc\n    term HCC\n"),              # syntax
+        "units.yaml": ("    name: Thanh tra Sở\n", "    nam: Thanh tra Sở\n"),             # unknown key + missing
+        "plan.yaml": ("    title: MỤC ĐÍCH YÊU CẦU\n", "    title: [MỤC ĐÍCH YÊU CẦU]\n"),  # wrong type
+    }
+    for name, (old, new) in edits.items():
+        path = content_copy / name
+        text = path.read_text(encoding="utf-8")
+        assert text.count(old) == 1
+        path.write_text(text.replace(old, new), encoding="utf-8")
+    problems = problems_of(content_copy)
+    files = {p.file for p in problems}
+    assert files == {"content/glossary.yaml", "content/units.yaml", "content/plan.yaml"}
+    messages = " | ".join(p.message for p in problems)
+    assert "YAML syntax error" in messages
+    assert "unknown key 'nam'" in messages and "missing the required field 'name'" in messages
+    assert "sections/0/title should be text, not a list" in messages
+
+
+def test_several_semantic_problems_in_one_run(content_copy):
+    docs = content_copy / "documents.yaml"
+    docs.write_text(docs.read_text(encoding="utf-8").replace("date: 26/11/2021", "date: 31/2/2021"),
+                    encoding="utf-8")
+    plan = content_copy / "plan.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("lead: [thanh-tra-so]", "lead: [khong-co]"),
+                    encoding="utf-8")
+    problems = problems_of(content_copy)
+    assert len(problems) == 2, "\n".join(map(str, problems))
+    by_file = {p.file: p for p in problems}
+    assert "'31/2/2021' is not a real date" in by_file["content/documents.yaml"].message
+    assert "unit 'khong-co' does not exist" in by_file["content/plan.yaml"].message
+
+
+# =============================================================================
+# The command line
+# =============================================================================
+
+def run_check(content_dir: Path, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "plansite", "check", "--content", str(content_dir)],
+                          cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("bad", [b for b in BAD if b.name in (
+    "invalid date", "Windows-1258 bytes in a value", "control character", "unknown key (typo)",
+    "unquoted ISO date that does not exist")], ids=lambda b: b.name)
+def test_cli_reports_problems(bad: Bad, content_copy: Path, tmp_path: Path):
+    path = content_copy / bad.file
+    corrupted = bad.mutate(path.read_text(encoding="utf-8"))
+    raw = corrupted if isinstance(corrupted, bytes) else corrupted.encode("utf-8")
+    path.write_bytes(raw)
+    line, column = bad.where(raw.decode("utf-8", errors="replace"))
+
+    result = run_check(content_copy, tmp_path)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"content/{bad.file}:{line}:{column}: " in result.stderr
+    assert bad.message in result.stderr and bad.fix in result.stderr
+    assert result.stdout == ""
+
+
+def test_cli_accepts_the_real_content():
+    result = run_check(Path("content"), REPO)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("content OK: 3 sections, 5 tasks, 12 documents")
+    assert result.stderr == ""
+
+
+# =============================================================================
+# Property: any plan.yaml gives a Content or a ContentError
+# =============================================================================
+
+PLAN = yaml.safe_load((CONTENT / "plan.yaml").read_text(encoding="utf-8"))
+
+WEIRD_TEXT = [
+    "", " ", "\t", "\n", "~", "null", "yes", "- x", "a: b", "#", "&a", "*a", "!!int x", "'", '"', "\\",
+    "e\u0323\u0302",          # decomposed ệ
+    "\u0301", "Ð", "\u200b", "\ufeff", "\x85", "\u2028", "\x00", "\x07", "\U0001d518\U0001d52b",
+    "[^fn-1]", "[^khong-co]", "33/CT-TTg", "99/CT-TTg", "Chỉ thị số 77-CT/TW", "31/2/2021", "1/1/2021",
+    "2021-02-31", "II-1", "phong-truc-thuoc", "khong-co", "recurring", "deadline", "task", "KT.",
+]
+KEYS = ["id", "kind", "number", "title", "text", "blocks", "titel", "lead", "support", "timing",
+        "responsibility", "kinds", "deadline", "notes", "role", "label", "unit", "moved_from"]
+
+scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=20), st.sampled_from(WEIRD_TEXT),
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.dictionaries(st.one_of(st.sampled_from(KEYS), st.text(max_size=6), st.integers()), inner, max_size=3),
+    ),
+    max_leaves=8,
+)
+
+
+def _paths(node, path=()):
+    yield path
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from _paths(v, path + (k,))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _paths(v, path + (i,))
+
+
+def _get(root, path):
+    for step in path:
+        root = root[step]
+    return root
+
+
+def _swap_type(value):
+    if isinstance(value, dict):
+        return list(value.values())
+    if isinstance(value, list):
+        return {str(i): v for i, v in enumerate(value)}
+    if isinstance(value, str):
+        return [value] if len(value) % 2 else len(value)
+    if value is None:
+        return "null"
+    return str(value)
+
+
+def mutate_plan(data: st.DataObject):
+    plan = copy.deepcopy(PLAN)
+    for _ in range(data.draw(st.integers(1, 4), label="mutations")):
+        paths = list(_paths(plan))
+        path = data.draw(st.sampled_from(paths), label="path")
+        op = data.draw(st.sampled_from(["delete", "replace", "duplicate", "swap", "rename"]), label="op")
+        target = _get(plan, path)
+        if not path:
+            if op in ("replace", "swap"):
+                plan = data.draw(values) if op == "replace" else _swap_type(plan)
+            continue
+        parent, key = _get(plan, path[:-1]), path[-1]
+        if op == "delete":
+            del parent[key]
+        elif op == "replace":
+            parent[key] = data.draw(values, label="value")
+        elif op == "swap":
+            parent[key] = _swap_type(target)
+        elif op == "duplicate" and isinstance(target, list) and target:
+            i = data.draw(st.integers(0, len(target) - 1), label="item")
+            # a deep copy, or the same object (which YAML writes as an anchor and alias)
+            item = copy.deepcopy(target[i]) if data.draw(st.booleans(), label="copy") else target[i]
+            target.insert(i, item)
+        elif op == "rename" and isinstance(parent, dict):
+            new = data.draw(st.one_of(st.sampled_from(KEYS), st.text(max_size=8)), label="new key")
+            parent[new] = parent.pop(key)
+    return plan
+
+
+@pytest.fixture(scope="module")
+def fuzz_dir(tmp_path_factory) -> Path:
+    dest = tmp_path_factory.mktemp("fuzz") / "content"
+    shutil.copytree(CONTENT, dest)
+    return dest
+
+
+def assert_loads_or_reports(content_dir: Path) -> None:
+    try:
+        result = load_content(content_dir)
+    except ContentError as exc:
+        assert exc.problems
+        for p in exc.problems:
+            assert p.file.startswith("content/") and p.file.endswith(".yaml")
+            assert p.line >= 1 and p.column >= 1
+            assert p.message and p.fix
+    else:
+        assert isinstance(result, Content)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_plan_data_loads_or_reports(fuzz_dir, data):
+    plan = mutate_plan(data)
+    (fuzz_dir / "plan.yaml").write_text(yaml.safe_dump(plan, allow_unicode=True, sort_keys=False),
+                                        encoding="utf-8")
+    assert_loads_or_reports(fuzz_dir)
+
+
+PLAN_TEXT = (CONTENT / "plan.yaml").read_text(encoding="utf-8")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    at=st.integers(0, len(PLAN_TEXT.encode("utf-8"))),
+    cut=st.integers(0, 40),
+    insert=st.one_of(st.binary(max_size=6), st.sampled_from(WEIRD_TEXT + [": x", "\n  - ", "\t", "{", "]"])
+                     .map(lambda s: s.encode("utf-8"))),
+)
+# edits that once crashed the loader: a control character, an unquoted date that does not exist
+@example(at=PLAN_TEXT.encode("utf-8").index(b"\nheader:"), cut=0, insert=b"\x07")
+@example(at=PLAN_TEXT.encode("utf-8").index(b"\nheader:") + 1, cut=0, insert=b"x: 2021-02-31\n")
+@example(at=PLAN_TEXT.encode("utf-8").index(b"\nheader:") + 1, cut=0, insert=b"1: a\nb: 2\n")
+def test_any_plan_bytes_load_or_report(fuzz_dir, at, cut, insert):
+    """Raw edits of the file (bytes cut and inserted anywhere) never crash yamlsource."""
+    raw = PLAN_TEXT.encode("utf-8")
+    (fuzz_dir / "plan.yaml").write_bytes(raw[:at] + insert + raw[at + cut:])
+    assert_loads_or_reports(fuzz_dir)
