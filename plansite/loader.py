@@ -34,7 +34,10 @@ FILES = {
 }
 SCHEMA_DIR = "schema"
 FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
-DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+# Python's `$` (used by jsonschema for "pattern") also matches before a final
+# newline, so ids and dates are checked again with fullmatch.
+ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 
 
 def load_content(content_dir: Path, *, display_root: Path | None = None) -> m.Content:
@@ -188,6 +191,9 @@ class _Checker:
     # -- helpers -------------------------------------------------------------
 
     def define(self, namespace: str, source: Source, path: tuple, ident: str) -> None:
+        if not ID.fullmatch(ident):
+            self.problems.append(source.problem(path, f"id {ident!r} has characters other than ASCII letters, "
+                                                      "digits, '-' and '_'", "remove spaces and line breaks"))
         seen = self.ids.setdefault(namespace, {})
         if ident in seen:
             first_src, first_path = seen[ident]
@@ -204,7 +210,12 @@ class _Checker:
     def date(self, source: Source, path: tuple, text: str | None) -> m.WrittenDate | None:
         if text is None:
             return None
-        d, mo, y = (int(x) for x in DATE.match(text).groups())
+        match = DATE.fullmatch(text)
+        if match is None:
+            self.problems.append(source.problem(path, f"{text!r} is not a date written d/m/yyyy",
+                                                "write it like 26/11/2021, without spaces or line breaks"))
+            return None
+        d, mo, y = (int(x) for x in match.groups())
         try:
             return m.WrittenDate(text, dt.date(y, mo, d))
         except ValueError:

@@ -659,3 +659,18 @@ def test_any_plan_bytes_load_or_report(fuzz_dir, at, cut, insert):
     raw = PLAN_TEXT.encode("utf-8")
     (fuzz_dir / "plan.yaml").write_bytes(raw[:at] + insert + raw[at + cut:])
     assert_loads_or_reports(fuzz_dir)
+
+
+def test_id_with_a_trailing_newline_is_rejected(tmp_path):
+    """Python's `$` in schema patterns accepts "I-1\\n"; the loader must not."""
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    plan = content / "plan.yaml"
+    text = plan.read_text(encoding="utf-8")
+    assert text.count("      - id: I-1\n") == 1
+    plan.write_text(text.replace("      - id: I-1\n", '      - id: "I-1\\n"\n'), encoding="utf-8")
+    line = next(i + 1 for i, l in enumerate(plan.read_text(encoding="utf-8").splitlines()) if '"I-1\\n"' in l)
+    with pytest.raises(ContentError) as info:
+        load_content(content)
+    assert [str(p).split(" — ")[0] for p in info.value.problems] == [
+        f"content/plan.yaml:{line}:13: id 'I-1\\n' has characters other than ASCII letters, digits, '-' and '_'"]
