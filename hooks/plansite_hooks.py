@@ -19,7 +19,7 @@ from plansite.errors import ContentError
 from plansite.linker import add_abbreviations, link_citations
 from plansite.loader import load_content
 from plansite.paths import document_path, md_to_html_path, relative
-from plansite.permalinks import aliases, check_manifest, linkables, scan_site, static_files
+from plansite.permalinks import aliases, check_manifest, linkables, page_moves, scan_site, static_files
 from plansite.render import render_backlinks, render_site
 from plansite.searchfold import fold_search_index
 from plansite.slug import slugify
@@ -142,7 +142,8 @@ def _check_permalinks(config) -> None:
         log.info(f"{MANIFEST} not found: no permalink check (create it with `python -m plansite permalinks`)")
         return
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    problems = check_manifest(manifest, scan_site(Path(config.site_dir)), _state["aliases"], MANIFEST)
+    problems = check_manifest(manifest, scan_site(Path(config.site_dir)), _state["aliases"], MANIFEST,
+                              page_moves(_state["content"]))
     if problems:
         raise PluginError("published links would break — nothing may be published:\n" + "\n".join(problems))
 

@@ -22,7 +22,7 @@ def relation_svg(graph, doc: m.Document, label: Callable[[m.Document], str],
     width = 3 * BOX_W + 2 * COL_GAP + 20
     cx = 10 + BOX_W + COL_GAP
     cy = (height - BOX_H) / 2
-    parts = [f'<svg class="plan-diagram" xmlns="http://www.w3.org/2000/svg" role="img" '
+    parts = [f'<svg class="plan-diagram" xmlns="http://www.w3.org/2000/svg" role="group" '
              f'viewBox="0 0 {width} {height}" width="100%" '
              f'aria-label="{_e(label(doc))}">',
              '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '

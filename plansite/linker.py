@@ -117,10 +117,11 @@ def add_abbreviations(page_html: str, terms: dict[str, str]) -> str:
         elif any(el.tag in SKIP - {"a"} for el in stack):
             out.append(token)
         else:
+            # tabindex: keyboard users reach the tooltip too (Material shows it on
+            # focus) — except inside a link, which is focusable already.
+            tab = "" if any(el.tag == "a" for el in stack) else ' tabindex="0"'
             out.append(pattern.sub(
-                # tabindex: keyboard users reach the tooltip too (Material shows it on focus)
-                lambda mt: f'<abbr title="{html.escape(terms[mt.group(1)])}" tabindex="0">{mt.group(1)}</abbr>',
-                token))
+                lambda mt: f'<abbr title="{html.escape(terms[mt.group(1)])}"{tab}>{mt.group(1)}</abbr>', token))
     return "".join(out)
 
 

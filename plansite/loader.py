@@ -187,6 +187,7 @@ class _Checker:
         self.refs: list[_Ref] = []
         self.ids: dict[str, dict[str, tuple[Source, tuple]]] = {}
         self._block_paths: dict[str, tuple] = {}
+        self.renamed: dict[str, dict[str, str]] = {}
 
     # -- helpers -------------------------------------------------------------
 
@@ -203,6 +204,11 @@ class _Checker:
                 "give this element a different id; ids must be unique"))
         else:
             seen[ident] = (source, path)
+
+    def define_moved(self, namespace: str, source: Source, path: tuple, old: str, new: str) -> None:
+        """An old id of a renamed element: unique, but no longer a valid reference."""
+        self.define(namespace, source, path, old)
+        self.renamed.setdefault(namespace, {})[old] = new
 
     def ref(self, namespace: str, source: Source, path: tuple, target: str) -> None:
         self.refs.append(_Ref(source, path, target, namespace))
@@ -254,7 +260,7 @@ class _Checker:
             if "parent" in u:
                 self.ref("unit", src, path + ("parent",), u["parent"])
             for j, old in enumerate(u.get("moved_from", [])):
-                self.define("unit", src, path + ("moved_from", j), old)
+                self.define_moved("unit", src, path + ("moved_from", j), old, u["id"])
             out.append(m.Unit(u["id"], u["name"], u["kind"], u.get("parent"), u.get("description"),
                               tuple(u.get("moved_from", []))))
         return tuple(out)
@@ -288,7 +294,7 @@ class _Checker:
             path = ("documents", i)
             self.define("document", src, path + ("id",), d["id"])
             for j, old in enumerate(d.get("moved_from", [])):
-                self.define("document", src, path + ("moved_from", j), old)
+                self.define_moved("document", src, path + ("moved_from", j), old, d["id"])
             self.ref("kind", src, path + ("kind",), d["kind"])
             if d["issuer"] is not None:
                 self.ref("unit", src, path + ("issuer",), d["issuer"])
@@ -467,7 +473,12 @@ class _Checker:
     def resolve_refs(self) -> None:
         for ref in self.refs:
             known = self.ids.get(ref.namespace, {})
-            if ref.target not in known:
+            renamed = self.renamed.get(ref.namespace, {})
+            if ref.target in renamed:
+                self.problems.append(ref.source.problem(
+                    ref.path, f"{ref.namespace.replace('_', ' ')} '{ref.target}' was renamed to "
+                    f"'{renamed[ref.target]}' (moved_from)", f"refer to '{renamed[ref.target]}'"))
+            elif ref.target not in known:
                 guess = difflib.get_close_matches(ref.target, list(known), n=1)
                 where = {"unit": "content/units.yaml", "document": "content/documents.yaml",
                          "term": "content/glossary.yaml", "kind": "kinds in content/documents.yaml",

@@ -21,7 +21,11 @@ from .paths import document_path, element_paths, md_to_html_path, relative, sect
 SHORT_DIR = "k"
 QR_DIR = "qr"
 ARTICLE = re.compile(r"<article\b.*?</article>", re.S)
-ID = re.compile(r"""\sid\s*=\s*["']([^"']+)["']""")
+ID = re.compile(r"""<([a-zA-Z][a-zA-Z0-9]*)\b[^>]*?\sid\s*=\s*["']([^"']+)["']""")
+# Ids that are no one's address: SVG internals, and the numbered citation
+# anchors the linker makes (they follow the text and are rebuilt each build).
+UNLOCKED_TAGS = {"svg", "marker", "path", "g", "defs", "symbol", "clipPath", "linearGradient"}
+UNLOCKED_PREFIX = "trich-dan-"
 
 
 @dataclass(frozen=True)
@@ -167,6 +171,10 @@ def static_files(content: m.Content, site_url: str | None) -> dict[str, str | by
     for old, new in aliases(content).items():  # short URLs of renamed ids keep working
         path = f"{SHORT_DIR}/{old}/index.html"
         files[path] = redirect_page(path, new, labels)
+    for d in content.documents:
+        for old in d.moved_from:
+            path = f"{SHORT_DIR}/{old}/index.html"
+            files[path] = redirect_page(path, md_to_html_path(document_path(d.id)), labels)
     for old, new in page_moves(content).items():
         files[old] = redirect_page(old, new, labels, keep_hash=True)
     return files
@@ -203,22 +211,29 @@ def scan_site(site_dir: Path) -> dict[str, set[str]]:
             continue
         text = path.read_text(encoding="utf-8")
         article = ARTICLE.search(text)
-        index[rel] = set(ID.findall(article.group())) if article else set()
+        ids = ID.findall(article.group()) if article else []
+        index[rel] = {i for tag, i in ids if tag not in UNLOCKED_TAGS and not i.startswith(UNLOCKED_PREFIX)}
     return index
 
 
 def check_manifest(manifest: dict, site: dict[str, set[str]], alias_map: dict[str, str],
-                   manifest_name: str = "permalinks.lock.json") -> list[str]:
-    """Problems: every manifest entry must still resolve (directly or by alias)."""
+                   manifest_name: str = "permalinks.lock.json", moves: dict[str, str] | None = None) -> list[str]:
+    """Problems: every manifest entry must still resolve (directly, by alias, or
+    on the page a moved page forwards to)."""
     problems = []
+    moves = moves or {}
     for page, anchors in sorted(manifest.get("pages", {}).items()):
+        old_title_id = None
+        if page in moves and moves[page] in site:
+            old_title_id = page.rsplit("/", 1)[-1][: -len(".html")]  # the old page's own h1 id
+            page = moves[page]  # the redirect keeps the hash: anchors must exist on the new page
         if page not in site:
             problems.append(
                 f"{manifest_name}: published page '{page}' no longer exists — if its section, document or "
                 f"unit was renamed, add `moved_from: [<old id>]` to it in content/; otherwise restore it")
             continue
         for anchor in anchors:
-            if anchor in site[page]:
+            if anchor in site[page] or anchor == old_title_id:
                 continue
             target = alias_map.get(anchor)
             if target and target.split("#", 1)[0] in site:

@@ -15,6 +15,10 @@ import yaml
 
 from .errors import Problem
 
+# The pure-Python loader on purpose: libyaml's CSafeLoader is faster but
+# reports control characters and some syntax errors without usable positions.
+_Loader = yaml.SafeLoader
+
 Path_ = tuple  # a path into the data: ("sections", 1, "blocks", 0, "text")
 
 
@@ -71,7 +75,7 @@ def load(path: Path, display: str) -> tuple[Source, list[Problem]]:
         return source, [Problem(display, 1, 1, "the file is empty",
                                 "restore its content (see git history) or copy the structure from the README")]
     try:
-        loader = yaml.SafeLoader(text)  # checks for unprintable characters
+        loader = _Loader(text)  # checks for unprintable characters
     except yaml.reader.ReaderError as exc:
         return source, [_reader_problem(display, text, exc)]
     try:

@@ -85,6 +85,8 @@ def test_text_is_escaped_safely():
     ('<p title="UBND">x</p>', '<p title="UBND">x</p>'),              # not in attributes
     ("<p>33/CT-TTg</p>", '<p>33/CT-<abbr title="Thủ tướng" tabindex="0">TTg</abbr></p>'),  # symbols in numbers too
     ("<p>33/CT-TTgx</p>", "<p>33/CT-TTgx</p>"),
+    ('<p><a href="x">33/CT-TTg</a></p>',                               # a link is focusable already
+     '<p><a href="x">33/CT-<abbr title="Thủ tướng">TTg</abbr></a></p>'),
 ])
 def test_add_abbreviations(html, expected):
     assert add_abbreviations(html, {"UBND": "Ủy ban nhân dân", "TTg": "Thủ tướng"}) == expected

@@ -1,0 +1,759 @@
+"""Benchmark of the plan site; writes the figures to docs/hieu-nang.md.
+
+    .venv/bin/python bench/run.py            # everything, about 7 minutes on 2 cores
+    .venv/bin/python bench/run.py --quick    # 1× and 10× only, one run each, no Lighthouse
+
+What it measures (all in temporary folders; only docs/hieu-nang.md is written):
+
+1. the real site: `mkdocs build --strict` time (median of 3) and peak memory
+   (ru_maxrss of the child, from os.wait4);
+2. synthetic content from bench/synth.py at 1×, 10× and 50× the real plan,
+   each built in a temporary copy of the project (mkdocs.yml, docs/ without the
+   hand-written pages, templates/, hooks/, plansite/), and the same pages
+   written out as static Markdown (plansite.render.render_site plus the static
+   files the hooks add) built with the hooks off — the baseline; plus where the
+   core's time goes (load, render, static files) measured in-process;
+3. `mkdocs serve`: seconds from saving content/plan.yaml (temporary copy)
+   until the served page shows the change;
+4. page weight of index.html and muc/II.html: every HTML/CSS/JS/SVG file the
+   page loads in Chromium, gzip level 6;
+5. Lighthouse 12.2.3 (npx) on the home page and a task page, served with gzip
+   as GitHub Pages does.
+
+Nothing here is a test: the figures are reported against the targets, not
+asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import functools
+import gzip
+import http.server
+import json
+import math
+import os
+import platform
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "bench"))
+sys.path.insert(0, str(REPO))
+
+import synth  # noqa: E402  (bench/synth.py)
+
+OUT = REPO / "docs" / "hieu-nang.md"
+PY = sys.executable
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+ENV.pop("SITE_URL", None)  # the default site_url, as in the tests
+LIGHTHOUSE = "lighthouse@12.2.3"
+CHROMIUM = "/usr/bin/chromium"
+SCALES = (1, 10, 50)
+TARGETS = {"ratio": 1.10, "serve": 1.5, "performance": 0.95, "others": 1.0}
+
+
+def log(*args) -> None:
+    print("[bench]", *args, file=sys.stderr, flush=True)
+
+
+# -----------------------------------------------------------------------------
+# Running builds
+# -----------------------------------------------------------------------------
+
+
+def timed(cmd: list[str], cwd: Path) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB) of one child process; raises when it fails."""
+    with tempfile.TemporaryFile() as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, env=ENV, stdout=out, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode:
+            out.seek(0)
+            raise RuntimeError(f"{' '.join(cmd)} failed in {cwd}:\n{out.read().decode(errors='replace')[-3000:]}")
+    return seconds, usage.ru_maxrss
+
+
+def build(project: Path, site: Path, config: str = "mkdocs.yml") -> tuple[float, int, dict]:
+    """One strict build; returns seconds, peak KiB and facts about the output."""
+    if site.exists():
+        shutil.rmtree(site)
+    seconds, rss = timed([PY, "-m", "mkdocs", "build", "--strict", "--quiet", "--config-file", config,
+                          "--site-dir", str(site)], project)
+    files = [p for p in site.rglob("*") if p.is_file()]
+    facts = {"html": sum(1 for p in files if p.suffix == ".html"),
+             "bytes": sum(p.stat().st_size for p in files)}
+    return seconds, rss, facts
+
+
+def builds(project: Path, runs: int, config: str = "mkdocs.yml", keep: Path | None = None) -> dict:
+    """`runs` builds: median and spread of time, peak memory; the last output kept in `keep`."""
+    times, rss, facts = [], [], {}
+    with tempfile.TemporaryDirectory(prefix="plansite-site-") as tmp:
+        site = keep or Path(tmp) / "site"
+        for _ in range(runs):
+            t, m, facts = build(project, site, config)
+            times.append(t)
+            rss.append(m)
+            if keep is None:
+                shutil.rmtree(site)
+    return {"time": statistics.median(times), "min": min(times), "max": max(times), "runs": runs,
+            "rss_mib": max(rss) / 1024, **facts}
+
+
+# -----------------------------------------------------------------------------
+# Projects: ours (hooks) and the baseline (static Markdown, hooks off)
+# -----------------------------------------------------------------------------
+
+
+def make_project(dest: Path, content: Path, handwritten: bool) -> Path:
+    """A copy of the project with `content` as content/ (hand-written pages only if asked)."""
+    dest.mkdir(parents=True)
+    shutil.copy2(REPO / "mkdocs.yml", dest / "mkdocs.yml")
+    for name in ("templates", "hooks", "plansite"):  # plansite/: mkdocs.yml watches it
+        shutil.copytree(REPO / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+    skip = [] if handwritten else ["*.md"]
+    shutil.copytree(REPO / "docs", dest / "docs", ignore=shutil.ignore_patterns(*skip))
+    shutil.copytree(content, dest / "content")
+    if handwritten and (REPO / "permalinks.lock.json").exists():
+        shutil.copy2(REPO / "permalinks.lock.json", dest / "permalinks.lock.json")
+    return dest
+
+
+def _mkdocs_yaml(path: Path) -> dict:
+    from mkdocs.utils.yaml import get_yaml_loader
+    import yaml
+
+    with open(path, encoding="utf-8") as f:
+        return yaml.load(f, Loader=get_yaml_loader())  # noqa: S506 - mkdocs' own loader (!ENV)
+
+
+def make_baseline(project: Path) -> str:
+    """Write the generated pages of `project` as static Markdown into baseline-docs/
+    and a baseline.yml without hooks; return the config file name."""
+    import yaml
+
+    from plansite.loader import load_content
+    from plansite.permalinks import aliases, static_files
+    from plansite.render import render_site
+    from plansite.slug import slugify
+
+    config = _mkdocs_yaml(project / "mkdocs.yml")
+    content = load_content(project / "content", display_root=project)
+    pages, nav = render_site(content, project / "templates", config["site_url"])
+    docs = project / "baseline-docs"
+    shutil.copytree(project / "docs", docs)
+    for page in pages:
+        (docs / page.path).parent.mkdir(parents=True, exist_ok=True)
+        (docs / page.path).write_text(page.markdown, encoding="utf-8")
+    for path, data in static_files(content, config["site_url"]).items():
+        (docs / path).parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            (docs / path).write_bytes(data)
+        else:
+            (docs / path).write_text(data, encoding="utf-8")
+    plan_data = {"labels": content.labels["copy"], "aliases": aliases(content)}
+    (docs / "assets" / "plan-data.js").write_text(
+        "window.PLAN = " + json.dumps(plan_data, ensure_ascii=False) + ";\n", encoding="utf-8")
+    generated = {p.path for p in pages}
+    handwritten = sorted(p.relative_to(project / "docs").as_posix() for p in (project / "docs").rglob("*.md")
+                         if p.relative_to(project / "docs").as_posix() not in generated)
+    config.pop("hooks", None)
+    config.pop("watch", None)
+    config["docs_dir"] = "baseline-docs"
+    config["nav"] = nav + handwritten
+    extensions = []
+    for ext in config["markdown_extensions"]:
+        if ext == "toc" or (isinstance(ext, dict) and "toc" in ext):
+            options = dict(ext["toc"]) if isinstance(ext, dict) else {}
+            options.update(slugify=slugify, permalink_title=content.labels["permalink"])  # as on_config does
+            ext = {"toc": options}
+        extensions.append(ext)
+    config["markdown_extensions"] = extensions
+    (project / "baseline.yml").write_text(yaml.dump(config, allow_unicode=True, sort_keys=False),
+                                          encoding="utf-8")
+    return "baseline.yml"
+
+
+def core_phases(content_dir: Path, templates: Path, runs: int = 3) -> dict:
+    """In-process seconds of the core steps the hooks run once per build (median)."""
+    from plansite.loader import load_content
+    from plansite.permalinks import static_files
+    from plansite.render import render_site
+
+    site_url = "http://127.0.0.1:8000/"
+    out = {"load": [], "render": [], "static": []}
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        content = load_content(content_dir)
+        t1 = time.perf_counter()
+        render_site(content, templates, site_url)
+        t2 = time.perf_counter()
+        static_files(content, site_url)
+        t3 = time.perf_counter()
+        out["load"].append(t1 - t0)
+        out["render"].append(t2 - t1)
+        out["static"].append(t3 - t2)
+    return {k: statistics.median(v) for k, v in out.items()}
+
+
+def import_cost(runs: int = 3) -> float:
+    """Seconds a fresh interpreter spends importing what the hooks need beyond MkDocs itself (median)."""
+    code = ("import time, mkdocs.plugins, mkdocs.structure.files; t = time.perf_counter(); "
+            "import jsonschema, jinja2, segno, plansite.loader, plansite.render, plansite.permalinks, "
+            "plansite.linker, plansite.searchfold; print(time.perf_counter() - t)")
+    return statistics.median(float(subprocess.run([PY, "-c", code], cwd=REPO, env=ENV, capture_output=True,
+                                                  text=True, check=True).stdout) for _ in range(runs))
+
+
+# -----------------------------------------------------------------------------
+# Serving: a static server with gzip (as GitHub Pages), and mkdocs serve
+# -----------------------------------------------------------------------------
+
+COMPRESS = {".html", ".css", ".js", ".svg", ".json", ".xml", ".txt"}
+
+
+class GzipHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files, gzip level 6 when the client accepts it."""
+
+    def log_message(self, format, *args):  # noqa: A002
+        pass
+
+    def do_GET(self):  # noqa: N802
+        path = Path(self.translate_path(self.path))
+        if path.is_dir() and self.path.split("?")[0].endswith("/"):
+            path = path / "index.html"
+        if path.is_file() and path.suffix in COMPRESS and "gzip" in self.headers.get("Accept-Encoding", ""):
+            body = gzip.compress(path.read_bytes(), compresslevel=6)
+            self.send_response(200)
+            self.send_header("Content-Type", self.guess_type(str(path)))
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "max-age=600")
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        super().do_GET()
+
+
+class StaticServer:
+    def __init__(self, root: Path):
+        handler = functools.partial(GzipHandler, directory=str(root))
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as r:
+            return r.read().decode("utf-8", errors="replace")
+    except OSError:
+        return None
+
+
+def serve_latency(tmp: Path, edits: int = 5) -> dict:
+    """Seconds from saving content/plan.yaml until `mkdocs serve` serves the change."""
+    project = make_project(tmp / "serve", REPO / "content", handwritten=True)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    logfile = open(tmp / "serve.log", "wb")
+    proc = subprocess.Popen([PY, "-m", "mkdocs", "serve", "--livereload", "--dev-addr", f"127.0.0.1:{port}"],
+                            cwd=project, env=ENV, stdout=logfile, stderr=subprocess.STDOUT)
+    plan = project / "content" / "plan.yaml"
+    source = plan.read_text(encoding="utf-8")
+    # The first line of the first folded text of a block: put a marker word in front of it.
+    first = re.search(r"^([ ]+)text: >-\n([ ]+)(\S)", source, re.M)
+    times = []
+    try:
+        deadline = time.monotonic() + 120
+        while fetch(base + "toan-van.html") is None:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("mkdocs serve did not start:\n" + (tmp / "serve.log").read_text()[-3000:])
+            time.sleep(0.2)
+        for i in range(1, edits + 1):
+            marker = f"mocdohieunang{i}x"
+            time.sleep(1.0)  # let the watcher settle
+            edited = source[:first.start(3)] + marker + " " + source[first.start(3):]
+            plan.write_text(edited, encoding="utf-8")
+            saved = time.perf_counter()
+            while True:
+                page = fetch(base + "toan-van.html")
+                if page and marker in page:
+                    times.append(time.perf_counter() - saved)
+                    break
+                if time.perf_counter() - saved > 60:
+                    raise RuntimeError("the change never showed up:\n" + (tmp / "serve.log").read_text()[-3000:])
+                time.sleep(0.02)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        logfile.close()
+    return {"median": statistics.median(times), "min": min(times), "max": max(times), "n": len(times)}
+
+
+# -----------------------------------------------------------------------------
+# Page weight and Lighthouse
+# -----------------------------------------------------------------------------
+
+
+def page_weight(site: Path, pages: list[str]) -> dict:
+    """Files each page loads in Chromium (HTML/CSS/JS/SVG), raw and gzip level 6 bytes."""
+    from playwright.sync_api import sync_playwright
+
+    result = {}
+    with StaticServer(site) as server, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"])
+        try:
+            for page_path in pages:
+                context = browser.new_context(viewport={"width": 1280, "height": 800})
+                urls: list[str] = []
+                context.on("request", lambda req, urls=urls: urls.append(req.url))
+                page = context.new_page()
+                page.goto(server.url + page_path, wait_until="networkidle")
+                page.wait_for_timeout(500)
+                context.close()
+                files, other = [], []
+                for url in dict.fromkeys(urls):
+                    parts = urlsplit(url)
+                    if not url.startswith(server.url):
+                        other.append(url)
+                        continue
+                    rel = parts.path.lstrip("/") or "index.html"
+                    path = site / rel
+                    if path.suffix in (".html", ".css", ".js", ".svg", ".json") and path.is_file():
+                        data = path.read_bytes()
+                        files.append((rel, len(data), len(gzip.compress(data, compresslevel=6))))
+                    else:
+                        other.append(rel)
+                core = [f for f in files if not f[0].endswith(".json")]
+                result[page_path] = {"files": files, "other": other,
+                                     "raw": sum(f[1] for f in core), "gzip": sum(f[2] for f in core),
+                                     "raw_all": sum(f[1] for f in files), "gzip_all": sum(f[2] for f in files)}
+        finally:
+            browser.close()
+    return result
+
+
+def lighthouse(site: Path, pages: list[str], tmp: Path) -> dict:
+    """Lighthouse category scores per page, or the reason it could not run."""
+    npx = shutil.which("npx")
+    if npx is None:
+        return {"error": "npx không có trên máy (cần Node.js và npm)"}
+    out = {}
+    with StaticServer(site) as server:
+        for page_path in pages:
+            report = tmp / ("lh-" + page_path.replace("/", "-") + ".json")
+            cmd = [npx, "--yes", LIGHTHOUSE, server.url + page_path, "--output=json", f"--output-path={report}",
+                   "--quiet", "--chrome-flags=--headless --no-sandbox --disable-gpu"]
+            try:
+                run = subprocess.run(cmd, env={**ENV, "CHROME_PATH": CHROMIUM}, capture_output=True, text=True,
+                                     timeout=600)
+            except subprocess.TimeoutExpired:
+                return {"error": "Lighthouse chạy quá 10 phút"}
+            if run.returncode or not report.exists():
+                tail = " ".join((run.stderr or run.stdout).split())[-400:]
+                return {"error": f"Lighthouse không chạy được (mã thoát {run.returncode}): {tail}"}
+            data = json.loads(report.read_text(encoding="utf-8"))
+            scores = {k: v["score"] for k, v in data["categories"].items()}
+            failing = []
+            for cat_id, cat in data["categories"].items():
+                for ref in cat["auditRefs"]:
+                    audit = data["audits"][ref["id"]]
+                    if ref.get("weight", 0) > 0 and audit.get("score") is not None and audit["score"] < 1:
+                        failing.append((cat_id, ref["id"], audit["score"], audit.get("displayValue", "")))
+            out[page_path] = {"scores": scores, "failing": failing,
+                              "version": data.get("lighthouseVersion"),
+                              "form_factor": data.get("configSettings", {}).get("formFactor")}
+    return out
+
+
+# -----------------------------------------------------------------------------
+# Report (Vietnamese)
+# -----------------------------------------------------------------------------
+
+
+def fmt_s(x: float) -> str:
+    return f"{x:.2f}".replace(".", ",") + " s"
+
+
+def fmt_n(x: float, digits: int = 2) -> str:
+    return f"{x:.{digits}f}".replace(".", ",")
+
+
+def kib(n: int) -> str:
+    return fmt_n(n / 1024, 1) + " KiB"
+
+
+def mib(n: float) -> str:
+    return fmt_n(n, 1) + " MiB"
+
+
+def slopes(xs: list[float], ys: list[float]) -> list[float]:
+    """Log-log slope between consecutive sizes: 1 = linear, 2 = quadratic."""
+    return [math.log(y2 / y1) / math.log(x2 / x1) for x1, x2, y1, y2 in zip(xs, xs[1:], ys, ys[1:])]
+
+
+def fmt_slopes(xs: list[int], values: list[float]) -> str:
+    return ", ".join(f"{a}×→{b}×: {fmt_n(v)}" for a, b, v in zip(xs, xs[1:], values))
+
+
+def versions() -> dict:
+    from importlib.metadata import version
+
+    return {name: version(name) for name in ("mkdocs", "mkdocs-material", "Markdown", "PyYAML", "Jinja2")}
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "?"
+
+
+def mem_total() -> str:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return fmt_n(int(line.split()[1]) / 1024 / 1024, 1) + " GiB"
+    except OSError:
+        pass
+    return "?"
+
+
+def report(r: dict) -> str:
+    L: list[str] = []
+    w = L.append
+    when = r["date"]
+    w("# Hiệu năng")
+    w("")
+    w("Trang này do `bench/run.py` tự ghi; đừng sửa tay. Số liệu đo lúc "
+      f"{when} trên máy: {r['machine']['nproc']} nhân ({r['machine']['cpu']}), RAM {r['machine']['mem']}, "
+      f"{r['machine']['os']}, Python {r['machine']['python']}, "
+      + ", ".join(f"{k} {v}" for k, v in r["machine"]["versions"].items()) + ".")
+    w("")
+    w("Đo lại (khoảng 7 phút trên máy 2 nhân; chỉ ghi đè trang này):")
+    w("")
+    w("```sh")
+    w(".venv/bin/python bench/run.py")
+    w("```")
+    w("")
+    if r.get("quick"):
+        w("!!! warning \"Bản đo nhanh\"")
+        w("    Chạy với `--quick`: chỉ quy mô 1× và 10×, mỗi phép đo một lần, không có Lighthouse.")
+        w("")
+
+    # -- targets first ---------------------------------------------------------------
+    w("## So với mục tiêu")
+    w("")
+    w("| Mục tiêu | Đo được | Đạt | Vì sao |")
+    w("| --- | --- | --- | --- |")
+    for row in r["verdicts"]:
+        w("| " + " | ".join(row) + " |")
+    w("")
+
+    # -- real site -----------------------------------------------------------------------
+    real, base = r["real"], r["real_baseline"]
+    w("## Dựng trang thật")
+    w("")
+    w(f"`mkdocs build --strict`, trung vị của {real['runs']} lần (thấp nhất – cao nhất); bộ nhớ đỉnh là "
+      "ru_maxrss của tiến trình con.")
+    w("")
+    w("| | Có hook (trang web này) | Nền so sánh (Markdown tĩnh, không hook) |")
+    w("| --- | --- | --- |")
+    w(f"| Thời gian dựng | {fmt_s(real['time'])} ({fmt_s(real['min'])} – {fmt_s(real['max'])}) | "
+      f"{fmt_s(base['time'])} ({fmt_s(base['min'])} – {fmt_s(base['max'])}) |")
+    w(f"| Bộ nhớ đỉnh | {mib(real['rss_mib'])} | {mib(base['rss_mib'])} |")
+    w(f"| Số trang HTML | {real['html']} | {base['html']} |")
+    w(f"| Dung lượng thư mục site | {mib(real['bytes'] / 2**20)} | {mib(base['bytes'] / 2**20)} |")
+    w(f"| Tỷ lệ thời gian (có hook / nền) | {fmt_n(real['time'] / base['time'])} | |")
+    w("")
+
+    # -- scaling ---------------------------------------------------------------------------
+    w("## Theo quy mô nội dung")
+    w("")
+    w("Nội dung tổng hợp sinh bởi `bench/synth.py` (tất định, hạt giống 2022): quy mô 1× bằng kế hoạch thật "
+      "(3 mục, 5 nhiệm vụ, 12 văn bản, 12 đơn vị, 19 thuật ngữ, mỗi đoạn trích dẫn 1 văn bản), quy mô k× nhân "
+      "mọi số lượng lên k lần. Mỗi quy mô dựng hai lần trong cùng lượt đo: dự án có hook, và nền so sánh là "
+      "chính các trang hook sinh ra (`render_site`) ghi thành Markdown tĩnh cùng các tệp tĩnh (mã QR, trang "
+      "chuyển hướng), dựng với cùng theme, plugin và extension nhưng không có hook. Trang viết tay không đưa vào.")
+    w("")
+    w("| Quy mô | Nhiệm vụ | Văn bản | Trang HTML | Dung lượng site | Có hook | Bộ nhớ | Nền so sánh | "
+      "Tỷ lệ | ms / nhiệm vụ | ms / trang |")
+    w("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for row in r["scales"]:
+        o, b, f = row["ours"], row["baseline"], row["facts"]
+        w(f"| {row['scale']}× | {f['tasks']} | {f['documents']} | {o['html']} | {mib(o['bytes'] / 2**20)} | "
+          f"{fmt_s(o['time'])} | {mib(o['rss_mib'])} | {fmt_s(b['time'])} | {fmt_n(o['time'] / b['time'])} | "
+          f"{fmt_n(1000 * o['time'] / f['tasks'], 0)} | {fmt_n(1000 * o['time'] / o['html'], 1)} |")
+    w("")
+    xs = [row["scale"] for row in r["scales"]]
+    w(f"Số lần dựng: {' / '.join(str(row['ours']['runs']) for row in r['scales'])} lần cho các quy mô "
+      f"{' / '.join(str(x) + '×' for x in xs)} (lấy trung vị). Độ dốc log–log giữa hai quy mô liền nhau "
+      "(1 là tuyến tính, 2 là bình phương):")
+    w("")
+    w(f"- thời gian, có hook: {fmt_slopes(xs, r['slopes']['ours'])};")
+    w(f"- thời gian, nền so sánh: {fmt_slopes(xs, r['slopes']['baseline'])};")
+    w(f"- phần hook thêm vào (có hook − nền): {fmt_slopes(xs, r['slopes']['overhead'])};")
+    w(f"- dung lượng site: {fmt_slopes(xs, r['slopes']['bytes'])}.")
+    w("")
+    w("Thời gian của lõi `plansite` trong mỗi lần dựng (đo riêng, trung vị 3 lần): nạp và kiểm tra YAML "
+      "(`load_content`), dựng Markdown (`render_site`), tệp tĩnh (`static_files`: trang chuyển hướng và mã QR).")
+    w("")
+    w(f"Ngoài ra mỗi lần dựng có hook phải nạp thêm mô-đun (jsonschema, segno, lõi): {fmt_s(r['imports'])}.")
+    w("")
+    w("| Quy mô | Nạp và kiểm tra | Dựng Markdown | Tệp tĩnh (QR) | Cộng | Chênh lệch có hook − nền |")
+    w("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for row in r["scales"]:
+        p = row["phases"]
+        w(f"| {row['scale']}× | {fmt_s(p['load'])} | {fmt_s(p['render'])} | {fmt_s(p['static'])} | "
+          f"{fmt_s(sum(p.values()))} | {fmt_s(row['ours']['time'] - row['baseline']['time'])} |")
+    w("")
+
+    # -- serve -------------------------------------------------------------------------------
+    s = r["serve"]
+    w("## Xem trước với `mkdocs serve`")
+    w("")
+    if "error" in s:
+        w(f"Không đo được: {s['error']}")
+    else:
+        w(f"Từ lúc lưu `content/plan.yaml` (bản sao tạm) đến lúc trang Toàn văn được phục vụ có thay đổi, "
+          f"{s['n']} lần sửa: trung vị {fmt_s(s['median'])} (thấp nhất {fmt_s(s['min'])}, cao nhất "
+          f"{fmt_s(s['max'])}).")
+    w("")
+
+    # -- page weight --------------------------------------------------------------------------
+    w("## Dung lượng tải trang")
+    w("")
+    w("Mọi tệp HTML, CSS, JS, SVG mà Chromium tải khi mở trang (máy tính, 1280×800), mỗi tệp nén gzip mức 6 "
+      "bằng Python như máy chủ GitHub Pages nén khi gửi. Chỉ mục tìm kiếm (JSON, do tiến trình tìm kiếm của "
+      "Material tải ngay khi mở trang) được liệt kê và cộng riêng.")
+    w("")
+    for page_path, pw in r["weight"].items():
+        w(f"**{page_path}**: {kib(pw['gzip'])} khi nén ({kib(pw['raw'])} chưa nén); cộng cả chỉ mục tìm kiếm: "
+          f"{kib(pw['gzip_all'])} ({kib(pw['raw_all'])}).")
+        w("")
+        w("| Tệp | Chưa nén | gzip |")
+        w("| --- | ---: | ---: |")
+        for rel, raw, gz in pw["files"]:
+            w(f"| `{rel}` | {kib(raw)} | {kib(gz)} |")
+        if pw["other"]:
+            w(f"| khác (không tính): {', '.join('`' + o + '`' for o in pw['other'])} | | |")
+        w("")
+
+    # -- lighthouse -----------------------------------------------------------------------------
+    w("## Lighthouse")
+    w("")
+    lh = r["lighthouse"]
+    if "error" in lh:
+        w(f"Không đo được: {lh['error']}")
+        w("")
+    else:
+        first = next(iter(lh.values()))
+        w(f"Lighthouse {first['version']} (`npx {LIGHTHOUSE}`), cấu hình mặc định ({first['form_factor']}, mạng "
+          "và CPU giả lập chậm), Chromium của Debian, trang phục vụ có gzip.")
+        w("")
+        w("| Trang | Hiệu suất | Trợ năng | Thực hành tốt | SEO |")
+        w("| --- | ---: | ---: | ---: | ---: |")
+        for page_path, x in lh.items():
+            sc = x["scores"]
+            w(f"| {page_path} | " + " | ".join(fmt_n(sc.get(k) or 0) for k in
+                                              ("performance", "accessibility", "best-practices", "seo")) + " |")
+        w("")
+        w("Mục chưa đạt điểm tối đa:")
+        w("")
+        for page_path, x in lh.items():
+            for cat, audit, score, shown in x["failing"]:
+                w(f"- {page_path}: {cat} / `{audit}` = {fmt_n(score)}" + (f" ({shown})" if shown else ""))
+        w("")
+    return "\n".join(L).rstrip() + "\n"
+
+
+EXPLAIN_AUDITS = {
+    "aria-dialog-name": "ô tìm kiếm của Material là role=dialog không có tên (mã HTML của theme)",
+    "first-contentful-paint": "CSS và JS của Material chặn hiển thị trên mạng giả lập chậm",
+    "largest-contentful-paint": "CSS và JS của Material chặn hiển thị trên mạng giả lập chậm",
+    "speed-index": "CSS và JS của Material chặn hiển thị trên mạng giả lập chậm",
+    "total-blocking-time": "JS của Material (bundle, tìm kiếm) chạy trên CPU giả lập chậm",
+    "cumulative-layout-shift": "nút sao chép do plan.js chèn sau khi trang đã hiện làm xô lệch bố cục",
+}
+
+
+def verdicts(r: dict) -> list[list[str]]:
+    rows = []
+    ok = lambda good: "đạt" if good else "**không**"  # noqa: E731
+    scales = r["scales"]
+    ratios = [(row["scale"], row["ours"]["time"] / row["baseline"]["time"]) for row in scales]
+    worst = max(ratios, key=lambda x: x[1])
+    small, big = scales[0], scales[-1]
+    p = big["phases"]
+    diff = big["ours"]["time"] - big["baseline"]["time"]
+    small_diff = small["ours"]["time"] - small["baseline"]["time"]
+    why = (f"ở {big['scale']}× hook thêm {fmt_s(diff)}: nạp và kiểm tra YAML {fmt_s(p['load'])} (yaml.SafeLoader "
+           f"thuần Python để giữ dòng/cột cho thông báo lỗi, rồi JSON Schema), mã QR và trang chuyển hướng {fmt_s(p['static'])}, "
+           f"dựng Markdown {fmt_s(p['render'])}; phần còn lại là gắn liên kết trích dẫn, chú giải viết tắt và "
+           f"liên kết ngược trên HTML từng trang. Ở {small['scale']}× hook thêm {fmt_s(small_diff)}, trong đó "
+           f"lõi {fmt_s(sum(small['phases'].values()))} và nạp mô-đun (jsonschema, segno, lõi) "
+           f"{fmt_s(r['imports'])}: khi site nhỏ, phần cố định này chiếm phần lớn")
+    real_ratio = r["real"]["time"] / r["real_baseline"]["time"]
+    rows.append([f"Tỷ lệ thời gian dựng có hook / nền ≤ {fmt_n(TARGETS['ratio'])} ở mọi quy mô",
+                 ", ".join(f"{s}×: {fmt_n(x)}" for s, x in ratios) + f" (trang thật: {fmt_n(real_ratio)})",
+                 ok(worst[1] <= TARGETS["ratio"] and real_ratio <= TARGETS["ratio"]),
+                 "" if worst[1] <= TARGETS["ratio"] and real_ratio <= TARGETS["ratio"] else why])
+    xs = [row["scale"] for row in scales]
+    so, sb, sh, sbytes = (r["slopes"][k][-1] for k in ("ours", "baseline", "overhead", "bytes"))
+    linear = so <= 1.1
+    rows.append(["Thời gian tăng tuyến tính theo quy mô",
+                 f"độ dốc log–log {xs[-2]}×→{xs[-1]}×: {fmt_n(so)} (nền {fmt_n(sb)}, phần hook {fmt_n(sh)})",
+                 ok(linear), "" if linear else
+                 f"mỗi trang HTML chứa cả thanh điều hướng của Material với mọi trang của site, nên dung lượng "
+                 f"site tăng gần bình phương (độ dốc {fmt_n(sbytes)}); nền so sánh không có hook cũng tăng như "
+                 f"vậy ({fmt_n(sb)}), còn phần hook thêm vào tăng {fmt_n(sh)}"])
+    s = r["serve"]
+    if "error" in s:
+        rows.append([f"Xem trước cập nhật ≤ {fmt_n(TARGETS['serve'], 1)} s sau khi lưu", "không đo được", "?",
+                     s["error"]])
+    else:
+        good = s["median"] <= TARGETS["serve"]
+        rows.append([f"Xem trước cập nhật ≤ {fmt_n(TARGETS['serve'], 1)} s sau khi lưu", fmt_s(s["median"]),
+                     ok(good), "" if good else
+                     "MkDocs dò thay đổi theo chu kỳ 0,5 s (PollingObserver, trung bình chờ 0,25 s), chờ thêm "
+                     "0,1 s rồi dựng lại cả site trong cùng tiến trình: hook sinh lại mọi trang từ YAML nên "
+                     "không thể chỉ dựng lại trang có thay đổi (--dirty không giúp được)"])
+    lh = r["lighthouse"]
+    if "error" in lh:
+        rows.append(["Lighthouse: hiệu suất ≥ 0,95, các mục khác 1,0", "không đo được", "?", lh["error"]])
+    else:
+        for page_path, x in lh.items():
+            sc = x["scores"]
+            good = (sc.get("performance") or 0) >= TARGETS["performance"] and all(
+                (sc.get(k) or 0) >= TARGETS["others"] for k in ("accessibility", "best-practices", "seo"))
+            reasons = sorted({EXPLAIN_AUDITS.get(a, f"`{a}`") for c, a, score, _ in x["failing"]
+                              if (c == "performance" and (sc.get(c) or 0) < TARGETS["performance"])
+                              or (c != "performance" and (sc.get(c) or 0) < TARGETS["others"])})
+            rows.append([f"Lighthouse {page_path}: hiệu suất ≥ 0,95, các mục khác 1,0",
+                         ", ".join(f"{k} {fmt_n(v or 0)}" for k, v in sc.items()), ok(good), "; ".join(reasons)])
+    return rows
+
+
+# -----------------------------------------------------------------------------
+# Main
+# -----------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Benchmark the plan site; write docs/hieu-nang.md.")
+    parser.add_argument("--quick", action="store_true", help="1× and 10× only, one run each, no Lighthouse")
+    parser.add_argument("--out", type=Path, default=OUT, help="Markdown file to write (default docs/hieu-nang.md)")
+    parser.add_argument("--no-lighthouse", action="store_true")
+    args = parser.parse_args(argv)
+    runs = 1 if args.quick else 3
+    scales = SCALES[:2] if args.quick else SCALES
+    r: dict = {"quick": args.quick, "date": dt.datetime.now().astimezone().strftime("%d/%m/%Y %H:%M %Z"),
+               "machine": {"nproc": os.cpu_count(), "cpu": cpu_model(), "mem": mem_total(),
+                           "os": f"{platform.system()} {platform.release()}",
+                           "python": platform.python_version(), "versions": versions()}}
+    with tempfile.TemporaryDirectory(prefix="plansite-bench-") as tmpdir:
+        tmp = Path(tmpdir)
+        log("real site")
+        real_project = make_project(tmp / "real", REPO / "content", handwritten=True)
+        real_site = tmp / "real-site"
+        r["real"] = builds(real_project, runs, keep=real_site)
+        log("  ", r["real"])
+        r["real_baseline"] = builds(real_project, runs, make_baseline(real_project))
+        log("  baseline", r["real_baseline"])
+
+        r["scales"] = []
+        for scale in scales:
+            log(f"scale {scale}×")
+            content = tmp / f"content-{scale}"
+            facts = synth.generate(content, scale=scale)
+            project = make_project(tmp / f"synth-{scale}", content, handwritten=False)
+            n = runs if scale < 50 else 1
+            ours = builds(project, n)
+            baseline = builds(project, n, make_baseline(project))
+            phases = core_phases(project / "content", project / "templates")
+            r["scales"].append({"scale": scale, "facts": facts, "ours": ours, "baseline": baseline,
+                                "phases": phases})
+            log("  ours", ours, "baseline", baseline, "phases", phases)
+            shutil.rmtree(project)
+        r["imports"] = import_cost()
+        xs = [row["scale"] for row in r["scales"]]
+        r["slopes"] = {
+            "ours": slopes(xs, [row["ours"]["time"] for row in r["scales"]]),
+            "baseline": slopes(xs, [row["baseline"]["time"] for row in r["scales"]]),
+            "overhead": slopes(xs, [max(row["ours"]["time"] - row["baseline"]["time"], 1e-3)
+                                    for row in r["scales"]]),
+            "bytes": slopes(xs, [row["ours"]["bytes"] for row in r["scales"]])}
+
+        log("mkdocs serve")
+        try:
+            r["serve"] = serve_latency(tmp, edits=3 if args.quick else 5)
+        except Exception as exc:  # report, don't lose the other figures
+            r["serve"] = {"error": " ".join(str(exc).split())[:400]}
+        log("  ", r["serve"])
+
+        log("page weight")
+        r["weight"] = page_weight(real_site, ["index.html", "muc/II.html"])
+        if args.quick or args.no_lighthouse:
+            r["lighthouse"] = {"error": "bỏ qua khi chạy với --quick / --no-lighthouse"}
+        else:
+            log("lighthouse")
+            r["lighthouse"] = lighthouse(real_site, ["index.html", "muc/II.html"], tmp)
+        log("  ", r["lighthouse"])
+
+    r["verdicts"] = verdicts(r)
+    args.out.write_text(report(r), encoding="utf-8")
+    (REPO / "bench" / "out").mkdir(exist_ok=True)
+    (REPO / "bench" / "out" / "results.json").write_text(json.dumps(r, ensure_ascii=False, indent=1, default=str),
+                                                         encoding="utf-8")
+    log(f"wrote {args.out.relative_to(REPO) if args.out.is_relative_to(REPO) else args.out}")
+
+    # The page is part of the site: it must still build strictly.
+    with tempfile.TemporaryDirectory(prefix="plansite-check-") as tmpdir:
+        try:
+            timed([PY, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", tmpdir], REPO)
+        except RuntimeError as exc:
+            log("the site no longer builds with the new page:", exc)
+            return 1
+    log("mkdocs build --strict passes with the new page")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
