@@ -115,18 +115,7 @@ RENAME_II_3 = ("      - id: II-3\n", "      - id: II-3-moi\n")
 ALIAS_II_3 = ("      - id: II-3\n", "      - id: II-3-moi\n        moved_from: [II-3]\n")
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - signature of the base class
-        pass
-
-
-class _QuietServer(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address):
-        if isinstance(sys.exc_info()[1], ConnectionError):
-            return
-        super().handle_error(request, client_address)
+from conftest import _QuietHandler, _QuietServer  # noqa: E402 - the same quiet static server
 
 
 @contextlib.contextmanager
