@@ -6,6 +6,7 @@ links citations and folds the search index; nothing here knows plan text.
 
 from __future__ import annotations
 
+import html
 import json
 import os
 from pathlib import Path
@@ -113,6 +114,16 @@ def on_env(env, config, files):
     return env
 
 
+def on_post_page(output, page, config):
+    return _name_search_dialog(output, page.file.src_uri)
+
+
+def on_post_template(output_content, template_name, config):
+    if template_name.endswith(".html") and "md-search" in output_content:  # 404.html; not sitemap.xml
+        return _name_search_dialog(output_content, template_name)
+    return output_content
+
+
 @event_priority(-50)  # after the search plugin writes the index, before offline inlines it
 def on_post_build(config):
     path = os.path.join(config.site_dir, "search", "search_index.json")
@@ -146,6 +157,20 @@ def _check_permalinks(config) -> None:
                               page_moves(_state["content"]))
     if problems:
         raise PluginError("published links would break — nothing may be published:\n" + "\n".join(problems))
+
+
+# Material 9.8 renders its search overlay as role="dialog" without a name
+# (axe/Lighthouse "aria-dialog-name"); the theme offers no setting for it.
+_SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
+
+
+def _name_search_dialog(output: str, where: str) -> str:
+    if _SEARCH_DIALOG not in output:
+        log.warning(f"{where}: the theme's search dialog markup changed; "
+                    f"update _SEARCH_DIALOG in hooks/plansite_hooks.py")
+        return output
+    label = html.escape(_state["content"].labels["search_dialog"], quote=True)
+    return output.replace(_SEARCH_DIALOG, _SEARCH_DIALOG[:-1] + f' aria-label="{label}">', 1)
 
 
 def _abbreviations(content) -> dict[str, str]:

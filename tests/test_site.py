@@ -270,6 +270,19 @@ def test_glossary_abbreviations_have_tooltips_site_wide(built_site):
     assert "content.tooltips" in (built_site / "index.html").read_text(encoding="utf-8")
 
 
+def test_every_page_names_the_search_dialog_from_the_labels_file(built_site):
+    # Material leaves role="dialog" unnamed (Lighthouse aria-dialog-name); the hooks name it.
+    label = yaml.safe_load((REPO / "content" / "labels.yaml").read_text(encoding="utf-8"))["search_dialog"]
+    unnamed = []
+    pages = [p for p in built_site.rglob("*.html") if "md-search" in p.read_text(encoding="utf-8")]
+    assert len(pages) > 30 and built_site / "404.html" in pages
+    for path in pages:
+        dialogs = soup(built_site, path.relative_to(built_site).as_posix()).select('[role="dialog"]')
+        if [d.get("aria-label") for d in dialogs] != [label]:
+            unnamed.append(path.relative_to(built_site).as_posix())
+    assert unnamed == []
+
+
 def test_handwritten_headings_slugify_vietnamese_to_ascii(built_site):
     guide = article(built_site, "huong-dan-bien-tap.html")
     ids = {h.get("id") for h in guide.select("h2")}
