@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from .citations import CitationIndex, excerpt
 
@@ -70,7 +70,7 @@ def link_citations(page_html: str, index: CitationIndex, url_for: Callable[[str]
             out.append(token)
             continue
         anchor = next((el.id for el in reversed(stack) if el.id and el.tag in BLOCKS), None)
-        is_place = not any(NOT_A_PLACE in el.classes for el in stack)
+        is_place = not any(f" {NOT_A_PLACE} " in el.classes for el in stack)
         pieces, pos = [], 0
         for mention in mentions:
             pieces.append(html.escape(text[pos: mention.start], quote=False))
@@ -125,18 +125,28 @@ def add_abbreviations(page_html: str, terms: dict[str, str]) -> str:
     return "".join(out)
 
 
-@dataclass(frozen=True)
-class _Open:
+class _Open(NamedTuple):
     """An element that is open at the current point of the HTML."""
 
     tag: str
     id: str | None
-    classes: frozenset
+    classes: str
 
 
 def _track(token: str, stack: list[_Open]) -> None:
+    # Hot path (every tag of every page, twice): closing tags without a regex,
+    # attributes searched only when the tag has any.
+    if token[1] == "/":
+        name = token[2:-1].strip().lower()
+        for i in range(len(stack) - 1, -1, -1):
+            if stack[i].tag == name:
+                del stack[i:]
+                break
+        return
+    if token[1] == "!" or token[-2] == "/":
+        return
     match = TAG.match(token)
-    if not match or token.startswith("<!"):
+    if not match:
         return
     closing, name, attrs, selfclose = match.groups()
     name = name.lower()
@@ -146,7 +156,7 @@ def _track(token: str, stack: list[_Open]) -> None:
                 del stack[i:]
                 break
     elif not selfclose and name not in VOID:
-        ident = ID_ATTR.search(attrs)
-        classes = CLASS_ATTR.search(attrs)
+        ident = ID_ATTR.search(attrs) if "id" in attrs else None
+        classes = CLASS_ATTR.search(attrs) if "class" in attrs else None
         stack.append(_Open(name, ident.group(1) if ident else None,
-                           frozenset(classes.group(1).split()) if classes else frozenset()))
+                           f" {classes.group(1)} " if classes else ""))

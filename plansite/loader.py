@@ -17,9 +17,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-
 from . import model as m
+from .cache import NO_CACHE, DiskCache, key as cache_key, version
 from .citations import CitationIndex
 from .docnumber import DocNumber
 from .errors import ContentError, Problem
@@ -40,8 +39,13 @@ DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 
 
-def load_content(content_dir: Path, *, display_root: Path | None = None) -> m.Content:
-    """Load and validate every content file; raise ContentError listing all problems."""
+def load_content(content_dir: Path, *, display_root: Path | None = None,
+                 cache: DiskCache = NO_CACHE) -> m.Content:
+    """Load and validate every content file; raise ContentError listing all problems.
+
+    With a `cache`, a file whose bytes and schema passed the schema check
+    before is not checked again (the semantic checks always run).
+    """
     content_dir = Path(content_dir)
     root = display_root if display_root is not None else content_dir.parent
     problems: list[Problem] = []
@@ -52,7 +56,7 @@ def load_content(content_dir: Path, *, display_root: Path | None = None) -> m.Co
         source, found = load_yaml(path, display)
         problems += found
         if not found:
-            problems += _check_schema(source, content_dir / SCHEMA_DIR / f"{name}.schema.json")
+            problems += _check_schema_cached(source, path, content_dir / SCHEMA_DIR / f"{name}.schema.json", cache)
             problems += _check_nfc(source, source.data, ())
         sources[name] = source
     if problems:
@@ -76,9 +80,10 @@ def _display(path: Path, root: Path) -> str:
 # -----------------------------------------------------------------------------
 
 @lru_cache(maxsize=None)
-def _validator(schema_path: Path) -> jsonschema.Draft202012Validator:
-    schema = json.loads(schema_path.read_text(encoding="utf-8"))
-    return jsonschema.Draft202012Validator(schema)
+def _validator(schema_path: Path, schema_text: str) -> jsonschema.Draft202012Validator:
+    import jsonschema  # a tenth of a second to import: only when a file must be checked
+
+    return jsonschema.Draft202012Validator(json.loads(schema_text))
 
 
 _TYPE_NAMES = {"string": "text", "object": "a mapping (key: value)", "array": "a list (- item)",
@@ -91,8 +96,24 @@ def _type_name(value: Any) -> str:
             float: "a number", type(None): "nothing (null)"}.get(type(value), type(value).__name__)
 
 
+def _check_schema_cached(source: Source, path: Path, schema_path: Path, cache: DiskCache) -> list[Problem]:
+    if not cache:
+        return _check_schema(source, schema_path)
+    try:
+        # The key holds the exact bytes checked, so a hit is the same verdict.
+        name = cache_key(path.read_bytes(), schema_path.read_bytes(), version("jsonschema"))
+    except OSError:
+        return _check_schema(source, schema_path)
+    if cache.get("schema-ok", name) is not None:
+        return []
+    problems = _check_schema(source, schema_path)
+    if not problems:
+        cache.put("schema-ok", name, b"")
+    return problems
+
+
 def _check_schema(source: Source, schema_path: Path) -> list[Problem]:
-    validator = _validator(schema_path)
+    validator = _validator(schema_path, schema_path.read_text(encoding="utf-8"))
     problems = []
     for error in validator.iter_errors(source.data):
         problems += _schema_problems(source, error)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import model as m
+from .cache import NO_CACHE, DiskCache, key as cache_key, version
 from .paths import document_path, element_paths, md_to_html_path, relative, section_path, unit_path
 
 SHORT_DIR = "k"
@@ -159,15 +160,19 @@ def redirect_page(from_path: str, to_address: str, labels: dict, keep_hash: bool
     )
 
 
-def static_files(content: m.Content, site_url: str | None) -> dict[str, str | bytes]:
-    """Short-URL redirect pages, moved-page redirects and QR codes, by site path."""
+def static_files(content: m.Content, site_url: str | None, cache: DiskCache = NO_CACHE) -> dict[str, str | bytes]:
+    """Short-URL redirect pages, moved-page redirects and QR codes, by site path.
+
+    QR codes are the slow part (pure-Python encoding) and depend only on their
+    URL and title, which are stable by design: with a `cache` each is made once.
+    """
     labels = content.labels["redirect"]
     files: dict[str, str | bytes] = {}
     for unit in linkables(content):
         path = f"{unit.short}index.html"
         files[path] = redirect_page(path, unit.target, labels)
         if unit.qr:
-            files[f"{QR_DIR}/{unit.id}.svg"] = qr_svg(absolute(site_url, unit.short), unit.citation)
+            files[f"{QR_DIR}/{unit.id}.svg"] = _qr_svg_cached(absolute(site_url, unit.short), unit.citation, cache)
     for old, new in aliases(content).items():  # short URLs of renamed ids keep working
         path = f"{SHORT_DIR}/{old}/index.html"
         files[path] = redirect_page(path, new, labels)
@@ -185,6 +190,15 @@ def absolute(site_url: str | None, path: str) -> str:
     return f"{base}/{path}" if base else path
 
 
+def _qr_svg_cached(url: str, title: str, cache: DiskCache) -> str:
+    name = cache_key("qr", url, title, repr(_QR_MAKE), repr(_QR_SAVE), version("segno")) + ".svg"
+    data = cache.get("qr", name)
+    if data is None:
+        data = qr_svg(url, title).encode("utf-8")
+        cache.put("qr", name, data)
+    return data.decode("utf-8")
+
+
 def qr_svg(url: str, title: str) -> str:
     """A standalone SVG QR code (with xmlns, so it works as an <img> and as a file)."""
     import io
@@ -192,10 +206,14 @@ def qr_svg(url: str, title: str) -> str:
     import segno  # only needed when QR codes are built
 
     buffer = io.BytesIO()
-    segno.make(url, error="m", micro=False).save(
-        buffer, kind="svg", scale=4, border=2, title=title, svgclass="plan-qr", lineclass=None,
-        dark="#000", light="#fff", xmldecl=False, encoding="utf-8")
+    segno.make(url, **_QR_MAKE).save(buffer, title=title, **_QR_SAVE)
     return buffer.getvalue().decode("utf-8")
+
+
+# Options in one place: they are part of every cached QR code's key.
+_QR_MAKE = {"error": "m", "micro": False}
+_QR_SAVE = {"kind": "svg", "scale": 4, "border": 2, "svgclass": "plan-qr", "lineclass": None,
+            "dark": "#000", "light": "#fff", "xmldecl": False, "encoding": "utf-8"}
 
 
 # -----------------------------------------------------------------------------

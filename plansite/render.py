@@ -15,6 +15,7 @@ from pathlib import Path
 import jinja2
 
 from . import model as m
+from .cache import NO_CACHE, DiskCache
 from .diagram import relation_svg
 from .graph import Graph
 from .permalinks import absolute, linkables
@@ -46,22 +47,15 @@ class Page:
 class Renderer:
     """Holds the Jinja2 environment and the per-page helpers templates call."""
 
-    def __init__(self, content: m.Content, templates: Path, site_url: str | None = None):
+    def __init__(self, content: m.Content, templates: Path, site_url: str | None = None,
+                 cache: DiskCache = NO_CACHE):
         self.content = content
         self.labels = content.labels
         self.graph = Graph(content)
         self.where = element_paths(content)
         self.site_url = site_url
         self.linkables = {u.id: u for u in linkables(content)}
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(templates)),
-            autoescape=False,
-            undefined=jinja2.StrictUndefined,
-            keep_trailing_newline=True,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
-        self.env.filters.update(h=_h, md=md_escape)
+        self.env = _environment(Path(templates), cache)
 
     def page(self, template: str, path: str, title: str, role: str, **context) -> Page:
         view = _View(self, path)
@@ -194,14 +188,50 @@ def _h(value) -> str:
     return html.escape(str(value), quote=True)
 
 
+# One environment per templates folder and cache for the life of the process:
+# `mkdocs serve` rebuilds in the same process, and Jinja recompiles a template
+# only when its file changed (auto_reload).
+_ENVIRONMENTS: dict[tuple[Path, Path | None], jinja2.Environment] = {}
+
+
+def _environment(templates: Path, cache: DiskCache) -> jinja2.Environment:
+    folder = cache.path("jinja")
+    env = _ENVIRONMENTS.get((templates, folder))
+    if env is None:
+        bytecode = None
+        try:
+            if folder is not None:
+                folder.mkdir(parents=True, exist_ok=True)
+                bytecode = jinja2.FileSystemBytecodeCache(str(folder))
+        except OSError:  # a read-only checkout builds, only slower
+            pass
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(templates)),
+            autoescape=False,
+            undefined=jinja2.StrictUndefined,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            bytecode_cache=bytecode,
+        )
+        env.filters.update(h=_h, md=md_escape)
+        _ENVIRONMENTS[(templates, folder)] = env
+    return env
+
+
 def md_escape(value) -> str:
     """Escape text for Markdown inline context (titles in headings, tables)."""
     return MD_SPECIAL.sub(r"\\\1", str(value))
 
 
-def render_site(content: m.Content, templates: Path, site_url: str | None = None) -> tuple[list[Page], list]:
-    """All generated pages and the nav, for a content model."""
-    renderer = Renderer(content, templates, site_url)
+def render_site(content: m.Content, templates: Path, site_url: str | None = None,
+                cache: DiskCache = NO_CACHE) -> tuple[list[Page], list]:
+    """All generated pages and the nav, for a content model.
+
+    With a `cache`, compiled templates are kept on disk (compiling is most of
+    the time on a small plan).
+    """
+    renderer = Renderer(content, templates, site_url, cache)
     return renderer.pages(), renderer.nav()
 
 

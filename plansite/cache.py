@@ -1,0 +1,77 @@
+"""A content-addressed disk cache for build steps whose output depends only on their input.
+
+Used for what stays the same while the editor changes the plan: QR codes (a
+QR code is a function of its URL and title), schema checks of files that did
+not change, and compiled Jinja templates. A key is a hash of every input, so
+an entry can never be stale; deleting the folder is always safe. Nothing is
+cached when the folder is None or PLANSITE_NO_CACHE is set (the benchmark's
+cold builds).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+DEFAULT_DIR = ".cache/plansite"
+
+
+def key(*parts: str | bytes) -> str:
+    """A hash of `parts`, each length-prefixed so ("ab", "c") and ("a", "bc") differ."""
+    digest = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "big"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=None)
+def version(distribution: str) -> str:
+    """The installed version of a package, part of the key of whatever it produces."""
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+class DiskCache:
+    """Bytes by (namespace, key) under `root`; a no-op when `root` is None."""
+
+    def __init__(self, root: Path | str | None):
+        self.root = None if root is None or os.environ.get("PLANSITE_NO_CACHE") else Path(root)
+
+    def __bool__(self) -> bool:
+        return self.root is not None
+
+    def path(self, namespace: str) -> Path | None:
+        return None if self.root is None else self.root / namespace
+
+    def get(self, namespace: str, name: str) -> bytes | None:
+        if self.root is None:
+            return None
+        try:
+            return (self.root / namespace / name).read_bytes()
+        except OSError:
+            return None
+
+    def put(self, namespace: str, name: str, data: bytes) -> None:
+        """Write atomically; a cache that cannot be written is only slower, never an error."""
+        if self.root is None:
+            return
+        folder = self.root / namespace
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            os.replace(tmp, folder / name)
+        except OSError:
+            pass
+
+
+NO_CACHE = DiskCache(None)
