@@ -99,12 +99,23 @@ def build(project: Path, site: Path, config: str = "mkdocs.yml") -> tuple[float,
     return seconds, rss, facts
 
 
-def builds(project: Path, runs: int, config: str = "mkdocs.yml", keep: Path | None = None) -> dict:
-    """`runs` builds: median and spread of time, peak memory; the last output kept in `keep`."""
+def builds(project: Path, runs: int, config: str = "mkdocs.yml", keep: Path | None = None,
+           cold: bool = False, edit: bool = False) -> dict:
+    """`runs` builds: median and spread of time, peak memory; the last output kept in `keep`.
+
+    cold: empty the project's build cache (.cache/plansite) before each build,
+    as on a fresh checkout; otherwise it holds what earlier builds stored.
+    edit: change content/plan.yaml before each build (a comment line), as the
+    editor does between two builds, so its schema check is not a cache hit."""
     times, rss, facts = [], [], {}
     with tempfile.TemporaryDirectory(prefix="plansite-site-") as tmp:
         site = keep or Path(tmp) / "site"
         for _ in range(runs):
+            if cold:
+                shutil.rmtree(project / ".cache", ignore_errors=True)
+            if edit:
+                with open(project / "content" / "plan.yaml", "a", encoding="utf-8") as f:
+                    f.write(f"# bench {time.time_ns()}\n")
             t, m, facts = build(project, site, config)
             times.append(t)
             rss.append(m)
@@ -188,35 +199,51 @@ def make_baseline(project: Path) -> str:
     return "baseline.yml"
 
 
-def core_phases(content_dir: Path, templates: Path, runs: int = 3) -> dict:
-    """In-process seconds of the core steps the hooks run once per build (median)."""
+def core_phases(content_dir: Path, templates: Path, runs: int = 3, warm: bool = False) -> dict:
+    """In-process seconds of the core steps the hooks run once per build (median).
+
+    Each run starts like a new `mkdocs build` process: no compiled templates
+    in memory; with `warm`, the disk cache filled by one earlier run."""
+    from plansite import render
+    from plansite.cache import NO_CACHE, DiskCache
     from plansite.loader import load_content
     from plansite.permalinks import static_files
     from plansite.render import render_site
 
     site_url = "http://127.0.0.1:8000/"
     out = {"load": [], "render": [], "static": []}
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        content = load_content(content_dir)
-        t1 = time.perf_counter()
-        render_site(content, templates, site_url)
-        t2 = time.perf_counter()
-        static_files(content, site_url)
-        t3 = time.perf_counter()
-        out["load"].append(t1 - t0)
-        out["render"].append(t2 - t1)
-        out["static"].append(t3 - t2)
+    with tempfile.TemporaryDirectory(prefix="plansite-cache-") as folder:
+        cache = DiskCache(folder) if warm else NO_CACHE
+        if warm:
+            content = load_content(content_dir, cache=cache)
+            render_site(content, templates, site_url, cache)
+            static_files(content, site_url, cache)
+        for _ in range(runs):
+            render._ENVIRONMENTS.clear()
+            t0 = time.perf_counter()
+            content = load_content(content_dir, cache=cache)
+            t1 = time.perf_counter()
+            render_site(content, templates, site_url, cache)
+            t2 = time.perf_counter()
+            static_files(content, site_url, cache)
+            t3 = time.perf_counter()
+            out["load"].append(t1 - t0)
+            out["render"].append(t2 - t1)
+            out["static"].append(t3 - t2)
     return {k: statistics.median(v) for k, v in out.items()}
 
 
-def import_cost(runs: int = 3) -> float:
-    """Seconds a fresh interpreter spends importing what the hooks need beyond MkDocs itself (median)."""
-    code = ("import time, mkdocs.plugins, mkdocs.structure.files; t = time.perf_counter(); "
-            "import jsonschema, jinja2, segno, plansite.loader, plansite.render, plansite.permalinks, "
-            "plansite.linker, plansite.searchfold; print(time.perf_counter() - t)")
+def import_cost(modules: str, runs: int = 3) -> float:
+    """Seconds a fresh interpreter spends importing `modules` beyond MkDocs itself (median)."""
+    code = ("import time, jinja2, yaml, mkdocs.plugins, mkdocs.structure.files; t = time.perf_counter(); "
+            f"import {modules}; print(time.perf_counter() - t)")
     return statistics.median(float(subprocess.run([PY, "-c", code], cwd=REPO, env=ENV, capture_output=True,
                                                   text=True, check=True).stdout) for _ in range(runs))
+
+
+# What every build imports, and what only a cold build needs (a schema check, a new QR code).
+CORE_MODULES = "plansite.loader, plansite.render, plansite.permalinks, plansite.linker, plansite.searchfold"
+COLD_MODULES = "jsonschema, segno"
 
 
 # -----------------------------------------------------------------------------
@@ -367,15 +394,33 @@ def page_weight(site: Path, pages: list[str]) -> dict:
     return result
 
 
-def lighthouse(site: Path, pages: list[str], tmp: Path) -> dict:
-    """Lighthouse category scores per page, or the reason it could not run."""
+def lighthouse(site: Path, pages: list[str], tmp: Path, runs: int = 3) -> dict:
+    """Lighthouse category scores per page (the run with the median performance
+    score of `runs`, as Lighthouse's docs advise for its variance), or the
+    reason it could not run."""
+    out: dict = {}
+    for i in range(runs):
+        result = _lighthouse_once(site, pages, tmp, i)
+        if "error" in result:
+            return result
+        for page_path, x in result.items():
+            out.setdefault(page_path, []).append(x)
+    picked = {}
+    for page_path, results in out.items():
+        ranked = sorted(results, key=lambda x: x["scores"].get("performance") or 0)
+        picked[page_path] = {**ranked[len(ranked) // 2],
+                             "performance_runs": [x["scores"].get("performance") or 0 for x in results]}
+    return picked
+
+
+def _lighthouse_once(site: Path, pages: list[str], tmp: Path, run_no: int) -> dict:
     npx = shutil.which("npx")
     if npx is None:
         return {"error": "npx không có trên máy (cần Node.js và npm)"}
     out = {}
     with StaticServer(site) as server:
         for page_path in pages:
-            report = tmp / ("lh-" + page_path.replace("/", "-") + ".json")
+            report = tmp / (f"lh-{run_no}-" + page_path.replace("/", "-") + ".json")
             cmd = [npx, "--yes", LIGHTHOUSE, server.url + page_path, "--output=json", f"--output-path={report}",
                    "--quiet", "--chrome-flags=--headless --no-sandbox --disable-gpu"]
             try:
@@ -467,7 +512,7 @@ def report(r: dict) -> str:
       f"{r['machine']['os']}, Python {r['machine']['python']}, "
       + ", ".join(f"{k} {v}" for k, v in r["machine"]["versions"].items()) + ".")
     w("")
-    w("Đo lại (khoảng 7 phút trên máy 2 nhân; chỉ ghi đè trang này):")
+    w("Đo lại (khoảng 10 phút trên máy 2 nhân; chỉ ghi đè trang này):")
     w("")
     w("```sh")
     w(".venv/bin/python bench/run.py")
@@ -488,20 +533,29 @@ def report(r: dict) -> str:
     w("")
 
     # -- real site -----------------------------------------------------------------------
-    real, base = r["real"], r["real_baseline"]
+    real, base, cold = r["real"], r["real_baseline"], r["real_cold"]
     w("## Dựng trang thật")
     w("")
     w(f"`mkdocs build --strict`, trung vị của {real['runs']} lần (thấp nhất – cao nhất); bộ nhớ đỉnh là "
       "ru_maxrss của tiến trình con.")
     w("")
+    w("Bộ đệm dựng `.cache/plansite/` (không đưa vào git) giữ những gì không đổi khi nội dung đổi: mã QR, "
+      "kết quả kiểm tra schema của tệp YAML không đổi, mẫu Jinja đã biên dịch. Khóa là mã băm của mọi đầu vào "
+      "nên bộ đệm không bao giờ cũ, và trang dựng ra giống hệt từng byte khi không có bộ đệm "
+      "(`tests/test_cache.py`). **Lần đầu**: bộ đệm trống, như bản sao mới của kho trên GitHub Actions. "
+      "**Sau khi sửa**: bộ đệm đã có và `content/plan.yaml` vừa đổi (thêm một dòng chú thích trước mỗi lần "
+      "dựng), như khi người biên tập dựng lại.")
+    w("")
     w("| | Có hook (trang web này) | Nền so sánh (Markdown tĩnh, không hook) |")
     w("| --- | --- | --- |")
-    w(f"| Thời gian dựng | {fmt_s(real['time'])} ({fmt_s(real['min'])} – {fmt_s(real['max'])}) | "
+    w(f"| Thời gian dựng, sau khi sửa | {fmt_s(real['time'])} ({fmt_s(real['min'])} – {fmt_s(real['max'])}) | "
       f"{fmt_s(base['time'])} ({fmt_s(base['min'])} – {fmt_s(base['max'])}) |")
+    w(f"| Thời gian dựng, lần đầu | {fmt_s(cold['time'])} ({fmt_s(cold['min'])} – {fmt_s(cold['max'])}) | |")
     w(f"| Bộ nhớ đỉnh | {mib(real['rss_mib'])} | {mib(base['rss_mib'])} |")
     w(f"| Số trang HTML | {real['html']} | {base['html']} |")
     w(f"| Dung lượng thư mục site | {mib(real['bytes'] / 2**20)} | {mib(base['bytes'] / 2**20)} |")
-    w(f"| Tỷ lệ thời gian (có hook / nền) | {fmt_n(real['time'] / base['time'])} | |")
+    w(f"| Tỷ lệ thời gian (có hook / nền), sau khi sửa | {fmt_n(real['time'] / base['time'])} | |")
+    w(f"| Tỷ lệ thời gian (có hook / nền), lần đầu | {fmt_n(cold['time'] / base['time'])} | |")
     w("")
 
     # -- scaling ---------------------------------------------------------------------------
@@ -513,36 +567,44 @@ def report(r: dict) -> str:
       "chính các trang hook sinh ra (`render_site`) ghi thành Markdown tĩnh cùng các tệp tĩnh (mã QR, trang "
       "chuyển hướng), dựng với cùng theme, plugin và extension nhưng không có hook. Trang viết tay không đưa vào.")
     w("")
-    w("| Quy mô | Nhiệm vụ | Văn bản | Trang HTML | Dung lượng site | Có hook | Bộ nhớ | Nền so sánh | "
-      "Tỷ lệ | ms / nhiệm vụ | ms / trang |")
-    w("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    w("| Quy mô | Nhiệm vụ | Văn bản | Trang HTML | Dung lượng site | Có hook, sau khi sửa | Có hook, lần đầu | "
+      "Bộ nhớ | Nền so sánh | Tỷ lệ, sau khi sửa | Tỷ lệ, lần đầu | ms / trang |")
+    w("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for row in r["scales"]:
-        o, b, f = row["ours"], row["baseline"], row["facts"]
+        o, c, b, f = row["ours"], row["cold"], row["baseline"], row["facts"]
         w(f"| {row['scale']}× | {f['tasks']} | {f['documents']} | {o['html']} | {mib(o['bytes'] / 2**20)} | "
-          f"{fmt_s(o['time'])} | {mib(o['rss_mib'])} | {fmt_s(b['time'])} | {fmt_n(o['time'] / b['time'])} | "
-          f"{fmt_n(1000 * o['time'] / f['tasks'], 0)} | {fmt_n(1000 * o['time'] / o['html'], 1)} |")
+          f"{fmt_s(o['time'])} | {fmt_s(c['time'])} | {mib(max(o['rss_mib'], c['rss_mib']))} | {fmt_s(b['time'])} | "
+          f"{fmt_n(o['time'] / b['time'])} | {fmt_n(c['time'] / b['time'])} | "
+          f"{fmt_n(1000 * o['time'] / o['html'], 1)} |")
     w("")
     xs = [row["scale"] for row in r["scales"]]
     w(f"Số lần dựng: {' / '.join(str(row['ours']['runs']) for row in r['scales'])} lần cho các quy mô "
       f"{' / '.join(str(x) + '×' for x in xs)} (lấy trung vị). Độ dốc log–log giữa hai quy mô liền nhau "
       "(1 là tuyến tính, 2 là bình phương):")
     w("")
-    w(f"- thời gian, có hook: {fmt_slopes(xs, r['slopes']['ours'])};")
+    w(f"- thời gian, có hook, sau khi sửa: {fmt_slopes(xs, r['slopes']['ours'])};")
+    w(f"- thời gian, có hook, lần đầu: {fmt_slopes(xs, r['slopes']['cold'])};")
     w(f"- thời gian, nền so sánh: {fmt_slopes(xs, r['slopes']['baseline'])};")
     w(f"- phần hook thêm vào (có hook − nền): {fmt_slopes(xs, r['slopes']['overhead'])};")
     w(f"- dung lượng site: {fmt_slopes(xs, r['slopes']['bytes'])}.")
     w("")
-    w("Thời gian của lõi `plansite` trong mỗi lần dựng (đo riêng, trung vị 3 lần): nạp và kiểm tra YAML "
-      "(`load_content`), dựng Markdown (`render_site`), tệp tĩnh (`static_files`: trang chuyển hướng và mã QR).")
+    w("Thời gian của lõi `plansite` trong mỗi lần dựng (đo riêng, trung vị 3 lần; lần đầu / bộ đệm đã có): "
+      "nạp và kiểm tra YAML (`load_content`), dựng Markdown (`render_site`), tệp tĩnh (`static_files`: trang "
+      "chuyển hướng và mã QR). Phần còn lại của chênh lệch là việc trên HTML từng trang (gắn liên kết trích "
+      "dẫn, chú giải viết tắt, liên kết ngược), bỏ dấu cho chỉ mục tìm kiếm và kiểm tra liên kết cố định.")
     w("")
-    w(f"Ngoài ra mỗi lần dựng có hook phải nạp thêm mô-đun (jsonschema, segno, lõi): {fmt_s(r['imports'])}.")
+    w(f"Ngoài ra mỗi lần dựng có hook nạp thêm mô-đun lõi ({fmt_s(r['imports'])}); lần đầu thêm jsonschema và "
+      f"segno ({fmt_s(r['imports_cold'])}), chỉ cần khi có tệp phải kiểm tra schema hay mã QR mới.")
     w("")
     w("| Quy mô | Nạp và kiểm tra | Dựng Markdown | Tệp tĩnh (QR) | Cộng | Chênh lệch có hook − nền |")
     w("| --- | ---: | ---: | ---: | ---: | ---: |")
     for row in r["scales"]:
-        p = row["phases"]
-        w(f"| {row['scale']}× | {fmt_s(p['load'])} | {fmt_s(p['render'])} | {fmt_s(p['static'])} | "
-          f"{fmt_s(sum(p.values()))} | {fmt_s(row['ours']['time'] - row['baseline']['time'])} |")
+        p, pc = row["phases"], row["phases_cold"]
+        both = lambda k: f"{fmt_s(pc[k])} / {fmt_s(p[k])}"  # noqa: E731
+        w(f"| {row['scale']}× | {both('load')} | {both('render')} | {both('static')} | "
+          f"{fmt_s(sum(pc.values()))} / {fmt_s(sum(p.values()))} | "
+          f"{fmt_s(row['cold']['time'] - row['baseline']['time'])} / "
+          f"{fmt_s(row['ours']['time'] - row['baseline']['time'])} |")
     w("")
 
     # -- serve -------------------------------------------------------------------------------
@@ -588,24 +650,32 @@ def report(r: dict) -> str:
         w(f"Lighthouse {first['version']} (`npx {LIGHTHOUSE}`), cấu hình mặc định ({first['form_factor']}, mạng "
           "và CPU giả lập chậm), Chromium của Debian, trang phục vụ có gzip.")
         w("")
-        w("| Trang | Hiệu suất | Trợ năng | Thực hành tốt | SEO |")
-        w("| --- | ---: | ---: | ---: | ---: |")
+        runs = len(first["performance_runs"])
+        w(f"Mỗi trang đo {runs} lần; bảng ghi lần có điểm hiệu suất ở giữa (trung vị), như tài liệu Lighthouse "
+          "khuyên vì điểm hiệu suất dao động giữa các lần đo.")
+        w("")
+        w("| Trang | Hiệu suất | Trợ năng | Thực hành tốt | SEO | Hiệu suất các lần đo |")
+        w("| --- | ---: | ---: | ---: | ---: | --- |")
         for page_path, x in lh.items():
             sc = x["scores"]
             w(f"| {page_path} | " + " | ".join(fmt_n(sc.get(k) or 0) for k in
-                                              ("performance", "accessibility", "best-practices", "seo")) + " |")
+                                              ("performance", "accessibility", "best-practices", "seo"))
+              + " | " + ", ".join(fmt_n(v) for v in x["performance_runs"]) + " |")
         w("")
-        w("Mục chưa đạt điểm tối đa:")
+        w("Mục chưa đạt điểm tối đa (ở lần đo trung vị):")
         w("")
         for page_path, x in lh.items():
             for cat, audit, score, shown in x["failing"]:
                 w(f"- {page_path}: {cat} / `{audit}` = {fmt_n(score)}" + (f" ({shown})" if shown else ""))
+        if not any(x["failing"] for x in lh.values()):
+            w("- không có")
         w("")
     return "\n".join(L).rstrip() + "\n"
 
 
 EXPLAIN_AUDITS = {
-    "aria-dialog-name": "ô tìm kiếm của Material là role=dialog không có tên (mã HTML của theme)",
+    "aria-dialog-name": "ô tìm kiếm của Material (role=dialog) không có tên: hook đặt tên cho nó, nên nếu còn "
+                        "báo là mã HTML của theme đã đổi (xem _SEARCH_DIALOG trong hooks/plansite_hooks.py)",
     "first-contentful-paint": "CSS và JS của Material chặn hiển thị trên mạng giả lập chậm",
     "largest-contentful-paint": "CSS và JS của Material chặn hiển thị trên mạng giả lập chậm",
     "speed-index": "CSS và JS của Material chặn hiển thị trên mạng giả lập chậm",
@@ -619,22 +689,28 @@ def verdicts(r: dict) -> list[list[str]]:
     ok = lambda good: "đạt" if good else "**không**"  # noqa: E731
     scales = r["scales"]
     ratios = [(row["scale"], row["ours"]["time"] / row["baseline"]["time"]) for row in scales]
-    worst = max(ratios, key=lambda x: x[1])
-    small, big = scales[0], scales[-1]
-    p = big["phases"]
-    diff = big["ours"]["time"] - big["baseline"]["time"]
-    small_diff = small["ours"]["time"] - small["baseline"]["time"]
-    why = (f"ở {big['scale']}× hook thêm {fmt_s(diff)}: nạp và kiểm tra YAML {fmt_s(p['load'])} (yaml.SafeLoader "
-           f"thuần Python để giữ dòng/cột cho thông báo lỗi, rồi JSON Schema), mã QR và trang chuyển hướng {fmt_s(p['static'])}, "
-           f"dựng Markdown {fmt_s(p['render'])}; phần còn lại là gắn liên kết trích dẫn, chú giải viết tắt và "
-           f"liên kết ngược trên HTML từng trang. Ở {small['scale']}× hook thêm {fmt_s(small_diff)}, trong đó "
-           f"lõi {fmt_s(sum(small['phases'].values()))} và nạp mô-đun (jsonschema, segno, lõi) "
-           f"{fmt_s(r['imports'])}: khi site nhỏ, phần cố định này chiếm phần lớn")
+    cold_ratios = [(row["scale"], row["cold"]["time"] / row["baseline"]["time"]) for row in scales]
     real_ratio = r["real"]["time"] / r["real_baseline"]["time"]
+    real_cold = r["real_cold"]["time"] / r["real_baseline"]["time"]
+    good = all(x <= TARGETS["ratio"] for _, x in ratios + cold_ratios) and max(real_ratio, real_cold) <= TARGETS["ratio"]
+    small, big = scales[0], scales[-1]
+    why = []
+    for row in (small, big):
+        p, pc = row["phases"], row["phases_cold"]
+        diff = row["ours"]["time"] - row["baseline"]["time"]
+        cold_diff = row["cold"]["time"] - row["baseline"]["time"]
+        why.append(f"ở {row['scale']}× hook thêm {fmt_s(cold_diff)} lần đầu, {fmt_s(diff)} sau khi sửa; lõi "
+                   f"{fmt_s(sum(pc.values()))} / {fmt_s(sum(p.values()))} (nạp và kiểm tra YAML {fmt_s(pc['load'])} / "
+                   f"{fmt_s(p['load'])}, dựng Markdown {fmt_s(pc['render'])} / {fmt_s(p['render'])}, mã QR và trang "
+                   f"chuyển hướng {fmt_s(pc['static'])} / {fmt_s(p['static'])}), phần còn lại là việc trên HTML "
+                   "từng trang")
+    why.append(f"phần cố định (nạp mô-đun lõi {fmt_s(r['imports'])}, lần đầu thêm jsonschema và segno "
+               f"{fmt_s(r['imports_cold'])}) nặng nhất khi site nhỏ")
     rows.append([f"Tỷ lệ thời gian dựng có hook / nền ≤ {fmt_n(TARGETS['ratio'])} ở mọi quy mô",
-                 ", ".join(f"{s}×: {fmt_n(x)}" for s, x in ratios) + f" (trang thật: {fmt_n(real_ratio)})",
-                 ok(worst[1] <= TARGETS["ratio"] and real_ratio <= TARGETS["ratio"]),
-                 "" if worst[1] <= TARGETS["ratio"] and real_ratio <= TARGETS["ratio"] else why])
+                 "sau khi sửa: " + ", ".join(f"{s}×: {fmt_n(x)}" for s, x in ratios)
+                 + f" (trang thật: {fmt_n(real_ratio)}); lần đầu: "
+                 + ", ".join(f"{s}×: {fmt_n(x)}" for s, x in cold_ratios) + f" (trang thật: {fmt_n(real_cold)})",
+                 ok(good), "" if good else "; ".join(why)])
     xs = [row["scale"] for row in scales]
     so, sb, sh, sbytes = (r["slopes"][k][-1] for k in ("ours", "baseline", "overhead", "bytes"))
     linear = so <= 1.1
@@ -693,7 +769,9 @@ def main(argv: list[str] | None = None) -> int:
         log("real site")
         real_project = make_project(tmp / "real", REPO / "content", handwritten=True)
         real_site = tmp / "real-site"
-        r["real"] = builds(real_project, runs, keep=real_site)
+        r["real_cold"] = builds(real_project, runs, cold=True)
+        log("  cold", r["real_cold"])
+        r["real"] = builds(real_project, runs, keep=real_site, edit=True)  # the cold builds filled the cache
         log("  ", r["real"])
         r["real_baseline"] = builds(real_project, runs, make_baseline(real_project))
         log("  baseline", r["real_baseline"])
@@ -705,17 +783,21 @@ def main(argv: list[str] | None = None) -> int:
             facts = synth.generate(content, scale=scale)
             project = make_project(tmp / f"synth-{scale}", content, handwritten=False)
             n = runs if scale < 50 else 1
-            ours = builds(project, n)
+            cold = builds(project, n, cold=True)
+            ours = builds(project, n, edit=True)
             baseline = builds(project, n, make_baseline(project))
-            phases = core_phases(project / "content", project / "templates")
-            r["scales"].append({"scale": scale, "facts": facts, "ours": ours, "baseline": baseline,
-                                "phases": phases})
-            log("  ours", ours, "baseline", baseline, "phases", phases)
+            phases = core_phases(project / "content", project / "templates", warm=True)
+            phases_cold = core_phases(project / "content", project / "templates")
+            r["scales"].append({"scale": scale, "facts": facts, "ours": ours, "cold": cold, "baseline": baseline,
+                                "phases": phases, "phases_cold": phases_cold})
+            log("  ours", ours, "cold", cold, "baseline", baseline, "phases", phases, "cold", phases_cold)
             shutil.rmtree(project)
-        r["imports"] = import_cost()
+        r["imports"] = import_cost(CORE_MODULES)
+        r["imports_cold"] = import_cost(COLD_MODULES)
         xs = [row["scale"] for row in r["scales"]]
         r["slopes"] = {
             "ours": slopes(xs, [row["ours"]["time"] for row in r["scales"]]),
+            "cold": slopes(xs, [row["cold"]["time"] for row in r["scales"]]),
             "baseline": slopes(xs, [row["baseline"]["time"] for row in r["scales"]]),
             "overhead": slopes(xs, [max(row["ours"]["time"] - row["baseline"]["time"], 1e-3)
                                     for row in r["scales"]]),

@@ -7,7 +7,8 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from typing import Callable, NamedTuple
+from functools import lru_cache
+from typing import Callable, Iterator, NamedTuple
 
 from .citations import CitationIndex, excerpt
 
@@ -54,19 +55,17 @@ def link_citations(page_html: str, index: CitationIndex, url_for: Callable[[str]
     counts: dict[str, int] = {}
     out: list[str] = []
     stack: list[_Open] = []
-    for token in TOKEN.split(page_html):
-        if not token:
-            continue
-        if token.startswith("<"):
-            _track(token, stack)
-            out.append(token)
-            continue
-        if any(el.tag in SKIP for el in stack):
+    # Text that cites nothing: the same runs ("\n", "; ", a repeated label)
+    # recur all over a page, and `index.find` depends on the text alone.
+    plain: set[str] = set()
+    for token, where in _texts(page_html, out, stack):
+        if where is not _FREE or token in plain:
             out.append(token)
             continue
         text = html.unescape(token)
         mentions = index.find(text)
         if not mentions:
+            plain.add(token)
             out.append(token)
             continue
         anchor = next((el.id for el in reversed(stack) if el.id and el.tag in BLOCKS), None)
@@ -103,26 +102,41 @@ def add_abbreviations(page_html: str, terms: dict[str, str]) -> str:
     """Wrap each glossary abbreviation (exact, whole word) in <abbr title=…>."""
     if not terms:
         return page_html
-    words = sorted(terms, key=len, reverse=True)
-    # Symbols inside document numbers count too (33/CT-TTg, 217-QĐ/TW).
-    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(w) for w in words) + r")(?!\w)")
+    pattern = _abbreviation_pattern(tuple(terms))
+    # A text run is delimited by "<" and ">", which are not word characters, so
+    # a whole word in a run is one in the page too: no match anywhere, nothing
+    # to wrap. A page ending in a bare "<" still goes the long way (and fails
+    # in _tag as it always has).
+    if not page_html.endswith("<") and pattern.search(page_html) is None:
+        return page_html
+
+    # tabindex: keyboard users reach the tooltip too (Material shows it on
+    # focus) — except inside a link, which is focusable already.
+    def focusable(mt: re.Match) -> str:
+        return f'<abbr title="{html.escape(terms[mt.group(1)])}" tabindex="0">{mt.group(1)}</abbr>'
+
+    def in_link(mt: re.Match) -> str:
+        return f'<abbr title="{html.escape(terms[mt.group(1)])}">{mt.group(1)}</abbr>'
+
     out: list[str] = []
-    stack: list[_Open] = []
-    for token in TOKEN.split(page_html):
-        if not token:
-            continue
-        if token.startswith("<"):
-            _track(token, stack)
-            out.append(token)
-        elif any(el.tag in SKIP - {"a"} for el in stack):
-            out.append(token)
+    for token, where in _texts(page_html, out, []):
+        if where is _FREE:
+            out.append(pattern.sub(focusable, token))
+        elif where is _IN_LINK:
+            out.append(pattern.sub(in_link, token))
         else:
-            # tabindex: keyboard users reach the tooltip too (Material shows it on
-            # focus) — except inside a link, which is focusable already.
-            tab = "" if any(el.tag == "a" for el in stack) else ' tabindex="0"'
-            out.append(pattern.sub(
-                lambda mt: f'<abbr title="{html.escape(terms[mt.group(1)])}"{tab}>{mt.group(1)}</abbr>', token))
+            out.append(token)
     return "".join(out)
+
+
+@lru_cache(maxsize=8)
+def _abbreviation_pattern(words: tuple[str, ...]) -> re.Pattern:
+    # One glossary per build, one call per page: compile it once. Longest
+    # first, so that of two abbreviations starting at the same place the
+    # longer one wins.
+    ordered = sorted(words, key=len, reverse=True)
+    # Symbols inside document numbers count too (33/CT-TTg, 217-QĐ/TW).
+    return re.compile(r"(?<!\w)(" + "|".join(re.escape(w) for w in ordered) + r")(?!\w)")
 
 
 class _Open(NamedTuple):
@@ -133,30 +147,95 @@ class _Open(NamedTuple):
     classes: str
 
 
-def _track(token: str, stack: list[_Open]) -> None:
-    # Hot path (every tag of every page, twice): closing tags without a regex,
-    # attributes searched only when the tag has any.
-    if token[1] == "/":
-        name = token[2:-1].strip().lower()
-        for i in range(len(stack) - 1, -1, -1):
-            if stack[i].tag == name:
+# Where a text run is: outside every SKIP element, inside links only (and no
+# other SKIP element), or inside some other SKIP element.
+_FREE, _IN_LINK, _SKIPPED = "free", "in-link", "skipped"
+
+
+def _texts(page_html: str, out: list[str], stack: list[_Open]) -> Iterator[tuple[str, str]]:
+    """Each text run of the page with where it is (_FREE, _IN_LINK, _SKIPPED).
+
+    Tags and comments go straight to `out`; `stack` holds the open elements
+    at the yielded run. Rather than scanning the stack for every run, keep the
+    position of the outermost open link and of the outermost other SKIP
+    element: closing an element at position i closes everything above it, so
+    such a position is still open exactly when it is below i.
+    """
+    tags, emit = _TAGS, out.append
+    link_at: int | None = None
+    other_at: int | None = None
+    for token in TOKEN.split(page_html):
+        if not token:
+            continue
+        if token[0] == "<":
+            op = tags[token]
+            emit(token)
+            if op is None:
+                continue
+            if op.__class__ is _Open:
+                if op.tag in SKIP:
+                    if op.tag == "a":
+                        if link_at is None:
+                            link_at = len(stack)
+                    elif other_at is None:
+                        other_at = len(stack)
+                stack.append(op)
+                continue
+            # a closing tag: close the innermost open element of that name and
+            # everything opened inside it (an unmatched one closes nothing)
+            i = len(stack) - 1
+            while i >= 0 and stack[i].tag != op:
+                i -= 1
+            if i >= 0:
                 del stack[i:]
-                break
-        return
+                if link_at is not None and link_at >= i:
+                    link_at = None
+                if other_at is not None and other_at >= i:
+                    other_at = None
+        elif other_at is not None:
+            yield token, _SKIPPED
+        elif link_at is not None:
+            yield token, _IN_LINK
+        else:
+            yield token, _FREE
+
+
+def _tag(token: str) -> _Open | str | None:
+    """What a tag does: opens an element (_Open), closes the innermost one of
+    a name (str), or nothing (None: void, self-closing, comment, not a tag)."""
+    # Closing tags without a regex, attributes searched only when the tag has any.
+    if token[1] == "/":
+        return token[2:-1].strip().lower()
     if token[1] == "!" or token[-2] == "/":
-        return
+        return None
     match = TAG.match(token)
     if not match:
-        return
+        return None
     closing, name, attrs, selfclose = match.groups()
     name = name.lower()
     if closing:
-        for i in range(len(stack) - 1, -1, -1):
-            if stack[i].tag == name:
-                del stack[i:]
-                break
-    elif not selfclose and name not in VOID:
-        ident = ID_ATTR.search(attrs) if "id" in attrs else None
-        classes = CLASS_ATTR.search(attrs) if "class" in attrs else None
-        stack.append(_Open(name, ident.group(1) if ident else None,
-                           f" {classes.group(1)} " if classes else ""))
+        return name
+    if selfclose or name in VOID:
+        return None
+    ident = ID_ATTR.search(attrs) if "id" in attrs else None
+    classes = CLASS_ATTR.search(attrs) if "class" in attrs else None
+    return _Open(name, ident.group(1) if ident else None, f" {classes.group(1)} " if classes else "")
+
+
+class _TagCache(dict):
+    """token -> _tag(token), parsed on first sight.
+
+    Hot path: every tag of every page, twice (links, then abbreviations). A
+    site's pages are built from a few hundred distinct tags (<p>, </li>,
+    <span class="…">), so most are looked up, not parsed. Bounded, since ids
+    make some tags unique.
+    """
+
+    def __missing__(self, token: str) -> _Open | str | None:
+        if len(self) >= 4096:
+            self.clear()
+        op = self[token] = _tag(token)
+        return op
+
+
+_TAGS = _TagCache()

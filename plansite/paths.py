@@ -39,8 +39,21 @@ def relative(target: str, page: str) -> str:
     """Link from `page` to `target` (both site paths, .md or .html; target may
     carry #fragment), relative so the site works from any folder or host."""
     target_path, _, fragment = target.partition("#")
-    link = posixpath.relpath(target_path, posixpath.dirname(page) or ".") if target_path else ""
+    link = _relpath(target_path, posixpath.dirname(page)) if target_path else ""
     return link + (f"#{fragment}" if fragment else "")
+
+
+def _relpath(path: str, start: str) -> str:
+    """posixpath.relpath for site paths, without its os.getcwd() per call
+    (thousands of links per build); the working directory cancels out."""
+    parts = [p for p in posixpath.normpath(path).split("/") if p != "."]
+    base = [p for p in posixpath.normpath(start or ".").split("/") if p != "."]
+    common = 0
+    for a, b in zip(parts, base):
+        if a != b:
+            break
+        common += 1
+    return "/".join([".."] * (len(base) - common) + parts[common:]) or "."
 
 
 def element_paths(content: m.Content) -> dict[str, str]:
