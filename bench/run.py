@@ -1,11 +1,12 @@
 """Benchmark of the plan site; writes the figures to docs/hieu-nang.md.
 
-    .venv/bin/python bench/run.py            # everything, about 7 minutes on 2 cores
+    .venv/bin/python bench/run.py            # everything, about 12 minutes on 2 cores
     .venv/bin/python bench/run.py --quick    # 1× and 10× only, one run each, no Lighthouse
 
 What it measures (all in temporary folders; only docs/hieu-nang.md is written):
 
-1. the real site: `mkdocs build --strict` time (median of 3) and peak memory
+1. the real site: `mkdocs build --strict` time (median of 5 rounds of three
+   interleaved builds: fresh clone, after an edit, baseline) and peak memory
    (ru_maxrss of the child, from os.wait4);
 2. synthetic content from bench/synth.py at 1×, 10× and 50× the real plan,
    each built in a temporary copy of the project (mkdocs.yml, docs/ without the
@@ -58,6 +59,9 @@ OUT = REPO / "docs" / "hieu-nang.md"
 PY = sys.executable
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 ENV.pop("SITE_URL", None)  # the default site_url, as in the tests
+# Python normally caches compiled modules; a machine that turns that off would
+# charge every build for compiling the project's own modules again.
+ENV.pop("PYTHONDONTWRITEBYTECODE", None)
 LIGHTHOUSE = "lighthouse@12.2.3"
 CHROMIUM = "/usr/bin/chromium"
 SCALES = (1, 10, 50)
@@ -73,8 +77,8 @@ def log(*args) -> None:
 # -----------------------------------------------------------------------------
 
 
-def timed(cmd: list[str], cwd: Path) -> tuple[float, int]:
-    """Wall seconds and peak RSS (KiB) of one child process; raises when it fails."""
+def timed(cmd: list[str], cwd: Path) -> tuple[float, int, float]:
+    """Wall seconds, peak RSS (KiB) and CPU seconds of one child process; raises when it fails."""
     with tempfile.TemporaryFile() as out:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, env=ENV, stdout=out, stderr=subprocess.STDOUT)
@@ -84,45 +88,74 @@ def timed(cmd: list[str], cwd: Path) -> tuple[float, int]:
         if proc.returncode:
             out.seek(0)
             raise RuntimeError(f"{' '.join(cmd)} failed in {cwd}:\n{out.read().decode(errors='replace')[-3000:]}")
-    return seconds, usage.ru_maxrss
+    return seconds, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
 
 
-def build(project: Path, site: Path, config: str = "mkdocs.yml") -> tuple[float, int, dict]:
-    """One strict build; returns seconds, peak KiB and facts about the output."""
+def build(project: Path, site: Path, config: str = "mkdocs.yml") -> dict:
+    """One strict build: seconds, CPU seconds, peak KiB and facts about the output."""
     if site.exists():
         shutil.rmtree(site)
-    seconds, rss = timed([PY, "-m", "mkdocs", "build", "--strict", "--quiet", "--config-file", config,
-                          "--site-dir", str(site)], project)
+    seconds, rss, cpu = timed([PY, "-m", "mkdocs", "build", "--strict", "--quiet", "--config-file", config,
+                               "--site-dir", str(site)], project)
     files = [p for p in site.rglob("*") if p.is_file()]
-    facts = {"html": sum(1 for p in files if p.suffix == ".html"),
-             "bytes": sum(p.stat().st_size for p in files)}
-    return seconds, rss, facts
+    return {"time": seconds, "cpu": cpu, "rss": rss, "html": sum(1 for p in files if p.suffix == ".html"),
+            "bytes": sum(p.stat().st_size for p in files)}
 
 
-def builds(project: Path, runs: int, config: str = "mkdocs.yml", keep: Path | None = None,
-           cold: bool = False, edit: bool = False) -> dict:
-    """`runs` builds: median and spread of time, peak memory; the last output kept in `keep`.
+def forget(project: Path) -> None:
+    """Make `project` look freshly cloned: no build cache, no compiled Python of its own."""
+    shutil.rmtree(project / ".cache", ignore_errors=True)
+    for folder in list(project.rglob("__pycache__")):
+        shutil.rmtree(folder, ignore_errors=True)
 
-    cold: empty the project's build cache (.cache/plansite) before each build,
-    as on a fresh checkout; otherwise it holds what earlier builds stored.
-    edit: change content/plan.yaml before each build (a comment line), as the
-    editor does between two builds, so its schema check is not a cache hit."""
-    times, rss, facts = [], [], {}
+
+def edit(project: Path) -> None:
+    """Change content/plan.yaml (a comment line), as the editor does between two builds,
+    so its schema check is not a cache hit."""
+    with open(project / "content" / "plan.yaml", "a", encoding="utf-8") as f:
+        f.write(f"# bench {time.time_ns()}\n")
+
+
+KINDS = ("cold", "ours", "baseline")
+
+
+def compare(project: Path, runs: int, baseline_config: str, keep: Path | None = None) -> dict:
+    """`runs` rounds of three builds of `project`, interleaved so that drift in the
+    machine's speed hits all three alike (the order rotates every round):
+
+    cold: hooks on, as on a fresh clone (`forget`);
+    ours: hooks on, build cache filled, content/plan.yaml just edited;
+    baseline: the generated pages as static Markdown, hooks off.
+
+    Returns per kind the median and spread of wall time, CPU time, peak memory,
+    and the ratios ours/baseline and cold/baseline as medians of the per-round
+    ratios. The last `ours` output is kept in `keep`."""
+    results: dict = {k: [] for k in KINDS}
     with tempfile.TemporaryDirectory(prefix="plansite-site-") as tmp:
-        site = keep or Path(tmp) / "site"
-        for _ in range(runs):
-            if cold:
-                shutil.rmtree(project / ".cache", ignore_errors=True)
-            if edit:
-                with open(project / "content" / "plan.yaml", "a", encoding="utf-8") as f:
-                    f.write(f"# bench {time.time_ns()}\n")
-            t, m, facts = build(project, site, config)
-            times.append(t)
-            rss.append(m)
-            if keep is None:
-                shutil.rmtree(site)
-    return {"time": statistics.median(times), "min": min(times), "max": max(times), "runs": runs,
-            "rss_mib": max(rss) / 1024, **facts}
+        sites = {k: Path(tmp) / k for k in KINDS}
+        if keep is not None:
+            sites["ours"] = keep
+        build(project, sites["ours"])  # not counted: fills the cache, compiles, warms the file cache
+        for i in range(runs):
+            for kind in KINDS[i % 3:] + KINDS[:i % 3]:
+                if kind == "cold":
+                    forget(project)
+                elif kind == "ours":
+                    edit(project)
+                results[kind].append(build(project, sites[kind], baseline_config if kind == "baseline"
+                                           else "mkdocs.yml"))
+    out = {}
+    for kind, rows in results.items():
+        times = [x["time"] for x in rows]
+        out[kind] = {"time": statistics.median(times), "min": min(times), "max": max(times), "runs": len(rows),
+                     "cpu": statistics.median(x["cpu"] for x in rows), "rss_mib": max(x["rss"] for x in rows) / 1024,
+                     "html": rows[-1]["html"], "bytes": rows[-1]["bytes"]}
+    base = results["baseline"]
+    for kind in ("ours", "cold"):
+        ratios = [a["time"] / b["time"] for a, b in zip(results[kind], base)]
+        out[kind].update(ratio=statistics.median(ratios), ratio_min=min(ratios), ratio_max=max(ratios))
+        out[kind]["cpu_ratio"] = statistics.median(a["cpu"] / b["cpu"] for a, b in zip(results[kind], base))
+    return out
 
 
 # -----------------------------------------------------------------------------
@@ -243,7 +276,6 @@ def import_cost(modules: str, runs: int = 3) -> float:
 
 # What every build imports, and what only a cold build needs (a schema check, a new QR code).
 CORE_MODULES = "plansite.loader, plansite.render, plansite.permalinks, plansite.linker, plansite.searchfold"
-COLD_MODULES = "jsonschema, segno"
 
 
 # -----------------------------------------------------------------------------
@@ -537,7 +569,10 @@ def report(r: dict) -> str:
     w("## Dựng trang thật")
     w("")
     w(f"`mkdocs build --strict`, trung vị của {real['runs']} lần (thấp nhất – cao nhất); bộ nhớ đỉnh là "
-      "ru_maxrss của tiến trình con.")
+      "ru_maxrss của tiến trình con. Ba kiểu dựng (lần đầu, sau khi sửa, nền so sánh) chạy xen kẽ nhau theo "
+      "từng vòng, thứ tự đổi mỗi vòng, để máy chậm đi hay nhanh lên giữa chừng tác động đều lên cả ba; tỷ lệ "
+      "là trung vị của tỷ lệ từng vòng. Thời gian CPU (user + sys của tiến trình con) ít bị máy khác chạy "
+      "cùng làm nhiễu hơn thời gian thực.")
     w("")
     w("Bộ đệm dựng `.cache/plansite/` (không đưa vào git) giữ những gì không đổi khi nội dung đổi: mã QR, "
       "kết quả kiểm tra schema của tệp YAML không đổi, mẫu Jinja đã biên dịch. Khóa là mã băm của mọi đầu vào "
@@ -554,8 +589,9 @@ def report(r: dict) -> str:
     w(f"| Bộ nhớ đỉnh | {mib(real['rss_mib'])} | {mib(base['rss_mib'])} |")
     w(f"| Số trang HTML | {real['html']} | {base['html']} |")
     w(f"| Dung lượng thư mục site | {mib(real['bytes'] / 2**20)} | {mib(base['bytes'] / 2**20)} |")
-    w(f"| Tỷ lệ thời gian (có hook / nền), sau khi sửa | {fmt_n(real['time'] / base['time'])} | |")
-    w(f"| Tỷ lệ thời gian (có hook / nền), lần đầu | {fmt_n(cold['time'] / base['time'])} | |")
+    w(f"| Thời gian CPU, sau khi sửa / lần đầu | {fmt_s(real['cpu'])} / {fmt_s(cold['cpu'])} | {fmt_s(base['cpu'])} |")
+    w(f"| Tỷ lệ thời gian (có hook / nền), sau khi sửa | {fmt_n(real['ratio'])} (CPU {fmt_n(real['cpu_ratio'])}) | |")
+    w(f"| Tỷ lệ thời gian (có hook / nền), lần đầu | {fmt_n(cold['ratio'])} (CPU {fmt_n(cold['cpu_ratio'])}) | |")
     w("")
 
     # -- scaling ---------------------------------------------------------------------------
@@ -563,18 +599,18 @@ def report(r: dict) -> str:
     w("")
     w("Nội dung tổng hợp sinh bởi `bench/synth.py` (tất định, hạt giống 2022): quy mô 1× bằng kế hoạch thật "
       "(3 mục, 5 nhiệm vụ, 12 văn bản, 12 đơn vị, 19 thuật ngữ, mỗi đoạn trích dẫn 1 văn bản), quy mô k× nhân "
-      "mọi số lượng lên k lần. Mỗi quy mô dựng hai lần trong cùng lượt đo: dự án có hook, và nền so sánh là "
+      "mọi số lượng lên k lần. Mỗi quy mô dựng xen kẽ trong cùng lượt đo (như trang thật): dự án có hook, và nền so sánh là "
       "chính các trang hook sinh ra (`render_site`) ghi thành Markdown tĩnh cùng các tệp tĩnh (mã QR, trang "
       "chuyển hướng), dựng với cùng theme, plugin và extension nhưng không có hook. Trang viết tay không đưa vào.")
     w("")
     w("| Quy mô | Nhiệm vụ | Văn bản | Trang HTML | Dung lượng site | Có hook, sau khi sửa | Có hook, lần đầu | "
-      "Bộ nhớ | Nền so sánh | Tỷ lệ, sau khi sửa | Tỷ lệ, lần đầu | ms / trang |")
-    w("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+      "Bộ nhớ | Nền so sánh | Tỷ lệ, sau khi sửa | Tỷ lệ, lần đầu | Tỷ lệ CPU, sau khi sửa | ms / trang |")
+    w("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for row in r["scales"]:
         o, c, b, f = row["ours"], row["cold"], row["baseline"], row["facts"]
         w(f"| {row['scale']}× | {f['tasks']} | {f['documents']} | {o['html']} | {mib(o['bytes'] / 2**20)} | "
           f"{fmt_s(o['time'])} | {fmt_s(c['time'])} | {mib(max(o['rss_mib'], c['rss_mib']))} | {fmt_s(b['time'])} | "
-          f"{fmt_n(o['time'] / b['time'])} | {fmt_n(c['time'] / b['time'])} | "
+          f"{fmt_n(o['ratio'])} | {fmt_n(c['ratio'])} | {fmt_n(o['cpu_ratio'])} | "
           f"{fmt_n(1000 * o['time'] / o['html'], 1)} |")
     w("")
     xs = [row["scale"] for row in r["scales"]]
@@ -593,8 +629,9 @@ def report(r: dict) -> str:
       "chuyển hướng và mã QR). Phần còn lại của chênh lệch là việc trên HTML từng trang (gắn liên kết trích "
       "dẫn, chú giải viết tắt, liên kết ngược), bỏ dấu cho chỉ mục tìm kiếm và kiểm tra liên kết cố định.")
     w("")
-    w(f"Ngoài ra mỗi lần dựng có hook nạp thêm mô-đun lõi ({fmt_s(r['imports'])}); lần đầu thêm jsonschema và "
-      f"segno ({fmt_s(r['imports_cold'])}), chỉ cần khi có tệp phải kiểm tra schema hay mã QR mới.")
+    w(f"Ngoài ra mỗi lần dựng có hook nạp thêm mô-đun lõi ({fmt_s(r['imports'])}); jsonschema "
+      f"({fmt_s(r['imports_schema'])}) chỉ được nạp khi có tệp YAML đã đổi phải kiểm tra schema, segno "
+      f"({fmt_s(r['imports_qr'])}) chỉ khi có mã QR mới.")
     w("")
     w("| Quy mô | Nạp và kiểm tra | Dựng Markdown | Tệp tĩnh (QR) | Cộng | Chênh lệch có hook − nền |")
     w("| --- | ---: | ---: | ---: | ---: | ---: |")
@@ -688,10 +725,12 @@ def verdicts(r: dict) -> list[list[str]]:
     rows = []
     ok = lambda good: "đạt" if good else "**không**"  # noqa: E731
     scales = r["scales"]
-    ratios = [(row["scale"], row["ours"]["time"] / row["baseline"]["time"]) for row in scales]
-    cold_ratios = [(row["scale"], row["cold"]["time"] / row["baseline"]["time"]) for row in scales]
-    real_ratio = r["real"]["time"] / r["real_baseline"]["time"]
-    real_cold = r["real_cold"]["time"] / r["real_baseline"]["time"]
+    ratios = [(row["scale"], row["ours"]["ratio"]) for row in scales]
+    cold_ratios = [(row["scale"], row["cold"]["ratio"]) for row in scales]
+    real_ratio = r["real"]["ratio"]
+    real_cold = r["real_cold"]["ratio"]
+    spread = lambda x: (f" ({fmt_n(x['ratio_min'])}–{fmt_n(x['ratio_max'])})"  # noqa: E731
+                        if x["runs"] > 1 else "")
     good = all(x <= TARGETS["ratio"] for _, x in ratios + cold_ratios) and max(real_ratio, real_cold) <= TARGETS["ratio"]
     small, big = scales[0], scales[-1]
     why = []
@@ -704,12 +743,19 @@ def verdicts(r: dict) -> list[list[str]]:
                    f"{fmt_s(p['load'])}, dựng Markdown {fmt_s(pc['render'])} / {fmt_s(p['render'])}, mã QR và trang "
                    f"chuyển hướng {fmt_s(pc['static'])} / {fmt_s(p['static'])}), phần còn lại là việc trên HTML "
                    "từng trang")
-    why.append(f"phần cố định (nạp mô-đun lõi {fmt_s(r['imports'])}, lần đầu thêm jsonschema và segno "
-               f"{fmt_s(r['imports_cold'])}) nặng nhất khi site nhỏ")
+    why.append(f"phần cố định (nạp mô-đun lõi {fmt_s(r['imports'])}, jsonschema {fmt_s(r['imports_schema'])} "
+               f"khi có tệp YAML đã đổi, segno {fmt_s(r['imports_qr'])} khi có mã QR mới) nặng nhất khi site nhỏ")
+    noise = max(x["max"] / x["min"] - 1 for x in [r["real_baseline"]] + [row["baseline"] for row in scales])
+    if noise > 0.05:
+        why.append(f"máy đo dùng chung: cùng một lệnh dựng nền so sánh, lần chậm nhất chậm hơn "
+                   f"lần nhanh nhất tới {fmt_n(100 * noise, 0)} %, nên tỷ lệ từng vòng dao động (khoảng trong ngoặc)")
     rows.append([f"Tỷ lệ thời gian dựng có hook / nền ≤ {fmt_n(TARGETS['ratio'])} ở mọi quy mô",
-                 "sau khi sửa: " + ", ".join(f"{s}×: {fmt_n(x)}" for s, x in ratios)
-                 + f" (trang thật: {fmt_n(real_ratio)}); lần đầu: "
-                 + ", ".join(f"{s}×: {fmt_n(x)}" for s, x in cold_ratios) + f" (trang thật: {fmt_n(real_cold)})",
+                 "sau khi sửa: trang thật " + fmt_n(real_ratio) + spread(r["real"]) + ", "
+                 + ", ".join(f"{row['scale']}×: {fmt_n(row['ours']['ratio'])}{spread(row['ours'])}" for row in scales)
+                 + "; lần đầu: trang thật " + fmt_n(real_cold) + spread(r["real_cold"]) + ", "
+                 + ", ".join(f"{row['scale']}×: {fmt_n(row['cold']['ratio'])}{spread(row['cold'])}"
+                             for row in scales)
+                 + " (trung vị các vòng, trong ngoặc: thấp nhất–cao nhất)",
                  ok(good), "" if good else "; ".join(why)])
     xs = [row["scale"] for row in scales]
     so, sb, sh, sbytes = (r["slopes"][k][-1] for k in ("ours", "baseline", "overhead", "bytes"))
@@ -758,7 +804,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=OUT, help="Markdown file to write (default docs/hieu-nang.md)")
     parser.add_argument("--no-lighthouse", action="store_true")
     args = parser.parse_args(argv)
-    runs = 1 if args.quick else 3
+    runs = 1 if args.quick else 5
     scales = SCALES[:2] if args.quick else SCALES
     r: dict = {"quick": args.quick, "date": dt.datetime.now().astimezone().strftime("%d/%m/%Y %H:%M %Z"),
                "machine": {"nproc": os.cpu_count(), "cpu": cpu_model(), "mem": mem_total(),
@@ -769,12 +815,9 @@ def main(argv: list[str] | None = None) -> int:
         log("real site")
         real_project = make_project(tmp / "real", REPO / "content", handwritten=True)
         real_site = tmp / "real-site"
-        r["real_cold"] = builds(real_project, runs, cold=True)
-        log("  cold", r["real_cold"])
-        r["real"] = builds(real_project, runs, keep=real_site, edit=True)  # the cold builds filled the cache
-        log("  ", r["real"])
-        r["real_baseline"] = builds(real_project, runs, make_baseline(real_project))
-        log("  baseline", r["real_baseline"])
+        real = compare(real_project, runs, make_baseline(real_project), keep=real_site)
+        r["real_cold"], r["real"], r["real_baseline"] = (real[k] for k in KINDS)
+        log("  ", real)
 
         r["scales"] = []
         for scale in scales:
@@ -783,9 +826,8 @@ def main(argv: list[str] | None = None) -> int:
             facts = synth.generate(content, scale=scale)
             project = make_project(tmp / f"synth-{scale}", content, handwritten=False)
             n = runs if scale < 50 else 1
-            cold = builds(project, n, cold=True)
-            ours = builds(project, n, edit=True)
-            baseline = builds(project, n, make_baseline(project))
+            result = compare(project, n, make_baseline(project))
+            cold, ours, baseline = (result[k] for k in KINDS)
             phases = core_phases(project / "content", project / "templates", warm=True)
             phases_cold = core_phases(project / "content", project / "templates")
             r["scales"].append({"scale": scale, "facts": facts, "ours": ours, "cold": cold, "baseline": baseline,
@@ -793,7 +835,8 @@ def main(argv: list[str] | None = None) -> int:
             log("  ours", ours, "cold", cold, "baseline", baseline, "phases", phases, "cold", phases_cold)
             shutil.rmtree(project)
         r["imports"] = import_cost(CORE_MODULES)
-        r["imports_cold"] = import_cost(COLD_MODULES)
+        r["imports_schema"] = import_cost("jsonschema")
+        r["imports_qr"] = import_cost("segno")
         xs = [row["scale"] for row in r["scales"]]
         r["slopes"] = {
             "ours": slopes(xs, [row["ours"]["time"] for row in r["scales"]]),

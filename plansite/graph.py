@@ -46,18 +46,29 @@ class Graph:
                     if mention.doc_id:
                         self.citations.append(Citation(mention.doc_id, block, mention.written,
                                                        excerpt(clean, mention.start, mention.end)))
+        # Pages ask per document and per unit; indexing once keeps a build linear in content size.
+        self._citations_of: dict[str, list[Citation]] = {}
+        for c in self.citations:
+            self._citations_of.setdefault(c.doc_id, []).append(c)
+        self._assignments = self._collect_assignments()
+        self._assignments_of: dict[str, list[Assignment]] = {}
+        for a in self._assignments:
+            self._assignments_of.setdefault(a.unit_id, []).append(a)
+        self._relations_in: dict[str, list[tuple[m.RelationType, m.Document]]] = {}
+        for other in content.documents:
+            for r in other.relations:
+                self._relations_in.setdefault(r.target, []).append((content.relation_type(r.type), other))
 
     # -- documents -------------------------------------------------------------
 
     def cited_by_plan(self, doc_id: str) -> list[Citation]:
-        return [c for c in self.citations if c.doc_id == doc_id]
+        return list(self._citations_of.get(doc_id, ()))
 
     def relations_out(self, doc: m.Document) -> list[tuple[m.RelationType, m.Document]]:
         return [(self.content.relation_type(r.type), self.content.document(r.target)) for r in doc.relations]
 
     def relations_in(self, doc: m.Document) -> list[tuple[m.RelationType, m.Document]]:
-        return [(self.content.relation_type(r.type), other)
-                for other in self.content.documents for r in other.relations if r.target == doc.id]
+        return list(self._relations_in.get(doc.id, ()))
 
     def issued_by(self, unit_id: str) -> list[m.Document]:
         return [d for d in self.content.documents if d.issuer == unit_id]
@@ -65,6 +76,9 @@ class Graph:
     # -- units -----------------------------------------------------------------
 
     def assignments(self) -> list[Assignment]:
+        return list(self._assignments)
+
+    def _collect_assignments(self) -> list[Assignment]:
         out = []
         for section in self.content.plan.sections:
             for block in section.walk():
@@ -76,10 +90,10 @@ class Graph:
         return out
 
     def assignments_of(self, unit_id: str) -> list[Assignment]:
-        return [a for a in self.assignments() if a.unit_id == unit_id]
+        return list(self._assignments_of.get(unit_id, ()))
 
     def assigned_units(self) -> list[m.Unit]:
-        ids = {a.unit_id for a in self.assignments()}
+        ids = self._assignments_of.keys()
         return [u for u in self.content.units if u.id in ids]
 
     def recipient_of(self, unit_id: str) -> list[m.Recipient]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Iterator
 
 from .docnumber import DocNumber
@@ -232,16 +233,24 @@ class Content:
     labels: dict = field(hash=False, compare=False)
 
     def document(self, doc_id: str) -> Document:
-        return next(d for d in self.documents if d.id == doc_id)
+        return self._by_id["documents"][doc_id]
 
     def unit(self, unit_id: str) -> Unit:
-        return next(u for u in self.units if u.id == unit_id)
+        return self._by_id["units"][unit_id]
 
     def kind(self, kind_id: str) -> DocumentKind:
-        return next(k for k in self.kinds if k.id == kind_id)
+        return self._by_id["kinds"][kind_id]
 
     def relation_type(self, type_id: str) -> RelationType:
-        return next(t for t in self.relation_types if t.id == type_id)
+        return self._by_id["relation_types"][type_id]
+
+    @cached_property
+    def _by_id(self) -> dict[str, dict]:
+        # Templates look registries up per page and per row; a scan each time
+        # would make the build quadratic in content size. (cached_property
+        # writes the instance __dict__ directly, so it works on a frozen class.)
+        return {name: {x.id: x for x in getattr(self, name)}
+                for name in ("documents", "units", "kinds", "relation_types")}
 
     def document_label(self, doc: Document) -> str:
         """Short name: 'Chỉ thị 33/CT-TTg', or the title of an unnumbered one."""

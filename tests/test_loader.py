@@ -674,3 +674,66 @@ def test_id_with_a_trailing_newline_is_rejected(tmp_path):
         load_content(content)
     assert [str(p).split(" — ")[0] for p in info.value.problems] == [
         f"content/plan.yaml:{line}:13: id 'I-1\\n' has characters other than ASCII letters, digits, '-' and '_'"]
+
+
+# =============================================================================
+# Schema references inlined for speed: same verdicts as the schema as written
+# =============================================================================
+
+
+def _mutations(data):
+    """The data, then one copy per node with an unknown key added / a list item of the wrong type."""
+    yield data
+    paths = []
+
+    def walk(node, path):
+        if isinstance(node, dict):
+            paths.append(("dict", path))
+            for k, v in node.items():
+                walk(v, path + (k,))
+        elif isinstance(node, list):
+            paths.append(("list", path))
+            for i, v in enumerate(node):
+                walk(v, path + (i,))
+        else:
+            paths.append(("scalar", path))
+
+    walk(data, ())
+    for kind, path in paths:
+        mutated = copy.deepcopy(data)
+        parent = mutated
+        for p in path[:-1]:
+            parent = parent[p]
+        node = parent[path[-1]] if path else mutated
+        if kind == "dict":
+            node["khong_co"] = 1
+            if node:
+                node.pop(next(iter(node)))  # also lose what may be a required key
+        elif kind == "list":
+            node.append(42)
+        elif path:
+            parent[path[-1]] = [node]
+        yield mutated
+
+
+@pytest.mark.parametrize("name", ["plan", "documents", "units", "glossary", "labels"])
+def test_inlined_schema_gives_the_same_errors(name):
+    import json
+
+    import jsonschema
+
+    from plansite.loader import _inline_refs
+
+    schema = json.loads((CONTENT / "schema" / f"{name}.schema.json").read_text(encoding="utf-8"))
+    written = jsonschema.Draft202012Validator(schema)
+    inlined = jsonschema.Draft202012Validator(_inline_refs(schema))
+    data = yaml.safe_load((CONTENT / f"{name}.yaml").read_text(encoding="utf-8"))
+
+    def verdict(validator, doc):
+        return sorted((tuple(map(str, e.absolute_path)), e.validator, e.message) for e in validator.iter_errors(doc))
+
+    checked = 0
+    for doc in _mutations(data):
+        assert verdict(inlined, doc) == verdict(written, doc)
+        checked += 1
+    assert checked > 20
