@@ -1,6 +1,6 @@
 """Benchmark of the plan site; writes the figures to docs/hieu-nang.md.
 
-    .venv/bin/python bench/run.py            # everything, about 12 minutes on 2 cores
+    .venv/bin/python bench/run.py            # everything, about 15 minutes on 2 cores
     .venv/bin/python bench/run.py --quick    # 1× and 10× only, one run each, no Lighthouse
 
 What it measures (all in temporary folders; only docs/hieu-nang.md is written):
@@ -230,6 +230,30 @@ def make_baseline(project: Path) -> str:
     (project / "baseline.yml").write_text(yaml.dump(config, allow_unicode=True, sort_keys=False),
                                           encoding="utf-8")
     return "baseline.yml"
+
+
+def hook_share(project: Path, runs: int) -> dict:
+    """Seconds inside our hooks within one build, and that build's total (bench/hooktime.py,
+    a fresh process each time), after an edit and from a fresh clone; medians of `runs`.
+
+    `estimate` = total / (total − hooks): the ratio to a build without the hooks that
+    these figures imply, free of the drift between two separate builds."""
+    out = {}
+    with tempfile.TemporaryDirectory(prefix="plansite-hooktime-") as tmp:
+        for kind in ("ours", "cold"):
+            rows = []
+            for _ in range(runs):
+                forget(project) if kind == "cold" else edit(project)
+                proc = subprocess.run([PY, str(REPO / "bench" / "hooktime.py"), "mkdocs.yml", tmp], cwd=project,
+                                      env=ENV, capture_output=True, text=True, check=True)
+                rows.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+            hooks = statistics.median(x["hooks"] for x in rows)
+            total = statistics.median(x["total"] for x in rows)
+            out[kind] = {"hooks": hooks, "total": total,
+                         "estimate": statistics.median(x["total"] / (x["total"] - x["hooks"]) for x in rows),
+                         "events": {e: statistics.median(x["events"].get(e, 0.0) for x in rows)
+                                    for e in rows[0]["events"]}}
+    return out
 
 
 def core_phases(content_dir: Path, templates: Path, runs: int = 3, warm: bool = False) -> dict:
@@ -544,7 +568,7 @@ def report(r: dict) -> str:
       f"{r['machine']['os']}, Python {r['machine']['python']}, "
       + ", ".join(f"{k} {v}" for k, v in r["machine"]["versions"].items()) + ".")
     w("")
-    w("Đo lại (khoảng 10 phút trên máy 2 nhân; chỉ ghi đè trang này):")
+    w("Đo lại (khoảng 15 phút trên máy 2 nhân; chỉ ghi đè trang này):")
     w("")
     w("```sh")
     w(".venv/bin/python bench/run.py")
@@ -621,7 +645,7 @@ def report(r: dict) -> str:
     w(f"- thời gian, có hook, sau khi sửa: {fmt_slopes(xs, r['slopes']['ours'])};")
     w(f"- thời gian, có hook, lần đầu: {fmt_slopes(xs, r['slopes']['cold'])};")
     w(f"- thời gian, nền so sánh: {fmt_slopes(xs, r['slopes']['baseline'])};")
-    w(f"- phần hook thêm vào (có hook − nền): {fmt_slopes(xs, r['slopes']['overhead'])};")
+    w(f"- thời gian trong hook, sau khi sửa (đo trong cùng lần dựng): {fmt_slopes(xs, r['slopes']['overhead'])};")
     w(f"- dung lượng site: {fmt_slopes(xs, r['slopes']['bytes'])}.")
     w("")
     w("Thời gian của lõi `plansite` trong mỗi lần dựng (đo riêng, trung vị 3 lần; lần đầu / bộ đệm đã có): "
@@ -642,6 +666,17 @@ def report(r: dict) -> str:
           f"{fmt_s(sum(pc.values()))} / {fmt_s(sum(p.values()))} | "
           f"{fmt_s(row['cold']['time'] - row['baseline']['time'])} / "
           f"{fmt_s(row['ours']['time'] - row['baseline']['time'])} |")
+    w("")
+
+    w("Thời gian trong hook, đo ngay trong lần dựng (`bench/hooktime.py` bọc từng hàm hook bằng đồng hồ, mỗi lần "
+      "một tiến trình mới): không phụ thuộc máy nhanh hay chậm giữa hai lần dựng riêng, nên ước tính tỷ lệ "
+      "cả lần dựng / (cả lần dựng − hook) ổn định hơn tỷ lệ giữa hai lần dựng. Chưa tính phần nạp mô-đun lõi.")
+    w("")
+    w("| Site | Sau khi sửa: hook / cả lần dựng | Ước tính tỷ lệ | Lần đầu: hook / cả lần dựng | Ước tính tỷ lệ |")
+    w("| --- | ---: | ---: | ---: | ---: |")
+    for name, h in [("trang thật", r["real_hooks"])] + [(f"{row['scale']}×", row["hooks"]) for row in r["scales"]]:
+        w(f"| {name} | {fmt_s(h['ours']['hooks'])} / {fmt_s(h['ours']['total'])} | {fmt_n(h['ours']['estimate'])} | "
+          f"{fmt_s(h['cold']['hooks'])} / {fmt_s(h['cold']['total'])} | {fmt_n(h['cold']['estimate'])} |")
     w("")
 
     # -- serve -------------------------------------------------------------------------------
@@ -721,6 +756,15 @@ EXPLAIN_AUDITS = {
 }
 
 
+HOOK_EVENTS = {"config": "nạp, kiểm tra, dựng Markdown, tệp tĩnh", "page_content": "liên kết trích dẫn và "
+               "viết tắt trên HTML từng trang", "post_build": "bỏ dấu chỉ mục tìm kiếm, kiểm tra liên kết cố định"}
+
+
+def hook_parts(h: dict) -> str:
+    """The biggest hook events of one hook_share() row, in words."""
+    return ", ".join(f"{HOOK_EVENTS[e]} {fmt_s(h['events'].get(e, 0.0))}" for e in HOOK_EVENTS)
+
+
 def verdicts(r: dict) -> list[list[str]]:
     rows = []
     ok = lambda good: "đạt" if good else "**không**"  # noqa: E731
@@ -735,14 +779,10 @@ def verdicts(r: dict) -> list[list[str]]:
     small, big = scales[0], scales[-1]
     why = []
     for row in (small, big):
-        p, pc = row["phases"], row["phases_cold"]
-        diff = row["ours"]["time"] - row["baseline"]["time"]
-        cold_diff = row["cold"]["time"] - row["baseline"]["time"]
-        why.append(f"ở {row['scale']}× hook thêm {fmt_s(cold_diff)} lần đầu, {fmt_s(diff)} sau khi sửa; lõi "
-                   f"{fmt_s(sum(pc.values()))} / {fmt_s(sum(p.values()))} (nạp và kiểm tra YAML {fmt_s(pc['load'])} / "
-                   f"{fmt_s(p['load'])}, dựng Markdown {fmt_s(pc['render'])} / {fmt_s(p['render'])}, mã QR và trang "
-                   f"chuyển hướng {fmt_s(pc['static'])} / {fmt_s(p['static'])}), phần còn lại là việc trên HTML "
-                   "từng trang")
+        h = row["hooks"]
+        why.append(f"ở {row['scale']}×, đo trong cùng lần dựng, hook chiếm {fmt_s(h['ours']['hooks'])} / "
+                   f"{fmt_s(h['ours']['total'])} sau khi sửa ({hook_parts(h['ours'])}) và "
+                   f"{fmt_s(h['cold']['hooks'])} / {fmt_s(h['cold']['total'])} lần đầu ({hook_parts(h['cold'])})")
     why.append(f"phần cố định (nạp mô-đun lõi {fmt_s(r['imports'])}, jsonschema {fmt_s(r['imports_schema'])} "
                f"khi có tệp YAML đã đổi, segno {fmt_s(r['imports_qr'])} khi có mã QR mới) nặng nhất khi site nhỏ")
     noise = max(x["max"] / x["min"] - 1 for x in [r["real_baseline"]] + [row["baseline"] for row in scales])
@@ -755,17 +795,23 @@ def verdicts(r: dict) -> list[list[str]]:
                  + "; lần đầu: trang thật " + fmt_n(real_cold) + spread(r["real_cold"]) + ", "
                  + ", ".join(f"{row['scale']}×: {fmt_n(row['cold']['ratio'])}{spread(row['cold'])}"
                              for row in scales)
-                 + " (trung vị các vòng, trong ngoặc: thấp nhất–cao nhất)",
+                 + " (trung vị các vòng, trong ngoặc: thấp nhất–cao nhất). Ước tính từ thời gian trong hook đo "
+                 "trong cùng lần dựng, sau khi sửa / lần đầu: trang thật "
+                 + f"{fmt_n(r['real_hooks']['ours']['estimate'])} / {fmt_n(r['real_hooks']['cold']['estimate'])}, "
+                 + ", ".join(f"{row['scale']}×: {fmt_n(row['hooks']['ours']['estimate'])} / "
+                             f"{fmt_n(row['hooks']['cold']['estimate'])}" for row in scales),
                  ok(good), "" if good else "; ".join(why)])
     xs = [row["scale"] for row in scales]
     so, sb, sh, sbytes = (r["slopes"][k][-1] for k in ("ours", "baseline", "overhead", "bytes"))
     linear = so <= 1.1
     rows.append(["Thời gian tăng tuyến tính theo quy mô",
-                 f"độ dốc log–log {xs[-2]}×→{xs[-1]}×: {fmt_n(so)} (nền {fmt_n(sb)}, phần hook {fmt_n(sh)})",
+                 f"độ dốc log–log {xs[-2]}×→{xs[-1]}×: {fmt_n(so)} (nền {fmt_n(sb)}, thời gian trong hook {fmt_n(sh)})",
                  ok(linear), "" if linear else
                  f"mỗi trang HTML chứa cả thanh điều hướng của Material với mọi trang của site, nên dung lượng "
                  f"site tăng gần bình phương (độ dốc {fmt_n(sbytes)}); nền so sánh không có hook cũng tăng như "
-                 f"vậy ({fmt_n(sb)}), còn phần hook thêm vào tăng {fmt_n(sh)}"])
+                 f"vậy ({fmt_n(sb)}), còn thời gian trong hook tăng {fmt_n(sh)}: phần lớn tuyến tính, trừ bảng đơn vị × "
+                 f"nhiệm vụ ở trang Đơn vị (tăng bình phương theo quy mô) và việc dọn bộ nhớ của Python, nặng "
+                 f"dần khi cả tiến trình giữ nhiều đối tượng hơn (chưa đo riêng)"])
     s = r["serve"]
     if "error" in s:
         rows.append([f"Xem trước cập nhật ≤ {fmt_n(TARGETS['serve'], 1)} s sau khi lưu", "không đo được", "?",
@@ -803,7 +849,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="1× and 10× only, one run each, no Lighthouse")
     parser.add_argument("--out", type=Path, default=OUT, help="Markdown file to write (default docs/hieu-nang.md)")
     parser.add_argument("--no-lighthouse", action="store_true")
+    parser.add_argument("--from-json", type=Path, metavar="RESULTS",
+                        help="write the page again from a previous run's bench/out/results.json, measuring nothing")
     args = parser.parse_args(argv)
+    if args.from_json:
+        r = json.loads(args.from_json.read_text(encoding="utf-8"))
+        r["verdicts"] = verdicts(r)
+        args.out.write_text(report(r), encoding="utf-8")
+        log(f"wrote {args.out} from {args.from_json}")
+        return 0
     runs = 1 if args.quick else 5
     scales = SCALES[:2] if args.quick else SCALES
     r: dict = {"quick": args.quick, "date": dt.datetime.now().astimezone().strftime("%d/%m/%Y %H:%M %Z"),
@@ -817,6 +871,8 @@ def main(argv: list[str] | None = None) -> int:
         real_site = tmp / "real-site"
         real = compare(real_project, runs, make_baseline(real_project), keep=real_site)
         r["real_cold"], r["real"], r["real_baseline"] = (real[k] for k in KINDS)
+        r["real_hooks"] = hook_share(real_project, runs)
+        log("  hooks", r["real_hooks"])
         log("  ", real)
 
         r["scales"] = []
@@ -830,9 +886,11 @@ def main(argv: list[str] | None = None) -> int:
             cold, ours, baseline = (result[k] for k in KINDS)
             phases = core_phases(project / "content", project / "templates", warm=True)
             phases_cold = core_phases(project / "content", project / "templates")
+            hooks = hook_share(project, n)
             r["scales"].append({"scale": scale, "facts": facts, "ours": ours, "cold": cold, "baseline": baseline,
-                                "phases": phases, "phases_cold": phases_cold})
-            log("  ours", ours, "cold", cold, "baseline", baseline, "phases", phases, "cold", phases_cold)
+                                "phases": phases, "phases_cold": phases_cold, "hooks": hooks})
+            log("  ours", ours, "cold", cold, "baseline", baseline, "phases", phases, "cold", phases_cold,
+                "hooks", hooks)
             shutil.rmtree(project)
         r["imports"] = import_cost(CORE_MODULES)
         r["imports_schema"] = import_cost("jsonschema")
@@ -842,7 +900,7 @@ def main(argv: list[str] | None = None) -> int:
             "ours": slopes(xs, [row["ours"]["time"] for row in r["scales"]]),
             "cold": slopes(xs, [row["cold"]["time"] for row in r["scales"]]),
             "baseline": slopes(xs, [row["baseline"]["time"] for row in r["scales"]]),
-            "overhead": slopes(xs, [max(row["ours"]["time"] - row["baseline"]["time"], 1e-3)
+            "overhead": slopes(xs, [row["hooks"]["ours"]["hooks"]
                                     for row in r["scales"]]),
             "bytes": slopes(xs, [row["ours"]["bytes"] for row in r["scales"]])}
 
