@@ -13,6 +13,20 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+# The source text of the plan: shared/ sits beside the checkout (as in CI).
+SEED = REPO.parent / "shared" / "seeds" / "000_94313a2b43ccb1dc.txt"
+
+
+def source_text() -> str:
+    """The plan's source text; skip loudly without it, or fail when CI demands it
+    (PLANSITE_REQUIRE_SOURCE=1): the tests that compare the site with the source
+    are the ones that prove nothing was lost."""
+    if not SEED.exists():
+        reason = f"SOURCE TEXT MISSING: {SEED} (shared/ must sit beside the checkout)"
+        if os.environ.get("PLANSITE_REQUIRE_SOURCE") == "1":
+            pytest.fail(reason + " (PLANSITE_REQUIRE_SOURCE=1 makes this an error)", pytrace=False)
+        pytest.skip(reason)
+    return SEED.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="session")

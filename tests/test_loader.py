@@ -26,14 +26,13 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from conftest import source_text
 from plansite.errors import ContentError, Problem
 from plansite.loader import load_content
 from plansite.model import Content
 
 REPO = Path(__file__).resolve().parent.parent
 CONTENT = REPO / "content"
-# The source text of the plan: shared/ sits beside the checkout (as in CI).
-SEED = REPO.parent / "shared" / "seeds" / "000_94313a2b43ccb1dc.txt"
 
 
 # =============================================================================
@@ -47,9 +46,7 @@ def content() -> Content:
 
 @pytest.fixture(scope="module")
 def seed() -> str:
-    if not SEED.exists():
-        pytest.skip(f"source text {SEED} is missing")
-    return SEED.read_text(encoding="utf-8")
+    return source_text()
 
 
 def squash(text: str) -> str:

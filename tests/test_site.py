@@ -15,11 +15,10 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
+from conftest import source_text
 from plansite.searchfold import fold
 
 REPO = Path(__file__).resolve().parent.parent
-# The source text of the plan: shared/ sits beside the checkout (as in CI).
-SEED = REPO.parent / "shared" / "seeds" / "000_94313a2b43ccb1dc.txt"
 
 # The test's own idea of a document number in prose (state or Party grammar).
 NUMBER = re.compile(r"(?<![\w/])\d+(?:/\d{4})?(?:/[A-ZĐ][\wĐđ]*-[A-ZĐ][\wĐđ-]*|-[A-ZĐ][\wĐđ]*/[A-ZĐ][\wĐđ]*)")
@@ -84,7 +83,7 @@ def source_sentences() -> list[str]:
     number, a Roman numeral, or after a short line (PDF lines wrap near 80
     characters, so a short line ends its paragraph).
     """
-    text = SEED.read_text(encoding="utf-8")
+    text = source_text()
     start = text.index("(1) Chỉ thị số 33/CT-TTg")
     end = text.index("trong cơ quan, đơn vị.", start) + len("trong cơ quan, đơn vị.")
     footnote = text[start + len("(1)"): end]
