@@ -11,12 +11,16 @@ to be in that minute, which two separate builds (ours, baseline) are not.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 
 
 def main(config_file: str, site_dir: str) -> dict:
     start = time.perf_counter()
+    # The project's own plansite/, as `python -m mkdocs` in that folder imports
+    # it (this script's folder, not the working directory, leads sys.path).
+    sys.path.insert(0, os.getcwd())
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 

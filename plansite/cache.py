@@ -2,8 +2,9 @@
 
 Used for what stays the same while the editor changes the plan: QR codes (a
 QR code is a function of its URL and title), schema checks of files that did
-not change, and compiled Jinja templates. A key is a hash of every input, so
-an entry can never be stale; deleting the folder is always safe. Nothing is
+not change, and compiled Jinja templates. A key is a hash of every input
+(including the code and package versions that produce the entry), so an
+entry can never be stale; deleting the folder is always safe. Nothing is
 cached when the folder is None or PLANSITE_NO_CACHE is set (the benchmark's
 cold builds).
 """
@@ -36,6 +37,17 @@ def version(distribution: str) -> str:
     try:
         return metadata.version(distribution)
     except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+@lru_cache(maxsize=None)
+def code_version(module_file: str) -> str:
+    """A hash of the module that produces an entry, part of its key: changing
+    how something is made (not only its inputs) must never reuse old output,
+    and CI keeps the cache from one commit to the next."""
+    try:
+        return key(Path(module_file).read_bytes())
+    except OSError:
         return "unknown"
 
 

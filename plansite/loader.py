@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from . import model as m
-from .cache import NO_CACHE, DiskCache, key as cache_key, version
+from .cache import NO_CACHE, DiskCache, code_version, key as cache_key, version
 from .citations import CitationIndex
 from .docnumber import DocNumber
 from .errors import ContentError, Problem
@@ -88,6 +88,8 @@ def _validator(schema_path: Path, schema_text: str) -> jsonschema.Draft202012Val
 
 # Keywords that do not validate: a node with only these besides "$ref" is the referenced schema.
 _ANNOTATIONS = {"$ref", "$comment", "description", "title", "examples"}
+# Keywords whose values are data, not schemas: never rewritten.
+_DATA = {"const", "enum", "default", "examples"}
 
 
 def _inline_refs(schema: dict) -> dict:
@@ -97,21 +99,33 @@ def _inline_refs(schema: dict) -> dict:
     keywords either way), but jsonschema no longer resolves a reference at
     every node of the document, which was a third of the time to check a plan.
     Recursive references (a block holds blocks) stay references; `$defs`
-    stays, so they still resolve.
+    stays, so they still resolve. So do references right under `not`,
+    `anyOf` and `oneOf`, whose messages quote their subschemas, and data
+    (`const`, `enum`, `default`, `examples`) is never touched.
     """
     defs = schema.get("$defs", {})
 
-    def walk(node, stack: tuple[str, ...]):
+    def walk(node, stack: tuple[str, ...], inline: bool = True):
         if isinstance(node, list):
             return [walk(x, stack) for x in node]
         if not isinstance(node, dict):
             return node
         ref = node.get("$ref")
-        if isinstance(ref, str) and ref.startswith("#/$defs/") and set(node) <= _ANNOTATIONS:
+        if inline and isinstance(ref, str) and ref.startswith("#/$defs/") and set(node) <= _ANNOTATIONS:
             name = ref[len("#/$defs/"):]
             if name in defs and name not in stack:
                 return walk(defs[name], stack + (name,))
-        return {k: (v if k == "$defs" else walk(v, stack)) for k, v in node.items()}
+        out = {}
+        for k, v in node.items():
+            if k == "$defs" or k in _DATA:
+                out[k] = v
+            elif k == "not":
+                out[k] = walk(v, stack, inline=False)
+            elif k in ("anyOf", "oneOf") and isinstance(v, list):
+                out[k] = [walk(x, stack, inline=False) for x in v]
+            else:
+                out[k] = walk(v, stack)
+        return out
 
     out = walk(schema, ())
     if "$defs" in schema:
@@ -134,7 +148,8 @@ def _check_schema_cached(source: Source, path: Path, schema_path: Path, cache: D
         return _check_schema(source, schema_path)
     try:
         # The key holds the exact bytes checked, so a hit is the same verdict.
-        name = cache_key(path.read_bytes(), schema_path.read_bytes(), version("jsonschema"))
+        name = cache_key(path.read_bytes(), schema_path.read_bytes(), version("jsonschema"), version("referencing"),
+                         code_version(__file__))
     except OSError:
         return _check_schema(source, schema_path)
     if cache.get("schema-ok", name) is not None:

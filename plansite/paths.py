@@ -45,9 +45,12 @@ def relative(target: str, page: str) -> str:
 
 def _relpath(path: str, start: str) -> str:
     """posixpath.relpath for site paths, without its os.getcwd() per call
-    (thousands of links per build); the working directory cancels out."""
+    (thousands of links per build); the working directory cancels out as
+    long as both paths stay inside the site, which site paths always do."""
     parts = [p for p in posixpath.normpath(path).split("/") if p != "."]
     base = [p for p in posixpath.normpath(start or ".").split("/") if p != "."]
+    if path.startswith("/") or start.startswith("/") or parts[:1] == [".."] or base[:1] == [".."]:
+        raise ValueError(f"not a path inside the site: {path!r} from {start!r}")
     common = 0
     for a, b in zip(parts, base):
         if a != b:

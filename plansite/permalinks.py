@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import model as m
-from .cache import NO_CACHE, DiskCache, key as cache_key, version
+from .cache import NO_CACHE, DiskCache, code_version, key as cache_key, version
 from .paths import document_path, element_paths, md_to_html_path, relative, section_path, unit_path
 
 SHORT_DIR = "k"
@@ -191,7 +191,8 @@ def absolute(site_url: str | None, path: str) -> str:
 
 
 def _qr_svg_cached(url: str, title: str, cache: DiskCache) -> str:
-    name = cache_key("qr", url, title, repr(_QR_MAKE), repr(_QR_SAVE), version("segno")) + ".svg"
+    name = cache_key("qr", url, title, repr(_QR_MAKE), repr(_QR_SAVE), version("segno"),
+                     code_version(__file__)) + ".svg"
     data = cache.get("qr", name)
     if data is None:
         data = qr_svg(url, title).encode("utf-8")

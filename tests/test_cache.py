@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from plansite import cache as cache_module
 from plansite import loader, permalinks
 from plansite.cache import NO_CACHE, DiskCache, key
 from plansite.errors import ContentError
@@ -159,3 +160,37 @@ def test_a_build_from_the_cache_is_byte_identical_to_an_uncached_one(tmp_path):
     cold, warm = _files(tmp_path / "cold"), _files(tmp_path / "warm")
     assert sorted(cold) == sorted(warm)
     assert [name for name in cold if cold[name] != warm[name]] == []
+
+
+# -----------------------------------------------------------------------------
+# The code that makes an entry is part of its key (CI keeps the cache across commits)
+# -----------------------------------------------------------------------------
+
+def _changed_code(monkeypatch, module_file: str) -> None:
+    """Pretend the module that makes the entries was edited since they were stored."""
+    real = cache_module.code_version
+    monkeypatch.setattr(sys.modules[loader.__name__], "code_version",
+                        lambda f: real(f) + "-edited" if f == module_file else real(f))
+    monkeypatch.setattr(sys.modules[permalinks.__name__], "code_version",
+                        lambda f: real(f) + "-edited" if f == module_file else real(f))
+
+
+def test_changed_checking_code_checks_every_file_again(tmp_path, monkeypatch):
+    content_dir = copy_content(tmp_path / "content")
+    cache = DiskCache(tmp_path / "cache")
+    load_content(content_dir, cache=cache)
+    _changed_code(monkeypatch, loader.__file__)
+    calls = []
+    real = loader._check_schema
+    monkeypatch.setattr(loader, "_check_schema", lambda *a: calls.append(a[1].name) or real(*a))
+    load_content(content_dir, cache=cache)
+    assert sorted(calls) == sorted(f"{name}.schema.json" for name in loader.FILES)
+
+
+def test_changed_qr_code_makes_new_qr_codes(content, tmp_path, monkeypatch):
+    cache = DiskCache(tmp_path)
+    permalinks.static_files(content, SITE_URL, cache)
+    before = set((tmp_path / "qr").iterdir())
+    _changed_code(monkeypatch, permalinks.__file__)
+    permalinks.static_files(content, SITE_URL, cache)
+    assert len(set((tmp_path / "qr").iterdir()) - before) == len(before)

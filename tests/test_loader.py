@@ -734,3 +734,25 @@ def test_inlined_schema_gives_the_same_errors(name):
         assert verdict(inlined, doc) == verdict(written, doc)
         checked += 1
     assert checked > 20
+
+
+@pytest.mark.parametrize("schema, instance", [
+    # data that looks like a reference stays data
+    ({"$defs": {"x": {"type": "string"}}, "const": {"$ref": "#/$defs/x"}}, {"$ref": "#/$defs/x"}),
+    ({"$defs": {"x": {"type": "string"}}, "enum": [{"$ref": "#/$defs/x"}]}, "text"),
+    # messages that quote subschemas quote them as written
+    ({"$defs": {"x": {"type": "string"}}, "not": {"$ref": "#/$defs/x"}}, "text"),
+    ({"$defs": {"x": {"type": "string"}}, "oneOf": [{"$ref": "#/$defs/x"}, {"type": "string"}]}, "text"),
+    ({"$defs": {"x": {"type": "string"}}, "anyOf": [{"$ref": "#/$defs/x"}, {"type": "integer"}]}, 1.5),
+    # a reference with a validating sibling is not replaced
+    ({"$defs": {"x": {"type": "string"}}, "properties": {"a": {"$ref": "#/$defs/x", "minLength": 3}}}, {"a": "ab"}),
+])
+def test_inlining_keeps_data_and_quoted_subschemas(schema, instance):
+    import jsonschema
+
+    from plansite.loader import _inline_refs
+
+    def verdict(s):
+        return [(e.validator, e.message) for e in jsonschema.Draft202012Validator(s).iter_errors(instance)]
+
+    assert verdict(_inline_refs(schema)) == verdict(schema)

@@ -32,3 +32,10 @@ site_path = (st.lists(segment, min_size=1, max_size=5).map("/".join)
 @given(site_path, st.lists(st.sampled_from(["a", "b", "muc", "k"]), max_size=4).map("/".join))
 def test_relpath_matches_posixpath(path, start):
     assert _relpath(path, start) == posixpath.relpath(path, start or ".")
+
+
+@pytest.mark.parametrize("path, start", [("/x.html", ""), ("x.html", "/muc"), ("../x.html", ""), ("x.html", "../a"),
+                                         ("a/../../x.html", "muc")])
+def test_paths_outside_the_site_are_refused(path, start):
+    with pytest.raises(ValueError, match="not a path inside the site"):
+        _relpath(path, start)
