@@ -119,6 +119,14 @@ def edit(project: Path) -> None:
 KINDS = ("cold", "ours", "baseline")
 
 
+def prepare(project: Path, kind: str) -> None:
+    """Put `project` in the state a build of `kind` starts from."""
+    if kind == "cold":
+        forget(project)
+    elif kind == "ours":
+        edit(project)
+
+
 def compare(project: Path, runs: int, baseline_config: str, keep: Path | None = None) -> dict:
     """`runs` rounds of three builds of `project`, interleaved so that drift in the
     machine's speed hits all three alike (the order rotates every round):
@@ -138,10 +146,7 @@ def compare(project: Path, runs: int, baseline_config: str, keep: Path | None = 
         build(project, sites["ours"])  # not counted: fills the cache, compiles, warms the file cache
         for i in range(runs):
             for kind in KINDS[i % 3:] + KINDS[:i % 3]:
-                if kind == "cold":
-                    forget(project)
-                elif kind == "ours":
-                    edit(project)
+                prepare(project, kind)
                 results[kind].append(build(project, sites[kind], baseline_config if kind == "baseline"
                                            else "mkdocs.yml"))
     out = {}
@@ -243,7 +248,7 @@ def hook_share(project: Path, runs: int) -> dict:
         for kind in ("ours", "cold"):
             rows = []
             for _ in range(runs):
-                forget(project) if kind == "cold" else edit(project)
+                prepare(project, kind)
                 proc = subprocess.run([PY, str(REPO / "bench" / "hooktime.py"), "mkdocs.yml", tmp], cwd=project,
                                       env=ENV, capture_output=True, text=True, check=True)
                 rows.append(json.loads(proc.stdout.strip().splitlines()[-1]))
