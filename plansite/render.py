@@ -60,12 +60,22 @@ class Renderer:
         self.site_url = site_url
         self.linkables = {u.id: u for u in linkables(content)}
         self.env = _environment(Path(templates), cache)
+        # `python -m plansite check` sets a list here: a page that fails to
+        # render is recorded (template, path, context, exception), not raised.
+        self.failures: list | None = None
+
+    def variables(self, path: str) -> dict:
+        return dict(c=self.content, plan=self.content.plan, L=self.labels, v=_View(self, path), graph=self.graph)
 
     def page(self, template: str, path: str, title: str, role: str, **context) -> Page:
-        view = _View(self, path)
-        text = self.env.get_template(template).render(
-            c=self.content, plan=self.content.plan, L=self.labels, v=view, graph=self.graph,
-            title=title, page_path=path, **context)
+        try:
+            text = self.env.get_template(template).render(
+                **self.variables(path), title=title, page_path=path, **context)
+        except Exception as exc:  # noqa: BLE001 - reported with its content location by `check`
+            if self.failures is None:
+                raise
+            self.failures.append((template, path, context, exc))
+            text = ""
         return Page(path, title, text, role)
 
     def pages(self) -> list[Page]:
