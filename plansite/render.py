@@ -403,3 +403,16 @@ def render_backlinks(places: list, here: str, content: m.Content, units: dict) -
         rows.append(f'<li><a class="plan-backlink" href="{_h(relative(f"{page}#{found.anchor}", here))}">'
                     f'{_h(place)}</a><br><span class="plan-excerpt">{excerpt}</span></li>')
     return '<ul class="plan-backlinks-list">' + "".join(rows) + "</ul>"
+
+
+def escape_page_title(output: str, title: str | None) -> str:
+    """The built page with its <title> text escaped again.
+
+    Material writes `<title>{{ page.title | striptags }}`, and striptags turns
+    the escaped title back into raw text: a section titled "<img onerror=…>"
+    or "</title><script>" would become markup. Only that exact text is touched.
+    """
+    if not title:
+        return output
+    written = Markup(str(title)).striptags()
+    return output.replace(f"<title>{written}", f"<title>{html.escape(written, quote=False)}", 1)
