@@ -105,16 +105,9 @@ def load(path: Path, display: str, *, max_bytes: int | None = None) -> tuple[Sou
     except OSError as exc:
         return source, [Problem(display, 1, 1, f"cannot read the file ({exc.strerror})",
                                 "check that the file exists and is readable")]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        line_start = raw.rfind(b"\n", 0, exc.start) + 1
-        # a column counts characters, not bytes; the bytes before the bad one are valid UTF-8
-        column = len(raw[line_start: exc.start].decode("utf-8")) + 1
-        return source, [Problem(display, line, column,
-                                f"byte 0x{raw[exc.start]:02x} is not valid UTF-8",
-                                "save the file as UTF-8 (not Windows-1258 or VNI/TCVN3)")]
+    text, problem = decode(raw, display)
+    if problem is not None:
+        return source, [problem]
     if text.startswith("\ufeff"):
         text = text[1:]
     if not text.strip() or all(
@@ -166,6 +159,19 @@ def _read(loader_class, text: str, display: str) -> Source | None:
     finally:
         loader.dispose()
     return None if problems else source
+
+
+def decode(raw: bytes, display: str) -> tuple[str, Problem | None]:
+    """The file's text, or the located problem with its first byte that is not UTF-8."""
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        # a column counts characters, not bytes; the bytes before the bad one are valid UTF-8
+        column = len(raw[line_start: exc.start].decode("utf-8")) + 1
+        return "", Problem(display, line, column, f"byte 0x{raw[exc.start]:02x} is not valid UTF-8",
+                           "save the file as UTF-8 (not Windows-1258 or VNI/TCVN3)")
 
 
 def _mb(size: int) -> str:
