@@ -39,8 +39,7 @@ build_site() {
   fi
   rm -rf .site.build.*   # left by a build that was killed (we hold the lock)
   "$PY" -m plansite check
-  local tmp
-  tmp=$(mktemp -d ".site.build.XXXXXX")
+  tmp=$(mktemp -d ".site.build.XXXXXX")   # global: the EXIT trap runs outside this function
   chmod 755 "$tmp"
   trap 'rm -rf "$tmp" "$tmp.old"' EXIT
   # A publishing build: a missing permalinks.lock.json is an error, not a skipped check.

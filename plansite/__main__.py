@@ -126,9 +126,10 @@ def _write_manifest(manifest_path: Path, display: str, old: dict, new: dict) -> 
 
 def _os_problem(display: str, verb: str, exc: OSError) -> Problem:
     reason = exc.strerror or str(exc)
+    may = "readable" if verb == "read" else "writable"
     return Problem(str(display), 1, 1, f"cannot {verb} the file ({reason})",
-                   "check that the file and its folder exist and are writable by you (not read-only, not open "
-                   "in another program), then run the command again")
+                   f"check that the file and its folder exist and are {may} by you (not read-only, not open "
+                   f"in another program), then run the command again")
 
 
 if __name__ == "__main__":
