@@ -115,6 +115,12 @@ def load(path: Path, display: str, *, max_bytes: int | None = None) -> tuple[Sou
     ):
         return source, [Problem(display, 1, 1, "the file is empty",
                                 "restore its content (see git history) or copy the structure from the README")]
+    if _FastLoader is not None:
+        fast = _read(_FastLoader, text, display)
+        if fast is not None:
+            return fast, []
+    # Something is wrong: find the first thing content must not carry, from
+    # the events alone (nothing built), before reading the file to locate the rest.
     refused, parsed = _refuse(_FastLoader or _Loader, text, display)
     if not parsed and _FastLoader is not None:
         # libyaml stops at its own nesting limit (1,000) with a bare error;
@@ -122,10 +128,6 @@ def load(path: Path, display: str, *, max_bytes: int | None = None) -> tuple[Sou
         refused, _ = _refuse(_Loader, text, display)
     if refused is not None:
         return source, [refused]
-    if _FastLoader is not None:
-        fast = _read(_FastLoader, text, display)
-        if fast is not None:
-            return fast, []
     source.text = text
     try:
         loader = _Loader(text)  # checks for unprintable characters
@@ -152,13 +154,49 @@ def _read(loader_class, text: str, display: str) -> Source | None:
     except yaml.YAMLError:
         return None
     try:
+        node = loader.get_single_node()
+        if node is None or not _plain(loader, node):
+            return None
         problems: list[Problem] = []
-        source.data = _construct(loader, loader.get_single_node(), (), source, problems)
+        source.data = _construct(loader, node, (), source, problems)
     except yaml.YAMLError:
         return None
     finally:
         loader.dispose()
     return None if problems else source
+
+
+_COLLECTION_TAGS = {yaml.MappingNode: _YAML_TAG + "map", yaml.SequenceNode: _YAML_TAG + "seq"}
+
+
+def _plain(loader, root) -> bool:
+    """Whether the composed tree is plain data: no node reached twice (an
+    alias), no tag other than the one YAML would infer, no merge key, at most
+    MAX_DEPTH deep. Cheap, and it runs before anything is built, so an alias
+    bomb is never expanded; `_refuse` then says what and where."""
+    seen: set[int] = set()
+    stack = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen:
+            return False
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            implicit = loader.resolve(yaml.ScalarNode, node.value, (True, False)) if not node.style \
+                else _YAML_TAG + "str"
+            if node.tag != implicit:
+                return False
+            continue
+        if node.tag != _COLLECTION_TAGS[type(node)] or depth > MAX_DEPTH:
+            return False
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if key.tag == _YAML_TAG + "merge":
+                    return False
+                stack += [(key, depth + 1), (value, depth + 1)]
+        else:
+            stack += [(item, depth + 1) for item in node.value]
+    return True
 
 
 def decode(raw: bytes, display: str) -> tuple[str, Problem | None]:
