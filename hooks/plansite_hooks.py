@@ -18,6 +18,7 @@ from mkdocs.structure.files import File
 
 from plansite.cache import DEFAULT_DIR, DiskCache
 from plansite.citations import CitationIndex
+from plansite.csp import apply_policy, remove_policy
 from plansite.errors import ContentError, Problem, report
 from plansite.linker import add_abbreviations, link_citations
 from plansite.loader import load_content
@@ -141,13 +142,15 @@ def on_env(env, config, files):
     return env
 
 
+@event_priority(-100)  # last: the policy hashes the page's final inline scripts
 def on_post_page(output, page, config):
-    return _show_error(_name_search_dialog(output, page.file.src_uri))
+    return _csp(_show_error(_name_search_dialog(output, page.file.src_uri)), page.file.src_uri, config)
 
 
+@event_priority(-100)
 def on_post_template(output_content, template_name, config):
     if template_name.endswith(".html") and "md-search" in output_content:  # 404.html; not sitemap.xml
-        return _show_error(_name_search_dialog(output_content, template_name))
+        return _csp(_show_error(_name_search_dialog(output_content, template_name)), template_name, config)
     return output_content
 
 
@@ -226,6 +229,21 @@ def _check_permalinks(config) -> None:
         print("published links would break:\n" + "\n".join(problems), file=sys.stderr)
     elif problems:
         raise PluginError("published links would break — nothing may be published:\n" + "\n".join(problems))
+
+
+def _csp(output: str, where: str, config) -> str:
+    """Fill the page's Content-Security-Policy (overrides/main.html) with the hashes
+    of the theme's inline scripts; while previewing, drop it (live reload injects a script)."""
+    if _serving():
+        return remove_policy(output)
+    if "shim" not in _state:
+        shims = [Path(config.docs_dir) / p for p in config.extra.get("polyfills", [])]
+        _state["shim"] = "".join(p.read_text(encoding="utf-8") for p in shims if p.is_file())
+    output, unknown = apply_policy(output, _state["shim"])
+    for script in unknown:
+        log.warning(f"{where}: an inline script that is not the theme's is blocked by the Content-Security-"
+                    f"Policy: {script[:80]!r} — if the theme changed, add its start to THEME_SCRIPTS in plansite/csp.py")
+    return output
 
 
 def _show_error(output: str) -> str:
