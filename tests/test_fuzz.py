@@ -35,6 +35,7 @@ from plansite.loader import load_content
 from plansite.model import Content
 from plansite.permalinks import aliases, check_manifest, linkables, read_manifest, redirect_page
 from plansite.render import render_site
+from test_loader import _get, _paths, _swap_type as _retype
 
 REPO = Path(__file__).resolve().parent.parent
 CONTENT = REPO / "content"
@@ -60,32 +61,6 @@ scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan
 values = st.recursive(scalars, lambda inner: st.one_of(
     st.lists(inner, max_size=3),
     st.dictionaries(st.one_of(st.sampled_from(KEYS), st.text(max_size=6)), inner, max_size=3)), max_leaves=6)
-
-
-def _paths(node, path=()):
-    yield path
-    if isinstance(node, dict):
-        for k, v in node.items():
-            yield from _paths(v, path + (k,))
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            yield from _paths(v, path + (i,))
-
-
-def _get(root, path):
-    for step in path:
-        root = root[step]
-    return root
-
-
-def _retype(value):
-    if isinstance(value, dict):
-        return list(value.values())
-    if isinstance(value, list):
-        return {str(i): v for i, v in enumerate(value)}
-    if isinstance(value, str):
-        return [value] if len(value) % 2 else len(value)
-    return "null" if value is None else str(value)
 
 
 @st.composite
