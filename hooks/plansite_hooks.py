@@ -25,7 +25,7 @@ from plansite.loader import load_content
 from plansite.paths import document_path, md_to_html_path, relative
 from plansite.permalinks import (INIT_HINT, aliases, check_manifest, linkables, page_moves, read_manifest,
                                  scan_site, static_files)
-from plansite.render import render_backlinks, render_site
+from plansite.render import escape_page_title, render_backlinks, render_site
 from plansite.searchfold import fold_search_index
 from plansite.slug import slugify
 
@@ -144,6 +144,7 @@ def on_env(env, config, files):
 
 @event_priority(-100)  # last: the policy hashes the page's final inline scripts
 def on_post_page(output, page, config):
+    output = escape_page_title(output, page.title)  # the theme un-escapes titles in <title>
     return _csp(_show_error(_name_search_dialog(output, page.file.src_uri)), page.file.src_uri, config)
 
 

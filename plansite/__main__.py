@@ -56,6 +56,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def _check(content_dir: Path) -> list[Problem]:
     content = load_content(content_dir, display_root=Path.cwd())
+    from .checkrender import check_site  # renders every page in memory, as a build would
+
+    problems = check_site(content, content_dir, Path.cwd())
+    if problems:
+        return problems
     plan = content.plan
     tasks = sum(1 for _ in plan.tasks())
     print(f"content OK: {len(plan.sections)} sections, {tasks} tasks, "
