@@ -44,3 +44,13 @@ def test_the_site_is_built_strictly_by_the_readme_command_before_upload():
 def test_only_the_content_addressed_build_cache_is_restored():
     cached = [s["with"]["path"] for s in steps(load()) if s.get("uses", "").startswith("actions/cache@")]
     assert cached == [DEFAULT_DIR]
+
+
+def test_the_pages_build_is_a_publishing_build_into_a_temporary_folder():
+    """Only run.sh's temporary-folder build can publish, and it requires the permalink lockfile."""
+    build = next(s for s in load()["jobs"]["build"]["steps"] if s.get("run") == "./run.sh build")
+    assert build["env"]["PLANSITE_PUBLISH"] == "1"
+    runner = (WORKFLOW.parent.parent.parent / "run.sh").read_text(encoding="utf-8")
+    body = runner[runner.index("build_site() {"): runner.index("\n}\n", runner.index("build_site() {"))]
+    assert 'mktemp -d ".site.build.XXXXXX"' in body and '--site-dir "$tmp"' in body and 'mv "$tmp" site' in body
+    assert "flock -n 9" in body

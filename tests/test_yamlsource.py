@@ -156,10 +156,10 @@ def test_alias_bomb_is_refused_before_expansion(tmp_path):
 @pytest.mark.parametrize("limit, size, expected", [
     (0.001, 2048, "content/plan.yaml:1:1: the file is 2 KB, larger than the limit of 1 KB — split or shorten it; "
                   "if a plan really is this large, raise the limit with PLANSITE_MAX_FILE_MB=1 (builds slow down "
-                  "with size: see docs/hieu-nang.md)"),
+                  "with size: see the README)"),
     (2, 3 * 1024 * 1024, "content/plan.yaml:1:1: the file is 3.0 MB, larger than the limit of 2.0 MB — split or "
                          "shorten it; if a plan really is this large, raise the limit with PLANSITE_MAX_FILE_MB=3 "
-                         "(builds slow down with size: see docs/hieu-nang.md)"),
+                         "(builds slow down with size: see the README)"),
 ])
 def test_file_beyond_the_size_limit_is_refused(tmp_path, monkeypatch, limit, size, expected):
     content = tmp_path / "content"
