@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # One entry point for people and CI.
 #   ./run.sh serve   set up (first time), validate, build and preview at http://127.0.0.1:8000/
-#   ./run.sh build   set up, validate and build the site into site/ (strict)
+#   ./run.sh build   set up, validate and build the site into site/ (strict); the
+#                    build goes to a temporary folder and replaces site/ only
+#                    when it succeeded; one build at a time per checkout
 #   ./run.sh test    set up and run the whole test suite (browser tests included)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -34,19 +36,39 @@ setup() {
   fi
 }
 
+# Build into a temporary folder beside site/ and rename it into place only when
+# the strict build (content, links, permalinks) succeeded: a refused build
+# never touches the site already there. A lock allows one build per checkout.
+build_site() {
+  exec 9>".site.lock"
+  if ! flock -n 9; then
+    echo ".site.lock: another build is running in this checkout — wait for it to finish, then run this again" >&2
+    exit 1
+  fi
+  rm -rf .site.build.*   # left by a build that was killed (we hold the lock)
+  "$PY" -m plansite check
+  tmp=$(mktemp -d ".site.build.XXXXXX")   # global: the EXIT trap runs outside this function
+  chmod 755 "$tmp"
+  trap 'rm -rf "$tmp" "$tmp.old"' EXIT
+  # A publishing build: a missing permalinks.lock.json is an error, not a skipped check.
+  PLANSITE_PUBLISH=${PLANSITE_PUBLISH:-1} "$PY" -m mkdocs build --strict --site-dir "$tmp" "$@"
+  if [ -d site ]; then mv site "$tmp.old"; fi
+  mv "$tmp" site
+  rm -rf "$tmp.old"
+}
+
 cmd=${1:-serve}
 shift || true
 case "$cmd" in
   serve)
     setup
-    "$PY" -m plansite check
-    "$PY" -m mkdocs build --strict
+    build_site
+    exec 9>&-   # the preview holds no build lock
     exec "$PY" -m mkdocs serve --livereload "$@"
     ;;
   build)
     setup
-    "$PY" -m plansite check
-    exec "$PY" -m mkdocs build --strict "$@"
+    build_site "$@"
     ;;
   test)
     setup

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import sys
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -17,11 +18,13 @@ from mkdocs.structure.files import File
 
 from plansite.cache import DEFAULT_DIR, DiskCache
 from plansite.citations import CitationIndex
-from plansite.errors import ContentError
+from plansite.csp import apply_policy, remove_policy
+from plansite.errors import ContentError, Problem, report
 from plansite.linker import add_abbreviations, link_citations
 from plansite.loader import load_content
 from plansite.paths import document_path, md_to_html_path, relative
-from plansite.permalinks import aliases, check_manifest, linkables, page_moves, scan_site, static_files
+from plansite.permalinks import (INIT_HINT, aliases, check_manifest, linkables, page_moves, read_manifest,
+                                 scan_site, static_files)
 from plansite.render import escape_page_title, render_backlinks, render_site
 from plansite.searchfold import fold_search_index
 from plansite.slug import slugify
@@ -29,11 +32,16 @@ from plansite.slug import slugify
 log = get_plugin_logger(__name__)
 
 MANIFEST = "permalinks.lock.json"
+# Set to 1 by the Pages workflow and `./run.sh build`: a publishing build
+# requires the permalink lockfile (deleting it must not switch the check off).
+PUBLISH_ENV = "PLANSITE_PUBLISH"
 
 # Per-build state, reset in on_config (mkdocs serve reloads config every build).
 _state: dict = {}
 # "build", "gh-deploy" or "serve" (on_startup runs once per command).
 _command = {"name": "build"}
+# While serving: the last content that loaded, shown again when a save breaks it.
+_last_good: dict = {}
 
 # -----------------------------------------------------------------------------
 # Hooks
@@ -47,13 +55,22 @@ def on_startup(command, dirty):
 def on_config(config):
     root = Path(config.config_file_path).parent
     cache = DiskCache(root / DEFAULT_DIR)
+    error = None
     try:
         content = load_content(root / "content", display_root=root, cache=cache)
+        manifest = _read_manifest(root)
     except ContentError as exc:
-        raise PluginError("content/ is invalid — nothing was built:\n" + exc.report()) from None
+        if not _serving() or "content" not in _last_good:
+            raise PluginError("nothing was built:\n" + report(exc.problems, "")) from None
+        # Keep previewing the last good content, with the problems on every page.
+        content, manifest, error = _last_good["content"], _last_good["manifest"], report(exc.problems, "")
+        print("the preview shows the last good version until these are fixed:\n" + error, file=sys.stderr)
+    _last_good.update(content=content, manifest=manifest)
     pages, nav = render_site(content, root / "templates", config.site_url, cache)
     _state.clear()
     _state.update(
+        error=error,
+        manifest=manifest,
         root=root,
         content=content,
         pages={p.path: p for p in pages},
@@ -125,14 +142,16 @@ def on_env(env, config, files):
     return env
 
 
+@event_priority(-100)  # last: the policy hashes the page's final inline scripts
 def on_post_page(output, page, config):
     output = escape_page_title(output, page.title)  # the theme un-escapes titles in <title>
-    return _name_search_dialog(output, page.file.src_uri)
+    return _csp(_show_error(_name_search_dialog(output, page.file.src_uri)), page.file.src_uri, config)
 
 
+@event_priority(-100)
 def on_post_template(output_content, template_name, config):
     if template_name.endswith(".html") and "md-search" in output_content:  # 404.html; not sitemap.xml
-        return _name_search_dialog(output_content, template_name)
+        return _csp(_show_error(_name_search_dialog(output_content, template_name)), template_name, config)
     return output_content
 
 
@@ -178,17 +197,68 @@ def _plan_data() -> str:
     return "window.PLAN = " + json.dumps(data, ensure_ascii=False) + ";\n"
 
 
+def _serving() -> bool:
+    return _command["name"] == "serve"
+
+
+def _publishing() -> bool:
+    return os.environ.get(PUBLISH_ENV) == "1" or _command["name"] == "gh-deploy"
+
+
+def _read_manifest(root: Path) -> dict | None:
+    """The permalink lockfile, None when there is none (an error when publishing)."""
+    manifest, problems = read_manifest(root / MANIFEST, MANIFEST)
+    if manifest is None and not problems and _publishing():
+        problems = [Problem(MANIFEST, 1, 1, "the lockfile does not exist, and a publishing build must check that "
+                                            "no published link breaks",
+                            f"restore it from git (git checkout -- {MANIFEST}); for a new site create it with "
+                            f"{INIT_HINT}")]
+    if problems:
+        raise ContentError(problems)
+    return manifest
+
+
 def _check_permalinks(config) -> None:
     """Fail the build when a published URL or anchor in the manifest stopped resolving."""
-    manifest_path = _state["root"] / MANIFEST
-    if not manifest_path.exists():
-        log.info(f"{MANIFEST} not found: no permalink check (create it with `python -m plansite permalinks`)")
+    manifest = _state["manifest"]
+    if manifest is None:
+        log.info(f"{MANIFEST} not found: no permalink check (create it with {INIT_HINT})")
         return
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     problems = check_manifest(manifest, scan_site(Path(config.site_dir)), _state["aliases"], MANIFEST,
                               page_moves(_state["content"]))
-    if problems:
+    if problems and _serving():  # a failed preview build would leave every request waiting
+        print("published links would break:\n" + "\n".join(problems), file=sys.stderr)
+    elif problems:
         raise PluginError("published links would break — nothing may be published:\n" + "\n".join(problems))
+
+
+def _csp(output: str, where: str, config) -> str:
+    """Fill the page's Content-Security-Policy (overrides/main.html) with the hashes
+    of the theme's inline scripts; while previewing, drop it (live reload injects a script)."""
+    if _serving():
+        return remove_policy(output)
+    if "shim" not in _state:
+        shims = [Path(config.docs_dir) / p for p in config.extra.get("polyfills", [])]
+        _state["shim"] = "".join(p.read_text(encoding="utf-8") for p in shims if p.is_file())
+    output, unknown = apply_policy(output, _state["shim"])
+    for script in unknown:
+        log.warning(f"{where}: an inline script that is not the theme's is blocked by the Content-Security-"
+                    f"Policy: {script[:80]!r} — if the theme changed, add its start to THEME_SCRIPTS in plansite/csp.py")
+    return output
+
+
+def _show_error(output: str) -> str:
+    """While previewing a broken save: the problems at the top of every page."""
+    error = _state.get("error")
+    if not error:
+        return output
+    head, sep, rest = output.partition("<body")
+    if not sep:
+        return output
+    tag_end = rest.index(">") + 1
+    banner = (f'<div class="plan-preview-error" role="alert"><p>{html.escape(_state["content"].labels["preview"]["error"])}'
+              f'</p><pre>{html.escape(error)}</pre></div>')
+    return head + sep + rest[:tag_end] + banner + rest[tag_end:]
 
 
 # Material 9.8 renders its search overlay as role="dialog" without a name

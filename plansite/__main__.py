@@ -3,20 +3,24 @@
     python -m plansite check          validate content/ without building
     python -m plansite normalize      rewrite content files as Unicode NFC
     python -m plansite permalinks     add the built site's pages and anchors to
-                                      permalinks.lock.json (never removes any)
+                                      permalinks.lock.json (never removes any);
+                                      --init creates it when it does not exist
+
+Every failure is reported as `file:line:col: what — fix` lines on stderr and a
+non-zero exit (1), never as a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import unicodedata
 from pathlib import Path
 
-from .errors import ContentError
-from .permalinks import dump_manifest, scan_site, update_manifest
+from .errors import ContentError, Problem, report
+from .permalinks import INIT_HINT, dump_manifest, read_manifest, scan_site, update_manifest
 from .loader import FILES, load_content
+from .yamlsource import decode
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,49 +31,110 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--content", default="content", help="content directory (default: content)")
     parser.add_argument("--site", default="site", help="built site, for permalinks (default: site)")
     parser.add_argument("--manifest", default="permalinks.lock.json", help="permalink manifest")
+    parser.add_argument("--init", action="store_true",
+                        help="permalinks: create the manifest if it does not exist yet")
     args = parser.parse_args(argv)
     content_dir = Path(args.content)
-    if args.command == "permalinks":
-        return _permalinks(Path(args.site), Path(args.manifest))
-    if args.command == "normalize":
-        for name in FILES.values():
-            path = content_dir / name
-            if path.exists():
-                text = path.read_text(encoding="utf-8")
-                fixed = unicodedata.normalize("NFC", text)
-                if fixed != text:
-                    path.write_text(fixed, encoding="utf-8")
-                    print(f"normalized {path}")
-        return 0
     try:
-        content = load_content(content_dir, display_root=Path.cwd())
+        if args.command == "permalinks":
+            problems = _permalinks(Path(args.site), Path(args.manifest), init=args.init)
+        elif args.command == "normalize":
+            problems = _normalize(content_dir)
+        else:
+            problems = _check(content_dir)
     except ContentError as exc:
-        print(exc.report(), file=sys.stderr)
+        problems = exc.problems
+    if problems:
+        print(report(problems, "content/" if args.command == "check" else ""), file=sys.stderr)
         return 1
+    return 0
+
+
+# -----------------------------------------------------------------------------
+# Commands
+# -----------------------------------------------------------------------------
+
+def _check(content_dir: Path) -> list[Problem]:
+    content = load_content(content_dir, display_root=Path.cwd())
     from .checkrender import check_site  # renders every page in memory, as a build would
 
     problems = check_site(content, content_dir, Path.cwd())
     if problems:
-        print(ContentError(problems).report(), file=sys.stderr)
-        return 1
+        return problems
     plan = content.plan
     tasks = sum(1 for _ in plan.tasks())
     print(f"content OK: {len(plan.sections)} sections, {tasks} tasks, "
           f"{len(content.documents)} documents, {len(content.units)} units, {len(content.terms)} terms")
-    return 0
+    return []
 
 
-def _permalinks(site: Path, manifest_path: Path) -> int:
+def _normalize(content_dir: Path) -> list[Problem]:
+    problems = []
+    for name in FILES.values():
+        path = content_dir / name
+        display = path.as_posix()
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            problems.append(_os_problem(display, "read", exc))
+            continue
+        text, problem = decode(raw, display)
+        if problem is not None:
+            problems.append(problem)
+            continue
+        fixed = unicodedata.normalize("NFC", text)
+        if fixed == text:
+            continue
+        try:
+            path.write_bytes(fixed.encode("utf-8"))
+        except OSError as exc:
+            problems.append(_os_problem(display, "write", exc))
+            continue
+        print(f"normalized {path}")
+    return problems
+
+
+def _permalinks(site: Path, manifest_path: Path, *, init: bool) -> list[Problem]:
+    display = manifest_path.as_posix()
+    old, problems = read_manifest(manifest_path, display)
+    if problems:
+        return problems
     if not (site / "index.html").exists():
-        print(f"{site}/ holds no built site: run `./run.sh build` first", file=sys.stderr)
-        return 1
-    old = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
-    new = update_manifest(old, scan_site(site))
+        if init and old is None:  # a new site: an empty lockfile lets the first publishing build run
+            return _write_manifest(manifest_path, display, {}, {"version": 1, "pages": {}})
+        return [Problem(f"{site.as_posix()}/index.html", 1, 1, f"{site.as_posix()}/ holds no built site",
+                        "run `./run.sh build` first")]
+    if old is None and not init:
+        return [Problem(display, 1, 1, "the lockfile does not exist",
+                        f"restore it from git (git checkout -- {display}); for a new site create it with "
+                        f"{INIT_HINT}")]
+    old = old or {}
+    return _write_manifest(manifest_path, display, old, update_manifest(old, scan_site(site)))
+
+
+def _write_manifest(manifest_path: Path, display: str, old: dict, new: dict) -> list[Problem]:
+    try:
+        manifest_path.write_text(dump_manifest(new), encoding="utf-8")
+    except OSError as exc:
+        return [_os_problem(display, "write", exc)]
     before = sum(len(a) + 1 for a in old.get("pages", {}).values())
     after = sum(len(a) + 1 for a in new["pages"].values())
-    manifest_path.write_text(dump_manifest(new), encoding="utf-8")
-    print(f"{manifest_path}: {len(new['pages'])} pages, {after} permalinks ({after - before} added)")
-    return 0
+    print(f"{display}: {len(new['pages'])} pages, {after} permalinks ({after - before} added)")
+    return []
+
+
+# -----------------------------------------------------------------------------
+# Helper functions
+# -----------------------------------------------------------------------------
+
+def _os_problem(display: str, verb: str, exc: OSError) -> Problem:
+    reason = exc.strerror or str(exc)
+    may = "readable" if verb == "read" else "writable"
+    return Problem(str(display), 1, 1, f"cannot {verb} the file ({reason})",
+                   f"check that the file and its folder exist and are {may} by you (not read-only, not open "
+                   f"in another program), then run the command again")
 
 
 if __name__ == "__main__":

@@ -26,8 +26,14 @@ class ContentError(Exception):
         self.problems = sorted(set(problems))
         super().__init__(self.report())
 
-    def report(self) -> str:
-        lines = [str(p) for p in self.problems]
-        noun = "problem" if len(lines) == 1 else "problems"
-        lines.append(f"{len(self.problems)} {noun} in content/.")
-        return "\n".join(lines)
+    def report(self, where: str = "content/") -> str:
+        return report(self.problems, where)
+
+
+def report(problems: list[Problem], where: str = "content/") -> str:
+    """One line per problem, then how many there are (and where, if given)."""
+    problems = sorted(set(problems))
+    lines = [str(p) for p in problems]
+    noun = "problem" if len(lines) == 1 else "problems"
+    lines.append(f"{len(problems)} {noun}" + (f" in {where}." if where else "."))
+    return "\n".join(lines)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from . import model as m
+from . import rules
 from .cache import NO_CACHE, DiskCache, code_version, key as cache_key, version
 from .citations import CitationIndex
 from .docnumber import DocNumber
@@ -40,9 +41,12 @@ ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 
 
 def load_content(content_dir: Path, *, display_root: Path | None = None,
-                 cache: DiskCache = NO_CACHE) -> m.Content:
+                 cache: DiskCache = NO_CACHE, templates_dir: Path | None = None) -> m.Content:
     """Load and validate every content file; raise ContentError listing all problems.
 
+    Stages run on every file they can: each file is read and checked against
+    its schema; the semantic checks (the model's and plansite/rules.py) then
+    run on every file that passed, so one run lists every problem it can find.
     With a `cache`, a file whose bytes and schema passed the schema check
     before is not checked again (the semantic checks always run).
     """
@@ -50,21 +54,27 @@ def load_content(content_dir: Path, *, display_root: Path | None = None,
     root = display_root if display_root is not None else content_dir.parent
     problems: list[Problem] = []
     sources: dict[str, Source] = {}
+    valid: set[str] = set()
     for name, filename in FILES.items():
         path = content_dir / filename
         display = _display(path, root)
         source, found = load_yaml(path, display)
-        problems += found
         if not found:
-            problems += _check_schema_cached(source, path, content_dir / SCHEMA_DIR / f"{name}.schema.json", cache)
-            problems += _check_nfc(source, source.data, ())
+            schema_path = content_dir / SCHEMA_DIR / f"{name}.schema.json"
+            found = _check_schema_cached(source, path, schema_path, cache, _display(schema_path, root))
+            found += _check_nfc(source, source.data, ())
+        problems += found
         sources[name] = source
-    if problems:
-        raise ContentError(problems)
-    checker = _Checker(sources)
+        if not found:
+            valid.add(name)
+    checker = _Checker(sources, valid)
     content = checker.build()
-    if checker.problems:
-        raise ContentError(checker.problems)
+    problems += checker.problems
+    if templates_dir is None:
+        templates_dir = content_dir.parent / "templates"
+    problems += rules.check(rules.Files({n: sources[n] for n in valid}, content_dir / SCHEMA_DIR, templates_dir))
+    if problems or content is None:
+        raise ContentError(problems)
     return content
 
 
@@ -83,7 +93,9 @@ def _display(path: Path, root: Path) -> str:
 def _validator(schema_path: Path, schema_text: str) -> jsonschema.Draft202012Validator:
     import jsonschema  # a tenth of a second to import: only when a file must be checked
 
-    return jsonschema.Draft202012Validator(_inline_refs(json.loads(schema_text)))
+    schema = json.loads(schema_text)
+    jsonschema.Draft202012Validator.check_schema(schema)  # a broken schema is reported, not raised later
+    return jsonschema.Draft202012Validator(_inline_refs(schema))
 
 
 # Keywords that do not validate: a node with only these besides "$ref" is the referenced schema.
@@ -143,25 +155,44 @@ def _type_name(value: Any) -> str:
             float: "a number", type(None): "nothing (null)"}.get(type(value), type(value).__name__)
 
 
-def _check_schema_cached(source: Source, path: Path, schema_path: Path, cache: DiskCache) -> list[Problem]:
+def _check_schema_cached(source: Source, path: Path, schema_path: Path, cache: DiskCache,
+                         schema_display: str | None = None) -> list[Problem]:
+    schema_display = schema_display or schema_path.as_posix()
     if not cache:
-        return _check_schema(source, schema_path)
+        return _check_schema(source, schema_path, schema_display)
     try:
         # The key holds the exact bytes checked, so a hit is the same verdict.
         name = cache_key(path.read_bytes(), schema_path.read_bytes(), version("jsonschema"), version("referencing"),
                          code_version(__file__))
     except OSError:
-        return _check_schema(source, schema_path)
+        return _check_schema(source, schema_path, schema_display)
     if cache.get("schema-ok", name) is not None:
         return []
-    problems = _check_schema(source, schema_path)
+    problems = _check_schema(source, schema_path, schema_display)
     if not problems:
         cache.put("schema-ok", name, b"")
     return problems
 
 
-def _check_schema(source: Source, schema_path: Path) -> list[Problem]:
-    validator = _validator(schema_path, schema_path.read_text(encoding="utf-8"))
+def _check_schema(source: Source, schema_path: Path, schema_display: str) -> list[Problem]:
+    import jsonschema
+
+    restore = f"restore it from git (git checkout -- {schema_display}) or fix it"
+    try:
+        text = schema_path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return [Problem(schema_display, 1, 1, "the schema file is missing", restore)]
+    except (OSError, UnicodeDecodeError) as exc:
+        return [Problem(schema_display, 1, 1, f"the schema file cannot be read ({exc})", restore)]
+    try:
+        validator = _validator(schema_path, text)
+    except json.JSONDecodeError as exc:
+        return [Problem(schema_display, exc.lineno, exc.colno, f"the schema file is not valid JSON: {exc.msg}",
+                        restore)]
+    except jsonschema.SchemaError as exc:
+        where = "/".join(map(str, exc.absolute_path)) or "the top level"
+        return [Problem(schema_display, 1, 1, f"the schema file is not a valid JSON Schema at {where}: "
+                                              f"{exc.message}", restore)]
     problems = []
     for error in validator.iter_errors(source.data):
         problems += _schema_problems(source, error)
@@ -250,8 +281,13 @@ class _Ref:
 class _Checker:
     """Builds the model from schema-valid data, collecting semantic problems."""
 
-    def __init__(self, sources: dict[str, Source]):
+    # The file that defines each namespace of ids.
+    DEFINED_IN = {"unit": "units", "term": "glossary", "kind": "documents", "relation_type": "documents",
+                  "document": "documents", "note": "documents", "plan": "plan"}
+
+    def __init__(self, sources: dict[str, Source], valid: set[str] | None = None):
         self.s = sources
+        self.valid = set(sources) if valid is None else valid  # files that passed their schema
         self.problems: list[Problem] = []
         self.refs: list[_Ref] = []
         self.ids: dict[str, dict[str, tuple[Source, tuple]]] = {}
@@ -307,16 +343,21 @@ class _Checker:
 
     # -- build ---------------------------------------------------------------
 
-    def build(self) -> m.Content:
-        units = self.units()
-        terms = self.terms()
-        kinds, relation_types, documents = self.documents()
-        plan = self.plan()
+    def build(self) -> m.Content | None:
+        """The model, checking every file that passed its schema; None unless all did."""
+        ok = self.valid
+        units = self.units() if "units" in ok else ()
+        terms = self.terms() if "glossary" in ok else ()
+        kinds, relation_types, documents = self.documents() if "documents" in ok else ((), (), ())
+        plan = self.plan() if "plan" in ok else None
         self.resolve_refs()
-        index = CitationIndex.from_registry(documents, kinds)
-        self.check_citations(plan, index)
-        self.check_plan_document(plan, documents)
+        if plan is not None and "documents" in ok:
+            index = CitationIndex.from_registry(documents, kinds)
+            self.check_citations(plan, index)
+            self.check_plan_document(plan, documents)
         self.check_shared_ids()
+        if plan is None or not ok >= set(FILES):
+            return None
         return m.Content(plan=plan, documents=documents, kinds=kinds, relation_types=relation_types,
                          units=units, terms=terms, labels=self.s["labels"].data)
 
@@ -613,6 +654,8 @@ class _Checker:
 
     def resolve_refs(self) -> None:
         for ref in self.refs:
+            if self.DEFINED_IN[ref.namespace] not in self.valid:
+                continue  # its file has problems of its own: the target cannot be looked up
             known = self.ids.get(ref.namespace, {})
             renamed = self.renamed.get(ref.namespace, {})
             if ref.target in renamed:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import model as m
+from .errors import Problem
 from .cache import NO_CACHE, DiskCache, code_version, key as cache_key, version
 from .paths import document_path, element_paths, md_to_html_path, relative, section_path, unit_path
 
@@ -270,6 +271,62 @@ def update_manifest(manifest: dict, site: dict[str, set[str]]) -> dict:
     for page, anchors in site.items():
         pages.setdefault(page, set()).update(anchors)
     return {"version": 1, "pages": {page: sorted(pages[page]) for page in sorted(pages)}}
+
+
+_CONFLICT = re.compile(r"^(<{7}|={7}|>{7}|\|{7})(?:\s|$)", re.M)
+INIT_HINT = "`python -m plansite permalinks --init` after a build"
+
+
+def read_manifest(path: Path, display: str) -> tuple[dict | None, list[Problem]]:
+    """The manifest at `path`, or the problems that make it unusable (each located).
+
+    A missing file is neither: (None, []). The caller decides whether a
+    missing manifest is allowed (it is not in publishing builds).
+    """
+    restore = f"restore it from git (git checkout -- {display}) or recreate it with {INIT_HINT}"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None, []
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [Problem(display, 1, 1, f"the lockfile cannot be read ({exc})", restore)]
+    if not text.strip():
+        return None, [Problem(display, 1, 1, "the lockfile is empty", restore)]
+    conflict = _CONFLICT.search(text)
+    if conflict:
+        line = text.count("\n", 0, conflict.start()) + 1
+        return None, [Problem(display, line, 1, "the lockfile has unresolved merge-conflict markers",
+                              "keep the entries of both sides (the lockfile only ever grows) and delete the "
+                              "marker lines, or take one side and run `python -m plansite permalinks` after a "
+                              "build to add the rest")]
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return None, [Problem(display, exc.lineno, exc.colno, f"the lockfile is not valid JSON: {exc.msg}", restore)]
+    problem = _manifest_shape(data, text, display, restore)
+    return (None, [problem]) if problem else (data, [])
+
+
+def _manifest_shape(data, text: str, display: str, restore: str) -> Problem | None:
+    """The first place where `data` is not {"version": 1, "pages": {page: [anchor, ...]}}."""
+    def at(needle: str) -> tuple[int, int]:
+        i = text.find(json.dumps(needle, ensure_ascii=False))
+        return (1, 1) if i < 0 else (text.count("\n", 0, i) + 1, i - (text.rfind("\n", 0, i) + 1) + 1)
+
+    shape = 'it should be {"version": 1, "pages": {"<page>.html": ["<anchor>", ...]}}'
+    if not isinstance(data, dict):
+        return Problem(display, 1, 1, f"the lockfile holds {type(data).__name__}, not an object; {shape}", restore)
+    if data.get("version") != 1:
+        return Problem(display, *at("version"), f"the lockfile's version is {data.get('version')!r}, not 1",
+                       restore)
+    pages = data.get("pages")
+    if not isinstance(pages, dict):
+        return Problem(display, *at("pages"), f"the lockfile's pages is not an object; {shape}", restore)
+    for page, anchors in pages.items():
+        if not isinstance(anchors, list) or not all(isinstance(a, str) for a in anchors):
+            return Problem(display, *at(page), f"the lockfile's entry for '{page}' is not a list of anchors; "
+                                               f"{shape}", restore)
+    return None
 
 
 def dump_manifest(manifest: dict) -> str:

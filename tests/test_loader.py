@@ -342,7 +342,7 @@ BAD = [
     Bad("a number as a key beside a typo", "plan.yaml",
         replace_once("  kind: KẾ HOẠCH\n", "  kind: KẾ HOẠCH\n  2022: năm\n  subjet: x\n"),
         lambda t: locate(t, "  2022: năm", at="2022"),
-        "unknown key '2022' in header", "remove it; allowed keys here"),
+        "the key '2022' is read by YAML as a number, not as text", "put the key in quotes"),
     Bad("duplicate id", "plan.yaml",
         replace_once("id: II-2-tg\n", "id: II-1-tg\n"),
         lambda t: locate(t, "id: II-1-tg", at="II-1-tg", occurrence=2),

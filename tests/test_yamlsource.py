@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
 from plansite import yamlsource
+from plansite.errors import ContentError
+from plansite.loader import load_content
 
 REPO = Path(__file__).resolve().parent.parent
 FILES = sorted((REPO / "content").glob("*.yaml")) + sorted((REPO / "tests" / "fixtures").rglob("*.yaml"))
 
-pytestmark = pytest.mark.skipif(yamlsource._FastLoader is None, reason="PyYAML was built without libyaml")
+needs_libyaml = pytest.mark.skipif(yamlsource._FastLoader is None, reason="PyYAML was built without libyaml")
 
 
 def read(loader, text: str) -> yamlsource.Source:
@@ -21,6 +24,7 @@ def read(loader, text: str) -> yamlsource.Source:
     return source
 
 
+@needs_libyaml
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.relative_to(REPO).as_posix())
 def test_fast_and_pure_readers_agree_on_every_content_file(path):
     text = path.read_text(encoding="utf-8")
@@ -30,6 +34,7 @@ def test_fast_and_pure_readers_agree_on_every_content_file(path):
     assert fast.keys == pure.keys
 
 
+@needs_libyaml
 @pytest.mark.parametrize("text, path, where", [
     # columns count characters, not UTF-8 bytes
     ("tên: Đảng ủy\nđơn_vị: [Sở Tư pháp, Ủy ban]\n", ("đơn_vị", 1), (2, 22)),
@@ -41,6 +46,7 @@ def test_positions_count_characters(text, path, where):
     assert read(yaml.SafeLoader, text).values[path] == where
 
 
+@needs_libyaml
 @pytest.mark.parametrize("text", [
     "a: 1\na: 2\n",                 # duplicate key: a problem, so the pure reader reports it
     "a: [1, 2\n",                   # syntax error
@@ -57,3 +63,114 @@ def test_load_reports_the_pure_readers_problem(tmp_path):
     _, problems = yamlsource.load(path, "content/bad.yaml")
     assert [(p.file, p.line, p.column) for p in problems] == [("content/bad.yaml", 4, 3)]
     assert "appears twice" in problems[0].message
+
+
+# =============================================================================
+# What YAML can carry but content must not: each refused with its own message
+# =============================================================================
+
+CONTENT = REPO / "content"
+ALIAS_FIX = ("write the value out in full here: anchors and aliases are not allowed in content files "
+             "(a few of them can expand into gigabytes)")
+TAG_FIX = ("remove it: content files hold plain text, lists and mappings only (no !include, no !!python/…); "
+           "to keep a value as text, put it in quotes")
+INVISIBLE_FIX = ("delete it (often pasted from a PDF, a web page or a word processor): it can hide, join or "
+                 "reorder what readers see, and breaks search and citations")
+KEY_FIX = "put the key in quotes, e.g. \"{key}\":, or use the intended key name"
+# A 1 KB alias bomb: nine levels of nine aliases expand to 9**9 strings.
+BOMB = "lol: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n" + "".join(
+    f"{b}: &{b} [" + ",".join([f"*{a}"] * 9) + "]\n" for a, b in zip("abcdefgh", "bcdefghi"))
+
+REFUSED = [
+    # (name, file, old, new, expected problem)
+    ("alias bomb", "units.yaml", "units:\n", BOMB + "units:\n",
+     "content/units.yaml:7:6: the anchor &a marks a value for repetition — remove it (and write out in full every "
+     "*a that repeats it): anchors and aliases are not allowed in content files"),
+    ("alias", "plan.yaml", "  province: null\n", "  province: *p\n",
+     f"content/plan.yaml:15:13: the alias *p repeats a value marked elsewhere with &p — {ALIAS_FIX}"),
+    ("merge key", "plan.yaml", "  kind: KẾ HOẠCH\n", "  <<: {kind: KẾ HOẠCH}\n",
+     "content/plan.yaml:21:3: the merge key << copies another mapping into this one — write the keys out in "
+     "full: merge keys are not allowed in content files"),
+    ("!include tag", "plan.yaml", "  place: null\n", "  place: !include place.yaml\n",
+     f"content/plan.yaml:19:10: the tag !include is not allowed — {TAG_FIX}"),
+    ("python tag", "plan.yaml", "  place: null\n", "  place: !!python/object/apply:os.system [ls]\n",
+     f"content/plan.yaml:19:10: the tag !!python/object/apply:os.system is not allowed — {TAG_FIX}"),
+    ("standard tag", "plan.yaml", "  place: null\n", "  place: !!str 1\n",
+     f"content/plan.yaml:19:10: the tag !!str is not allowed — {TAG_FIX}"),
+    ("second document", "plan.yaml", "\nsections:\n", "\n---\nsections:\n",
+     "content/plan.yaml:41:1: a second YAML document starts here (---) — a content file holds one document: "
+     "remove the '---' line and move what follows into the first document (or into its own file)"),
+    ("key on: is true", "plan.yaml", "  kind: KẾ HOẠCH\n", "  kind: KẾ HOẠCH\n  on: x\n",
+     "content/plan.yaml:22:3: the key 'on' is read by YAML as true/false, not as text — "
+     + KEY_FIX.format(key="on")),
+    ("key ~: is null", "units.yaml", "  - id: so-khdt\n", "  - id: so-khdt\n    ~: x\n",
+     "content/units.yaml:9:5: the key '~' is read by YAML as null (nothing), not as text — "
+     + KEY_FIX.format(key="~")),
+    ("key 1.5: is a number", "labels.yaml", "pages:\n", "pages:\n  1.5: x\n",
+     "content/labels.yaml:15:3: the key '1.5' is read by YAML as a number, not as text — "
+     + KEY_FIX.format(key="1.5")),
+    ("3,000 levels of nesting", "plan.yaml", "  province: null\n", "  province: " + "[" * 3000 + "]" * 3000 + "\n",
+     "content/plan.yaml:15:43: the content is nested more than 32 levels deep here — check the indentation; no "
+     "content file needs this many levels of lists and mappings inside each other"),
+    ("zero-width joiner in a number", "documents.yaml", "    number: 33/CT-TTg\n", "    number: 33/CT\u200d-TTg\n",
+     "content/documents.yaml:61:18: the invisible character U+200D (ZERO WIDTH JOINER) is not allowed in text — "
+     + INVISIBLE_FIX),
+    ("right-to-left override in a folded text", "documents.yaml",
+     "      tướng Chính phủ\n    relations:", "      tướng \u202eChính phủ\n    relations:",
+     "content/documents.yaml:55:13: the invisible character U+202E (RIGHT-TO-LEFT OVERRIDE) is not allowed in "
+     "text — " + INVISIBLE_FIX),
+    ("escaped bidi isolate", "units.yaml", "    name: Sở Kế hoạch và Đầu tư\n",
+     "    name: \"Sở Kế hoạch\\u2067 và Đầu tư\"\n",
+     "content/units.yaml:9:11: the invisible character U+2067 (RIGHT-TO-LEFT ISOLATE) is not allowed in text — "
+     + INVISIBLE_FIX),
+    ("escaped control character", "plan.yaml", "  place: null\n", "  place: \"Hà\\x07 Nội\"\n",
+     "content/plan.yaml:19:10: the invisible character U+0007 is not allowed in text — " + INVISIBLE_FIX),
+    ("soft hyphen", "glossary.yaml", "    term: UBND\n", "    term: UB\u00adND\n",
+     "content/glossary.yaml:8:13: the invisible character U+00AD (SOFT HYPHEN) is not allowed in text — "
+     + INVISIBLE_FIX),
+]
+
+
+@pytest.mark.parametrize("name, file, old, new, expected", REFUSED, ids=[r[0] for r in REFUSED])
+def test_refused_yaml_is_located(tmp_path, name, file, old, new, expected):
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    path = content / file
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    with pytest.raises(ContentError) as info:
+        load_content(content)
+    assert [str(p) for p in info.value.problems if p.file == f"content/{file}"] == [expected]
+
+
+def test_alias_bomb_is_refused_before_expansion(tmp_path):
+    """Expanded, the bomb is 387 million strings; refused, it costs a read."""
+    path = tmp_path / "bomb.yaml"
+    path.write_text(BOMB, encoding="utf-8")
+    assert len(BOMB.encode()) < 1024
+    _, problems = yamlsource.load(path, "bomb.yaml")
+    assert [p.message for p in problems] == ["the anchor &a marks a value for repetition"]
+
+
+@pytest.mark.parametrize("limit, size, expected", [
+    (0.001, 2048, "content/plan.yaml:1:1: the file is 2 KB, larger than the limit of 1 KB — split or shorten it; "
+                  "if a plan really is this large, raise the limit with PLANSITE_MAX_FILE_MB=1 (builds slow down "
+                  "with size: see the README)"),
+    (2, 3 * 1024 * 1024, "content/plan.yaml:1:1: the file is 3.0 MB, larger than the limit of 2.0 MB — split or "
+                         "shorten it; if a plan really is this large, raise the limit with PLANSITE_MAX_FILE_MB=3 "
+                         "(builds slow down with size: see the README)"),
+])
+def test_file_beyond_the_size_limit_is_refused(tmp_path, monkeypatch, limit, size, expected):
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    plan = content / "plan.yaml"
+    plan.write_bytes(b"# " + b"x" * (size - 3) + b"\n")
+    monkeypatch.setenv(yamlsource.MAX_FILE_ENV, str(limit))
+    with pytest.raises(ContentError) as info:
+        load_content(content)
+    assert [str(p) for p in info.value.problems if p.file == "content/plan.yaml"] == [expected]
+
+
+def test_the_size_limit_admits_the_real_content():
+    assert max(p.stat().st_size for p in CONTENT.glob("*.yaml")) * 10 < yamlsource.max_file_bytes()
