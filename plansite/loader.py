@@ -34,6 +34,8 @@ FILES = {
 SCHEMA_DIR = "schema"
 FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
 DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+# The issuing date in the header as ND 30 writes it out.
+LONG_DATE = re.compile(r"ngày (\d{1,2}) tháng (\d{1,2}) năm (\d{4})")
 # Python's `$` (used by jsonschema for "pattern") also matches before a final
 # newline, so ids and dates are checked again with fullmatch.
 ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
@@ -414,14 +416,13 @@ class _Checker:
         src = self.s["plan"]
         data = src.data
         h = data["header"]
-        sig = h["signature"]
         header = m.Header(
-            parent_body=h["parent_body"], province=h.get("province"), issuing_body=h["issuing_body"],
+            parent_body=h.get("parent_body"), province=h.get("province"), issuing_body=h["issuing_body"],
             number=h["number"], symbol=h["symbol"], place=h["place"],
-            date=self.date(src, ("header", "date"), h["date"]), kind=h["kind"], subject=h["subject"],
-            signature=m.Signature(sig.get("prefix"), sig.get("authority"), sig.get("title"), sig.get("name"))
-            if sig else None,
-            notes=self.notes(src, ("header", "notes"), h.get("notes"), "plan"))
+            date=self.header_date(src, ("header", "date"), h["date"]), kind=h["kind"], subject=h["subject"],
+            signature=self.signature(h["signature"]),
+            notes=self.notes(src, ("header", "notes"), h.get("notes"), "plan"),
+            has_parent="parent_body" in h)
         self.ref("document", src, ("document",), data["document"])
         preamble = tuple(self.block(src, ("preamble", i), b) for i, b in enumerate(data.get("preamble", [])))
         sections = []
@@ -455,6 +456,30 @@ class _Checker:
                       recipients)
         self.check_footnotes(src, plan)
         return plan
+
+    @staticmethod
+    def signature(sig: dict | None) -> m.Signature | None:
+        if sig is None:
+            return None
+        written = sig.get("authority")
+        lines = [written] if isinstance(written, str) else list(written or ())
+        authority = [m.AuthorityLine.parse(line) for line in lines]
+        if sig.get("prefix") and len(authority) == 1 and authority[0].prefix is None:
+            authority = [m.AuthorityLine(sig["prefix"], authority[0].text)]  # the older prefix/authority form
+        return m.Signature(tuple(authority), sig.get("title"), sig.get("name"))
+
+    def header_date(self, source: Source, path: tuple, text: str | None) -> m.WrittenDate | None:
+        """The issuing date as written: 17/11/2025 or "ngày 17 tháng 11 năm 2025" (kept verbatim)."""
+        match = LONG_DATE.fullmatch(text or "")
+        if match is None:
+            return self.date(source, path, text)
+        d, mo, y = (int(x) for x in match.groups())
+        try:
+            return m.WrittenDate(text, dt.date(y, mo, d))
+        except ValueError:
+            self.problems.append(source.problem(path, f"{text!r} is not a real date",
+                                                "check day and month, e.g. ngày 17 tháng 11 năm 2025"))
+            return None
 
     def moved(self, src: Source, path: tuple, data: dict) -> None:
         for j, old in enumerate(data.get("moved_from", [])):

@@ -189,6 +189,7 @@ def test_dates_as_written(content, seed):
 def test_unknowns_are_none(content):
     h = content.plan.header
     assert (h.number, h.date, h.place, h.signature, h.province) == (None, None, None, None, None)
+    assert h.parent_body == "UBND tỉnh …" and h.has_parent
     assert (h.kind, h.subject, h.symbol) == ("KẾ HOẠCH", "Triển khai thực hiện công tác dân vận năm 2022",
                                              "KH-SKHĐT")
     ct03 = content.document("ct-03-tu")
