@@ -284,10 +284,12 @@ class _Checker:
     def ref(self, namespace: str, source: Source, path: tuple, target: str) -> None:
         self.refs.append(_Ref(source, path, target, namespace))
 
-    def date(self, source: Source, path: tuple, text: str | None) -> m.WrittenDate | None:
+    def date(self, source: Source, path: tuple, text: str | None, long_form: bool = False) -> m.WrittenDate | None:
+        """A date as written: d/m/yyyy, or (long_form, the header's issuing date) also
+        "ngày 17 tháng 11 năm 2025"; the text is kept verbatim."""
         if text is None:
             return None
-        match = DATE.fullmatch(text)
+        match = DATE.fullmatch(text) or (LONG_DATE.fullmatch(text) if long_form else None)
         if match is None:
             self.problems.append(source.problem(path, f"{text!r} is not a date written d/m/yyyy",
                                                 "write it like 26/11/2021, without spaces or line breaks"))
@@ -419,7 +421,7 @@ class _Checker:
         header = m.Header(
             parent_body=h.get("parent_body"), province=h.get("province"), issuing_body=h["issuing_body"],
             number=h["number"], symbol=h["symbol"], place=h["place"],
-            date=self.header_date(src, ("header", "date"), h["date"]), kind=h["kind"], subject=h["subject"],
+            date=self.date(src, ("header", "date"), h["date"], long_form=True), kind=h["kind"], subject=h["subject"],
             signature=self.signature(h["signature"]),
             notes=self.notes(src, ("header", "notes"), h.get("notes"), "plan"),
             has_parent="parent_body" in h)
@@ -467,19 +469,6 @@ class _Checker:
         if sig.get("prefix") and len(authority) == 1 and authority[0].prefix is None:
             authority = [m.AuthorityLine(sig["prefix"], authority[0].text)]  # the older prefix/authority form
         return m.Signature(tuple(authority), sig.get("title"), sig.get("name"))
-
-    def header_date(self, source: Source, path: tuple, text: str | None) -> m.WrittenDate | None:
-        """The issuing date as written: 17/11/2025 or "ngày 17 tháng 11 năm 2025" (kept verbatim)."""
-        match = LONG_DATE.fullmatch(text or "")
-        if match is None:
-            return self.date(source, path, text)
-        d, mo, y = (int(x) for x in match.groups())
-        try:
-            return m.WrittenDate(text, dt.date(y, mo, d))
-        except ValueError:
-            self.problems.append(source.problem(path, f"{text!r} is not a real date",
-                                                "check day and month, e.g. ngày 17 tháng 11 năm 2025"))
-            return None
 
     def moved(self, src: Source, path: tuple, data: dict) -> None:
         for j, old in enumerate(data.get("moved_from", [])):

@@ -183,6 +183,20 @@ def _environment(templates: Path) -> jinja2.Environment:
     return env
 
 
+# A word with a digit and a hyphen (218-QĐ/TU, 2021-2025): never broken across lines.
+UNBREAKABLE = re.compile(r"\S*\d\S*-\S+|\S+-\S*\d\S*")
+
+
+def _unbroken(text: str) -> markupsafe.Markup:
+    out, last = [], 0
+    for match in UNBREAKABLE.finditer(text):
+        out.append(markupsafe.escape(text[last:match.start()]))
+        out.append(markupsafe.Markup('<span class="nobr">{}</span>').format(match.group()))
+        last = match.end()
+    out.append(markupsafe.escape(text[last:]))
+    return markupsafe.Markup("").join(out)
+
+
 def text_html(text: str | None, content: m.Content) -> markupsafe.Markup:
     """Plan text as HTML; [^id] becomes a page footnote (CSS float: footnote) holding its paragraphs."""
     if not text:
@@ -190,13 +204,13 @@ def text_html(text: str | None, content: m.Content) -> markupsafe.Markup:
     notes = {f.id: f for f in content.plan.footnotes}
     out, last = [], 0
     for match in FOOTNOTE_REF.finditer(text):
-        out.append(markupsafe.escape(text[last:match.start()]))
+        out.append(_unbroken(text[last:match.start()]))
         f = notes[match.group(1)]
         body = markupsafe.Markup("").join(
-            markupsafe.Markup('<span class="fn-p">{}</span>').format(b.text) for b in f.blocks)
+            markupsafe.Markup('<span class="fn-p">{}</span>').format(_unbroken(b.text)) for b in f.blocks)
         out.append(markupsafe.Markup('<span class="fn" data-label="{}">{}</span>').format(f.label, body))
         last = match.end()
-    out.append(markupsafe.escape(text[last:]))
+    out.append(_unbroken(text[last:]))
     return markupsafe.Markup("").join(out)
 
 

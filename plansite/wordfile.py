@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape
 
 from . import model as m
 from .cache import NO_CACHE, DiskCache, code_version, key, version
-from .official import FOOTNOTE_REF, Line, layout, plain
+from .official import FOOTNOTE_REF, UNBREAKABLE, Line, layout, plain
 
 NAMESPACE = "docx"
 FONT = "Times New Roman"
@@ -53,8 +53,9 @@ def _build(content: m.Content) -> bytes:
     doc = Document()
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
-    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    # Word stores twips: round up, so 15 mm never becomes 14.99 mm (ND 30's ranges are minimums).
+    section.top_margin, section.bottom_margin = _mm(20), _mm(20)
+    section.left_margin, section.right_margin = _mm(30), _mm(15)
     section.header_distance = Mm(10)
     section.different_first_page_header_footer = True  # no page number on page 1 (ND 30)
 
@@ -176,11 +177,10 @@ def _build(content: m.Content) -> bytes:
             last = match.end()
         chunks.append((text[last:], None))
         if prefix:
-            p.add_run(prefix).bold = bold
+            _add_text(p, prefix, bold)
         for chunk, note in chunks:
             if note is None:
-                if chunk:
-                    p.add_run(chunk).bold = bold
+                _add_text(p, chunk, bold)
                 continue
             footnotes.append((note.label, [b.text for b in note.blocks]))
             mark = f"({note.label})"
@@ -277,6 +277,29 @@ def _editorial_notes(plan: m.Plan) -> list[m.Note]:
     return notes
 
 
+def _mm(value: float):
+    import math
+
+    from docx.shared import Twips
+    return Twips(math.ceil(value * 1440 / 25.4))
+
+
+def _add_text(p, text: str, bold: bool) -> None:
+    """Runs of text; in numbers like 218-QĐ/TU the hyphen never breaks the line (w:noBreakHyphen)."""
+    from docx.oxml import parse_xml
+
+    last = 0
+    for match in UNBREAKABLE.finditer(text):
+        if match.start() > last:
+            p.add_run(text[last:match.start()]).bold = bold
+        inner = "<w:noBreakHyphen/>".join(f'<w:t xml:space="preserve">{escape(x)}</w:t>' if x else ""
+                                          for x in match.group().split("-"))
+        p._p.append(parse_xml(f'<w:r xmlns:w="{W}"><w:rPr>{"<w:b/>" if bold else ""}</w:rPr>{inner}</w:r>'))
+        last = match.end()
+    if last < len(text):
+        p.add_run(text[last:]).bold = bold
+
+
 def _widths(table, *widths) -> None:
     """Fixed column widths, in the grid (LibreOffice reads it) and in every cell (Word does)."""
     from docx.oxml import parse_xml
@@ -312,10 +335,11 @@ def _add_footnotes(doc, footnotes: list[tuple[str, list[str]]]) -> None:
     for i, (label, paragraphs) in enumerate(footnotes, start=1):
         ps = []
         for j, text in enumerate(paragraphs):
-            lead = f"({escape(label)}) " if j == 0 else ""
+            lead = f"({label}) " if j == 0 else ""
+            runs = "<w:noBreakHyphen/>".join(
+                f'<w:t xml:space="preserve">{escape(x)}</w:t>' for x in (lead + _plain(text)).split("-"))
             ps.append(f'<w:p><w:pPr><w:jc w:val="both"/><w:spacing w:after="40"/><w:ind w:firstLine="567"/></w:pPr>'
-                      f'<w:r><w:rPr><w:sz w:val="24"/></w:rPr><w:t xml:space="preserve">{lead}'
-                      f'{escape(_plain(text))}</w:t></w:r></w:p>')
+                      f'<w:r><w:rPr><w:sz w:val="24"/></w:rPr>{runs}</w:r></w:p>')
         body.append(f'<w:footnote w:id="{i}">{"".join(ps)}</w:footnote>')
     xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:footnotes xmlns:w="{W}">'
            '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
