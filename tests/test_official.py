@@ -8,7 +8,6 @@ LibreOffice, a JSON Schema validator, Python's csv module as Excel reads it.
 from __future__ import annotations
 
 import csv
-import importlib.util
 import io
 import json
 import re
@@ -28,24 +27,14 @@ from plansite.downloads import build as build_downloads
 from plansite.graph import Graph
 from plansite.loader import load_content
 from plansite.official import layout, plain
+from test_site import source_sentences as _source_sentences
+from test_site import squash
 
 REPO = Path(__file__).resolve().parent.parent
 MM = 72 / 25.4  # PDF points per millimetre
 A4 = (595.28, 841.89)
 PLAN_PDF = "tai-ve/kh-danvan-2022.pdf"
 PLAN_DOCX = "tai-ve/kh-danvan-2022.docx"
-
-
-def _source_sentences() -> list[str]:
-    """source_sentences() of test_site.py (tests/ is no package: load the file)."""
-    spec = importlib.util.spec_from_file_location("_plansite_test_site", Path(__file__).with_name("test_site.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.source_sentences()
-
-
-def squash(text: str) -> str:
-    return re.sub(r"\s+", "", text)
 
 
 def tool(name: str) -> str:
