@@ -107,7 +107,7 @@ def on_page_content(html_text, page, config, files):
                     f"content/documents.yaml — register the document there or correct the number")
     if role in ("canonical", "handwritten"):
         _state["found"] += [(page, f) for f in found]
-    html_text += str(print_citations([f.doc_id for f in found], _state["content"], config.site_url))  # paper only
+    html_text += str(print_citations([f.doc_id for f in found], _state["content"], config.site_url, url_for))
     if src in _state["pages"]:  # downloads and the print button, under the page title
         links = page_links(_state["downloads"], src, _state["content"].labels)
         html_text = html_text.replace("</h1>", "</h1>" + str(links), 1)

@@ -218,17 +218,20 @@ def text_html(text: str | None, content: m.Content) -> markupsafe.Markup:
 # Print
 # -----------------------------------------------------------------------------
 
-def print_citations(doc_ids: list[str], content: m.Content, site_url: str | None) -> markupsafe.Markup:
-    """The addresses of the documents a page cites, once each, for paper (shown in print only)."""
+def print_citations(doc_ids: list[str], content: m.Content, site_url: str | None, href) -> markupsafe.Markup:
+    """The addresses of the documents a page cites, once each, for paper (shown in print only).
+
+    href(doc_id) is the page's relative link to the document, None on the document's own page.
+    """
     from .paths import document_path, md_to_html_path
     from .permalinks import absolute
 
-    seen = list(dict.fromkeys(doc_ids))
+    seen = [d for d in dict.fromkeys(doc_ids) if href(d) is not None]
     if not seen:
         return markupsafe.Markup("")
     items = markupsafe.Markup("").join(
-        markupsafe.Markup("<li>{}: {}</li>").format(
-            content.document_label(content.document(d)),
+        markupsafe.Markup('<li><a href="{}">{}</a>: {}</li>').format(
+            href(d), content.document_label(content.document(d)),
             absolute(site_url, md_to_html_path(document_path(d)))) for d in seen)
     return markupsafe.Markup('<aside class="plan-print-only plan-print-citations"><p>{}</p><ol>{}</ol></aside>').format(
         content.labels["official"]["citation_links"], items)

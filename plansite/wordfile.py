@@ -11,8 +11,10 @@ the same layout the site and the PDF use.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
+import zipfile
 from xml.sax.saxutils import escape
 
 from . import model as m
@@ -22,6 +24,7 @@ from .official import FOOTNOTE_REF, UNBREAKABLE, Line, layout, plain
 NAMESPACE = "docx"
 FONT = "Times New Roman"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+EPOCH = dt.datetime(1980, 1, 1)  # the earliest date a zip member can carry
 
 
 def plan_docx(content: m.Content, data_key: str, cache: DiskCache = NO_CACHE) -> bytes:
@@ -77,6 +80,11 @@ def _build(content: m.Content) -> bytes:
     props.author = plan.header.issuing_body or ""
     props.language = "vi-VN"
     props.keywords = plan.header.kind
+    # Same content, same bytes (the build cache and its tests rely on it): no clock in the file.
+    stamp = dt.datetime.combine(plan.header.date.value, dt.time()) if plan.header.date else EPOCH
+    props.created = props.modified = stamp
+    props.last_modified_by = props.author
+    props.revision = 1
 
     # Page number centred at the top from page 2 on.
     head = section.header.paragraphs[0]
@@ -263,6 +271,18 @@ def _build(content: m.Content) -> bytes:
         _add_footnotes(doc, footnotes)
     out = io.BytesIO()
     doc.save(out)
+    return _fixed_zip_times(out.getvalue())
+
+
+def _fixed_zip_times(data: bytes) -> bytes:
+    """The package again with every member dated EPOCH (python-docx stamps the time of saving)."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=EPOCH.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, src.read(info.filename))
     return out.getvalue()
 
 
