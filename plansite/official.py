@@ -156,8 +156,10 @@ def documents(content: m.Content, templates: Path, graph: Graph | None = None) -
     env = _environment(Path(templates))
     lay = layout(content.plan.header, content.labels)
     plan_doc = content.document(content.plan.document)
-    plan_name = content.document_label(plan_doc) if plan_doc.number_text else \
-        f"{content.plan.header.kind.capitalize()} {lay.number_text.strip()}"
+    # "Kế hoạch 123/KH-STN của Sở …", or without a number "Kế hoạch của Sở …" (never a guessed number).
+    plan_name = content.document_label(plan_doc) if plan_doc.number_text else content.plan.header.kind.capitalize()
+    if content.plan.header.issuing_body:
+        plan_name += " " + content.labels["cite"]["issuer"].format(issuer=content.plan.header.issuing_body)
     common = dict(c=content, plan=content.plan, L=content.labels, lay=lay, graph=graph, plan_name=plan_name,
                   # The stylesheet is the project's own file, not content: inserted as is.
                   css=markupsafe.Markup((Path(templates) / "official" / "nd30.css").read_text(encoding="utf-8")))
