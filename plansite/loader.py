@@ -198,6 +198,10 @@ def _schema_problems(source: Source, error: jsonschema.ValidationError) -> list[
             fix = "use only ASCII letters, digits, '-' and '_' (e.g. II-3-a); never Vietnamese letters"
         elif expected.startswith("^[0-9]{1,2}/"):
             fix = "write the date as d/m/yyyy, e.g. 26/11/2021"
+        elif "TM|KT" in expected:  # a signature's authority line
+            fix = "write the line as printed: an optional TM./KT./Q./TL./TUQ., one space, the title (KT. GIÁM ĐỐC)"
+        elif "tháng" in expected:  # the header's issuing date
+            fix = "write the date as the document does: 17/11/2025 or ngày 17 tháng 11 năm 2025"
         else:
             fix = f"match the pattern {expected}"
         return [source.problem(path, f"{where} has an invalid value {inst!r}", fix)]
