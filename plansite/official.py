@@ -235,5 +235,5 @@ def print_citations(doc_ids: list[str], content: m.Content, site_url: str | None
         markupsafe.Markup('<li><a href="{}">{}</a>: {}</li>').format(
             href(d), content.document_label(content.document(d)),
             absolute(site_url, md_to_html_path(document_path(d)))) for d in seen)
-    return markupsafe.Markup('<aside class="plan-print-only plan-print-citations"><p>{}</p><ol>{}</ol></aside>').format(
-        content.labels["official"]["citation_links"], items)
+    return markupsafe.Markup('<aside class="plan-print-only plan-print-citations" data-search-exclude>'
+                             '<p>{}</p><ol>{}</ol></aside>').format(content.labels["official"]["citation_links"], items)
