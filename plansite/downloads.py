@@ -10,6 +10,7 @@ so a build after an edit typesets only the documents whose text changed.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,7 +55,9 @@ def build(content: m.Content, templates: Path, cache: DiskCache = NO_CACHE,
         pdf = html_to_pdf(doc.html, cache)
         if doc.scope == "plan":
             out.append(Download(doc.filename + ".pdf", "pdf", "documents", D["plan_pdf"], FULL_TEXT, pdf))
-            docx = plan_docx(content, hashlib.sha256(data_json.encode()).hexdigest(), cache)
+            # The DOCX is a function of the content (its JSON) and the labels (not in the JSON).
+            labels = json.dumps(content.labels, ensure_ascii=False, sort_keys=True)
+            docx = plan_docx(content, hashlib.sha256((data_json + labels).encode()).hexdigest(), cache)
             out.append(Download(doc.filename + ".docx", "docx", "documents", D["plan_docx"], FULL_TEXT, docx))
         elif doc.scope == "section":
             section = next(s for s in content.plan.sections if s.id == doc.ident)
