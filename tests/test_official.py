@@ -206,6 +206,34 @@ def test_pdf_page_one_has_nd30_header_side_by_side(built_site):
     assert "/KH-SKHĐT" in text and "ngày … tháng … năm …" in text
 
 
+def test_pdf_never_ends_a_page_with_a_heading(built_site):
+    content = load_content(REPO / "content")
+    headings = [squash(f"{s.number}. {s.title}") for s in content.plan.sections]
+    headings += [squash(f"{b.number}. {b.title}") for _, b in content.plan.tasks() if b.title]
+    pages = pdftotext(built_site / PLAN_PDF).split("\f")[:-1]
+    assert len(pages) > 2
+    for n, page in enumerate(pages[:-1], start=1):
+        lines = [ln for ln in page.splitlines() if ln.strip()]
+        marker = next((i for i, ln in enumerate(lines) if re.match(r"^\(\d+\)", ln.strip())), len(lines))
+        last = squash(lines[:marker][-1])
+        assert not any(h.endswith(last) for h in headings), (n, lines[:marker][-1])
+
+
+def test_nd30_stylesheet_keeps_a_heading_with_its_text(tmp_path):
+    """Whatever text precedes it, a heading never ends a page (the plan itself happens
+    not to break there, so this builds the cases: a heading pushed down 1 mm at a time)."""
+    from plansite.pdf import html_to_pdf
+
+    css = (REPO / "templates" / "official" / "nd30.css").read_text(encoding="utf-8")
+    pdf = tmp_path / "h.pdf"
+    for spacer in range(236, 256, 2):
+        pdf.write_bytes(html_to_pdf(
+            f'<html lang="vi"><head><style>{css}</style></head><body><div style="height: {spacer}mm"></div>'
+            f'<h2>II. NỘI DUNG THỰC HIỆN</h2><p>{"Nội dung thực hiện của mục này. " * 30}</p></body></html>'))
+        first = [ln for ln in pdftotext(pdf).split("\f")[0].splitlines() if ln.strip()]
+        assert not first or first[-1] != "II. NỘI DUNG THỰC HIỆN", spacer
+
+
 def test_every_section_and_unit_has_its_pdf_linked_from_its_page(built_site):
     content = load_content(REPO / "content")
     for s in content.plan.sections:
