@@ -14,6 +14,17 @@ VENV=${VENV:-.venv}
 PY="$VENV/bin/python"
 
 setup() {
+  # WeasyPrint (the PDF downloads) needs Debian's pango and the serif it embeds.
+  if [ -z "$(find /usr/lib /lib -name 'libpango-1.0.so*' -print -quit 2>/dev/null)" ] \
+      || [ ! -f /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation2 >/dev/null
+    else
+      echo "run.sh: install pango and the serif font first: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation2" >&2
+      exit 1
+    fi
+  fi
   if [ ! -x "$PY" ]; then
     python3 -m venv "$VENV"
   fi

@@ -295,6 +295,48 @@ def core_phases(content_dir: Path, templates: Path, runs: int = 3, warm: bool = 
     return {k: statistics.median(v) for k, v in out.items()}
 
 
+def official_formats(content_dir: Path, templates: Path, runs: int = 3) -> dict:
+    """Seconds the downloads add (median): PDF (WeasyPrint), DOCX, open data; from an empty
+    cache (fresh clone) and after a text edit in section I (the cache holds the previous build)."""
+    import hashlib
+
+    from plansite import official, opendata
+    from plansite.cache import DiskCache
+    from plansite.graph import Graph
+    from plansite.loader import load_content
+    from plansite.pdf import html_to_pdf
+    from plansite.wordfile import plan_docx
+
+    def once(content, cache) -> dict:
+        t0 = time.perf_counter()
+        graph = Graph(content)
+        docs = official.documents(content, templates, graph)
+        pdfs = [html_to_pdf(d.html, cache) for d in docs]
+        t1 = time.perf_counter()
+        data = opendata.content_json(content)
+        opendata.schema("x")
+        opendata.assignments_csv(content, graph, str)
+        t2 = time.perf_counter()
+        docx = plan_docx(content, hashlib.sha256(data.encode()).hexdigest(), cache)
+        t3 = time.perf_counter()
+        return {"pdf": t1 - t0, "data": t2 - t1, "docx": t3 - t2, "pdf_files": len(pdfs),
+                "pdf_bytes": sum(map(len, pdfs)), "docx_bytes": len(docx)}
+
+    fresh, edited = [], []
+    for i in range(runs):
+        with tempfile.TemporaryDirectory(prefix="plansite-formats-") as folder:
+            work = Path(folder) / "content"
+            shutil.copytree(content_dir, work)
+            cache = DiskCache(Path(folder) / "cache")
+            fresh.append(once(load_content(work), cache))
+            plan = work / "plan.yaml"
+            plan.write_text(plan.read_text(encoding="utf-8").replace(
+                "không để phát sinh điểm nóng.", f"không để phát sinh điểm nóng ({i}).", 1), encoding="utf-8")
+            edited.append(once(load_content(work), cache))
+    med = lambda rows: {k: statistics.median(r[k] for r in rows) for k in rows[0]}  # noqa: E731
+    return {"fresh": med(fresh), "edited": med(edited)}
+
+
 def import_cost(modules: str, runs: int = 3) -> float:
     """Seconds a fresh interpreter spends importing `modules` beyond MkDocs itself (median)."""
     code = ("import time, jinja2, yaml, mkdocs.plugins, mkdocs.structure.files; t = time.perf_counter(); "
@@ -684,6 +726,19 @@ def report(r: dict) -> str:
           f"{fmt_s(h['cold']['hooks'])} / {fmt_s(h['cold']['total'])} | {fmt_n(h['cold']['estimate'])} |")
     w("")
 
+    if "formats" in r:
+        f = r["formats"]
+        w("Tệp tải về (trang thật, trong tiến trình, trung vị): PDF theo thể thức văn bản hành chính "
+          f"({f['fresh']['pdf_files']} tệp, WeasyPrint), DOCX (python-docx), dữ liệu mở (JSON, lược đồ, CSV). "
+          "Sau khi sửa một câu ở mục I, bộ nhớ đệm giữ các tệp không đổi; chỉ tệp có nội dung đổi được dựng lại.")
+        w("")
+        w("| Định dạng | Lần đầu (bộ nhớ đệm trống) | Sau khi sửa | Dung lượng |")
+        w("| --- | ---: | ---: | ---: |")
+        w(f"| PDF | {fmt_s(f['fresh']['pdf'])} | {fmt_s(f['edited']['pdf'])} | {kib(f['fresh']['pdf_bytes'])} |")
+        w(f"| DOCX | {fmt_s(f['fresh']['docx'])} | {fmt_s(f['edited']['docx'])} | {kib(f['fresh']['docx_bytes'])} |")
+        w(f"| JSON, lược đồ, CSV | {fmt_s(f['fresh']['data'])} | {fmt_s(f['edited']['data'])} | |")
+        w("")
+
     # -- serve -------------------------------------------------------------------------------
     s = r["serve"]
     w("## Xem trước với `mkdocs serve`")
@@ -897,6 +952,9 @@ def main(argv: list[str] | None = None) -> int:
             log("  ours", ours, "cold", cold, "baseline", baseline, "phases", phases, "cold", phases_cold,
                 "hooks", hooks)
             shutil.rmtree(project)
+        log("official formats")
+        r["formats"] = official_formats(REPO / "content", REPO / "templates", runs=1 if args.quick else 3)
+        log("  ", r["formats"])
         r["imports"] = import_cost(CORE_MODULES)
         r["imports_schema"] = import_cost("jsonschema")
         r["imports_qr"] = import_cost("segno")

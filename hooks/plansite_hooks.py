@@ -20,8 +20,11 @@ from plansite.cache import DEFAULT_DIR, DiskCache
 from plansite.citations import CitationIndex
 from plansite.csp import apply_policy, remove_policy
 from plansite.errors import ContentError, Problem, report
+from plansite.downloads import build as build_downloads, data_page, page_links
+from plansite.errors import ContentError
 from plansite.linker import add_abbreviations, link_citations
 from plansite.loader import load_content
+from plansite.official import print_citations
 from plansite.paths import document_path, md_to_html_path, relative
 from plansite.permalinks import (INIT_HINT, aliases, check_manifest, linkables, page_moves, read_manifest,
                                  scan_site, static_files)
@@ -67,6 +70,9 @@ def on_config(config):
         print("the preview shows the last good version until these are fixed:\n" + error, file=sys.stderr)
     _last_good.update(content=content, manifest=manifest)
     pages, nav = render_site(content, root / "templates", config.site_url, cache)
+    downloads = build_downloads(content, root / "templates", cache)  # PDF, DOCX, open data (cached)
+    pages.append(data_page(content, root / "templates", downloads, config.site_url, cache))
+    nav.append({pages[-1].title: pages[-1].path})
     _state.clear()
     _state.update(
         error=error,
@@ -80,7 +86,8 @@ def on_config(config):
         found=[],
         aliases=aliases(content),
         linkables={u.id: u for u in linkables(content)},
-        static=static_files(content, config.site_url, cache),
+        static={**static_files(content, config.site_url, cache), **{d.path: d.data for d in downloads}},
+        downloads=downloads,
         cache=cache,
     )
     toc = config.mdx_configs.setdefault("toc", {})
@@ -118,6 +125,10 @@ def on_page_content(html_text, page, config, files):
                     f"content/documents.yaml — register the document there or correct the number")
     if role in ("canonical", "handwritten"):
         _state["found"] += [(page, f) for f in found]
+    html_text += str(print_citations([f.doc_id for f in found], _state["content"], config.site_url, url_for))
+    if src in _state["pages"]:  # downloads and the print button, under the page title
+        links = page_links(_state["downloads"], src, _state["content"].labels)
+        html_text = html_text.replace("</h1>", "</h1>" + str(links), 1)
     return add_abbreviations(html_text, _state["abbr"])
 
 

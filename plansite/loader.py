@@ -35,6 +35,8 @@ FILES = {
 SCHEMA_DIR = "schema"
 FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
 DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+# The issuing date in the header as ND 30 writes it out.
+LONG_DATE = re.compile(r"ngày (\d{1,2}) tháng (\d{1,2}) năm (\d{4})")
 # Python's `$` (used by jsonschema for "pattern") also matches before a final
 # newline, so ids and dates are checked again with fullmatch.
 ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
@@ -227,6 +229,10 @@ def _schema_problems(source: Source, error: jsonschema.ValidationError) -> list[
             fix = "use only ASCII letters, digits, '-' and '_' (e.g. II-3-a); never Vietnamese letters"
         elif expected.startswith("^[0-9]{1,2}/"):
             fix = "write the date as d/m/yyyy, e.g. 26/11/2021"
+        elif "TM|KT" in expected:  # a signature's authority line
+            fix = "write the line as printed: an optional TM./KT./Q./TL./TUQ., one space, the title (KT. GIÁM ĐỐC)"
+        elif "tháng" in expected:  # the header's issuing date
+            fix = "write the date as the document does: 17/11/2025 or ngày 17 tháng 11 năm 2025"
         else:
             fix = f"match the pattern {expected}"
         return [source.problem(path, f"{where} has an invalid value {inst!r}", fix)]
@@ -318,10 +324,12 @@ class _Checker:
     def ref(self, namespace: str, source: Source, path: tuple, target: str) -> None:
         self.refs.append(_Ref(source, path, target, namespace))
 
-    def date(self, source: Source, path: tuple, text: str | None) -> m.WrittenDate | None:
+    def date(self, source: Source, path: tuple, text: str | None, long_form: bool = False) -> m.WrittenDate | None:
+        """A date as written: d/m/yyyy, or (long_form, the header's issuing date) also
+        "ngày 17 tháng 11 năm 2025"; the text is kept verbatim."""
         if text is None:
             return None
-        match = DATE.fullmatch(text)
+        match = DATE.fullmatch(text) or (LONG_DATE.fullmatch(text) if long_form else None)
         if match is None:
             self.problems.append(source.problem(path, f"{text!r} is not a date written d/m/yyyy",
                                                 "write it like 26/11/2021, without spaces or line breaks"))
@@ -474,14 +482,13 @@ class _Checker:
         src = self.s["plan"]
         data = src.data
         h = data["header"]
-        sig = h["signature"]
         header = m.Header(
-            parent_body=h["parent_body"], province=h.get("province"), issuing_body=h["issuing_body"],
+            parent_body=h.get("parent_body"), province=h.get("province"), issuing_body=h["issuing_body"],
             number=h["number"], symbol=h["symbol"], place=h["place"],
-            date=self.date(src, ("header", "date"), h["date"]), kind=h["kind"], subject=h["subject"],
-            signature=m.Signature(sig.get("prefix"), sig.get("authority"), sig.get("title"), sig.get("name"))
-            if sig else None,
-            notes=self.notes(src, ("header", "notes"), h.get("notes"), "plan"))
+            date=self.date(src, ("header", "date"), h["date"], long_form=True), kind=h["kind"], subject=h["subject"],
+            signature=self.signature(h["signature"]),
+            notes=self.notes(src, ("header", "notes"), h.get("notes"), "plan"),
+            has_parent="parent_body" in h)
         self.ref("document", src, ("document",), data["document"])
         preamble = tuple(self.block(src, ("preamble", i), b) for i, b in enumerate(data.get("preamble", [])))
         sections = []
@@ -517,6 +524,17 @@ class _Checker:
                       recipients)
         self.check_footnotes(src, plan)
         return plan
+
+    @staticmethod
+    def signature(sig: dict | None) -> m.Signature | None:
+        if sig is None:
+            return None
+        written = sig.get("authority")
+        lines = [written] if isinstance(written, str) else list(written or ())
+        authority = [m.AuthorityLine.parse(line) for line in lines]
+        if sig.get("prefix") and len(authority) == 1 and authority[0].prefix is None:
+            authority = [m.AuthorityLine(sig["prefix"], authority[0].text)]  # the older prefix/authority form
+        return m.Signature(tuple(authority), sig.get("title"), sig.get("name"))
 
     def moved(self, src: Source, path: tuple, data: dict) -> None:
         for j, old in enumerate(data.get("moved_from", [])):

@@ -265,15 +265,45 @@ class Recipients:
 
 
 @dataclass(frozen=True)
+class AuthorityLine:
+    """One line above the signer's title: "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "GIÁM ĐỐC".
+
+    >>> AuthorityLine.parse("KT. CHỦ TỊCH")
+    AuthorityLine(prefix='KT.', text='CHỦ TỊCH')
+    >>> str(AuthorityLine.parse("GIÁM ĐỐC"))
+    'GIÁM ĐỐC'
+    """
+
+    prefix: str | None  # TM. (thay mặt), KT. (ký thay), Q. (quyền), TL. (thừa lệnh), TUQ. (thừa ủy quyền)
+    text: str
+
+    PREFIXES = ("TM.", "KT.", "Q.", "TL.", "TUQ.")
+
+    @classmethod
+    def parse(cls, written: str) -> "AuthorityLine":
+        head, _, rest = written.partition(" ")
+        if head in cls.PREFIXES and rest.strip():
+            return cls(head, rest.strip())
+        return cls(None, written.strip())
+
+    def __str__(self) -> str:
+        return f"{self.prefix} {self.text}" if self.prefix else self.text
+
+
+@dataclass(frozen=True)
 class Signature:
-    prefix: str | None
-    authority: str | None
+    """The signature block top to bottom (Nghị định 30/2020, ô 7a–7b); any part may be absent."""
+
+    authority: tuple[AuthorityLine, ...]
     title: str | None
     name: str | None
 
 
 @dataclass(frozen=True)
 class Header:
+    """The document's header as written. None = the source does not give it;
+    inside a text, "…" marks a part it does not give ("UBND tỉnh …")."""
+
     parent_body: str | None
     province: str | None
     issuing_body: str | None
@@ -285,6 +315,7 @@ class Header:
     subject: str
     signature: Signature | None
     notes: tuple[Note, ...] = ()
+    has_parent: bool = True  # False: issued by a body with no parent (a UBND's own plan)
 
 
 @dataclass(frozen=True)

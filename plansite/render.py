@@ -19,6 +19,7 @@ from . import model as m
 from .cache import NO_CACHE, DiskCache
 from .diagram import relation_svg
 from .graph import Graph
+from .official import layout, line_html
 from .permalinks import absolute, linkables
 from .paths import (DOCUMENTS, FULL_TEXT, GLOSSARY, HOME, SCHEDULE, TRAINERS, UNITS, document_path, element_paths,
                     md_to_html_path, relative, section_path, unit_path)
@@ -326,7 +327,8 @@ class _View:
     def unknown(self, value) -> str:
         """A value, or the 'unknown' marker when the source does not give it."""
         if value is None or value == "":
-            return Markup(f'<span class="plan-unknown">{_h(self.r.labels["unknown"])}</span>')
+            return Markup(f'<span class="plan-unknown" title="{_h(self.r.labels["official"]["unknown_title"])}">'
+                          f'{_h(self.r.labels["unknown"])}</span>')
         return _h(str(value))
 
 
@@ -361,7 +363,8 @@ def _environment(templates: Path, cache: DiskCache) -> jinja2.Environment:
             lstrip_blocks=True,
             bytecode_cache=bytecode,
         )
-        env.filters.update(h=_h, md=md_escape)
+        env.filters.update(h=_h, md=md_escape, nd30_line=line_html)
+        env.globals.update(nd30_layout=layout)
         _ENVIRONMENTS[(templates, folder)] = env
     return env
 

@@ -191,6 +191,7 @@ def test_dates_as_written(content, seed):
 def test_unknowns_are_none(content):
     h = content.plan.header
     assert (h.number, h.date, h.place, h.signature, h.province) == (None, None, None, None, None)
+    assert h.parent_body == "UBND tỉnh …" and h.has_parent
     assert (h.kind, h.subject, h.symbol) == ("KẾ HOẠCH", "Triển khai thực hiện công tác dân vận năm 2022",
                                              "KH-SKHĐT")
     ct03 = content.document("ct-03-tu")
@@ -365,6 +366,18 @@ BAD = [
         replace_once("    date: 26/11/2021\n", "    date: 31/2/2021\n"),
         lambda t: locate(t, "date: 31/2/2021", at="31/2/2021"),
         "'31/2/2021' is not a real date", "check day and month"),
+    Bad("issuing date written out that does not exist", "plan.yaml",
+        replace_once("  date: null\n  kind: KẾ HOẠCH", "  date: ngày 31 tháng 2 năm 2022\n  kind: KẾ HOẠCH"),
+        lambda t: locate(t, "date: ngày 31 tháng 2 năm 2022", at="ngày"),
+        "'ngày 31 tháng 2 năm 2022' is not a real date", "check day and month"),
+    Bad("issuing date in neither written form", "plan.yaml",
+        replace_once("  date: null\n  kind: KẾ HOẠCH", "  date: 17-11-2022\n  kind: KẾ HOẠCH"),
+        lambda t: locate(t, "date: 17-11-2022", at="17-11-2022"),
+        "has an invalid value '17-11-2022'", "ngày 17 tháng 11 năm 2025"),
+    Bad("signature authority with a stray space", "plan.yaml",
+        replace_once("  signature: null\n", "  signature:\n    authority: ' KT. GIÁM ĐỐC'\n"),
+        lambda t: locate(t, "authority: ' KT. GIÁM ĐỐC'", at="' KT."),
+        "has an invalid value ' KT. GIÁM ĐỐC'", "KT. GIÁM ĐỐC"),
     Bad("date in the wrong format", "documents.yaml",
         replace_once("    date: 26/11/2021\n", "    date: 26.11.2021\n"),
         lambda t: locate(t, "date: 26.11.2021", at="26.11.2021"),

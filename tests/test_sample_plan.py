@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from plansite.loader import FILES, load_content
+from plansite import model as m
 from plansite.model import Block, Content
 
 REPO = Path(__file__).resolve().parent.parent
@@ -181,9 +182,10 @@ def test_known_header_and_signature(sample):
     h = sample.plan.header
     assert (h.number, h.symbol, h.place) == ("123", "KH-STN", "Thành phố Mẫu")
     assert (h.date.text, h.date.value) == ("15/3/2025", dt.date(2025, 3, 15))
-    assert h.province == "Tỉnh Mẫu"
+    assert (h.parent_body, h.province, h.has_parent) == ("UBND TỈNH MẪU", None, True)
     sig = h.signature
-    assert (sig.prefix, sig.authority, sig.title, sig.name) == ("KT.", "GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Trần Thị Mẫu")
+    assert (sig.authority, sig.title, sig.name) == (
+        (m.AuthorityLine("KT.", "GIÁM ĐỐC"),), "PHÓ GIÁM ĐỐC", "Trần Thị Mẫu")
 
 
 def test_state_number_with_year_and_party_number(sample):

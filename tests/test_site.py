@@ -144,12 +144,23 @@ def test_every_plan_block_has_its_yaml_id_as_html_id(built_site):
             assert full.find(id=ident), ident
 
 
-def test_unknown_header_fields_are_shown_as_unknown(built_site):
-    header = article(built_site, "index.html").select_one(".plan-header")
-    unknown = header.select(".plan-unknown")
-    assert len(unknown) >= 4  # province, number, place, date
-    assert all(u.get_text() == "chưa rõ" for u in unknown)
-    assert "KH-SKHĐT" in header.get_text()
+@pytest.mark.parametrize("page", ["index.html", "toan-van.html"])
+def test_unknown_header_fields_are_blanks_with_an_explanation(built_site, page):
+    """ND 30: an unknown field is the blank an unsigned document has, explained; never "[chưa rõ]"."""
+    body = article(built_site, page)
+    header = body.select_one(".plan-header")
+    blanks = header.select(".plan-blank")
+    assert len(blanks) >= 4  # province, number, place, date
+    assert all(b.get("title") for b in blanks)
+    assert not body.select(".plan-header .plan-unknown, .plan-closing .plan-unknown")
+    assert "chưa rõ" not in header.get_text() + body.select_one(".plan-closing").get_text()
+    text = " ".join(header.get_text().split())
+    assert "Số: /KH-SKHĐT" in text.replace("\xa0", " ").replace("  ", " ").replace("  ", " ")
+    assert "ngày … tháng … năm …" in text
+    # The signature sits in its own column beside Nơi nhận, not under it.
+    closing = body.select_one(".plan-closing")
+    assert [c["class"][0] for c in closing.find_all(recursive=False)] == ["plan-recipients", "plan-signature"]
+    assert body.select(".plan-note")  # the editorial note that explains the blanks
 
 
 # -----------------------------------------------------------------------------
