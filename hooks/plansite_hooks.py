@@ -18,6 +18,7 @@ from mkdocs.structure.files import File
 from plansite.cache import DEFAULT_DIR, DiskCache
 from plansite.citations import CitationIndex
 from plansite.errors import ContentError
+from plansite.history import HISTORY, build_currency
 from plansite.linker import add_abbreviations, link_citations
 from plansite.loader import load_content
 from plansite.paths import document_path, md_to_html_path, relative
@@ -52,6 +53,16 @@ def on_config(config):
     except ContentError as exc:
         raise PluginError("content/ is invalid — nothing was built:\n" + exc.report()) from None
     pages, nav = render_site(content, root / "templates", config.site_url, cache)
+    try:  # history of content/, plan status and the history page (never fails for lack of git)
+        currency = build_currency(root, content, root / "templates", config.site_url, cache,
+                                  docs_dir=os.path.relpath(config.docs_dir, root))
+    except ContentError as exc:
+        raise PluginError("content/ is invalid — nothing was built:\n" + exc.report()) from None
+    for commit in currency.history.unmatched:
+        log.warning(f"content/changes.yaml: commit {commit} is not a version that changed content/ — fix the id")
+    pages.append(currency.page)
+    nav.append({currency.page.title: HISTORY})
+    config.extra["plansite_version"] = currency.version_text
     _state.clear()
     _state.update(
         root=root,
@@ -65,6 +76,7 @@ def on_config(config):
         linkables={u.id: u for u in linkables(content)},
         static=static_files(content, config.site_url, cache),
         cache=cache,
+        currency=currency,
     )
     toc = config.mdx_configs.setdefault("toc", {})
     toc.update(slugify=slugify, permalink_title=content.labels["permalink"])
@@ -101,7 +113,9 @@ def on_page_content(html_text, page, config, files):
                     f"content/documents.yaml — register the document there or correct the number")
     if role in ("canonical", "handwritten"):
         _state["found"] += [(page, f) for f in found]
-    return add_abbreviations(html_text, _state["abbr"])
+    html_text = add_abbreviations(html_text, _state["abbr"])
+    source = None if src in _state["pages"] else f"{os.path.relpath(config.docs_dir, _state['root'])}/{src}"
+    return _state["currency"].decorate(html_text, here, source)
 
 
 def on_env(env, config, files):
