@@ -15,6 +15,7 @@ import unicodedata
 from pathlib import Path
 
 from .errors import ContentError
+from .history import load_changes
 from .permalinks import dump_manifest, scan_site, update_manifest
 from .loader import FILES, load_content
 
@@ -43,6 +44,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         content = load_content(content_dir, display_root=Path.cwd())
+        load_changes(content_dir, content, display_root=Path.cwd())  # content/changes.yaml, if any
     except ContentError as exc:
         print(exc.report(), file=sys.stderr)
         return 1

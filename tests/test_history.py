@@ -237,8 +237,12 @@ def repo(tmp_path_factory) -> dict:
     edit(docs, "      - id: qd-218-tu-n2\n", "      - id: qd-218-tu-n3\n        text: Ghi chú mới về văn bản này.\n"
          "      - id: qd-218-tu-n2\n")
     shas["document"] = commit(root, "Register Công văn 999/UBND-VX", "2026-05-01")
-    # 5. the header's number filled in
+    # 5. the header's number filled in; the office records that the rename of
+    #    step 3 was an amendment by the document of step 4
     edit(plan, "  number: null\n  symbol: KH-SKHĐT", '  number: "15"\n  symbol: KH-SKHĐT')
+    with (root / "content" / "changes.yaml").open("a", encoding="utf-8") as f:
+        f.write(f"  - commit: {shas['rename'][:7]}\n    type: amendment\n    document: cv-999-ubnd\n"
+                f"    reason: Đổi theo công văn của UBND tỉnh.\n")
     shas["header"] = commit(root, "Fill in the plan's number", "2026-06-01")
     site = tmp_path_factory.mktemp("site")
     done = build(root, site)
@@ -269,7 +273,8 @@ def row(site: Path, sha: str, where: str):
 def test_history_lists_the_word_change_as_a_correction_with_a_word_diff(repo):
     li = row(repo["site"], repo["shas"]["word"], "II.4, đoạn 1")
     text = " ".join(li.get_text(" ", strip=True).split())
-    assert "sửa lời văn" in text and "Sửa lỗi số hóa" in text
+    assert "sửa lời văn" in text
+    assert li.select_one(".plan-history-type").get_text() == "Sửa lỗi số hóa"
     assert [d.get_text() for d in li.select("del")] == ["[xóa: định kỳ]"]
     assert [i.get_text() for i in li.select("ins")] == ["[thêm: đột xuất]"]
     assert li.select_one(".plan-history-where a")["href"] == "muc/II.html#II-4-p1"
@@ -286,7 +291,8 @@ def test_history_lists_the_added_task(repo):
 
 def test_a_renamed_id_is_followed_not_deleted_and_added(repo):
     texts = rows(repo["site"], repo["shas"]["rename"])
-    assert texts == ["II.5, đoạn 2: đổi mã (trước đây II-5-p2)"], texts
+    assert texts == ["II.5, đoạn 2: đổi mã (trước đây II-5-p2) Sửa đổi, bổ sung theo Công văn 999/UBND-VX"
+                     " — Đổi theo công văn của UBND tỉnh."], texts
     assert row(repo["site"], repo["shas"]["rename"], "II.5, đoạn 2").select_one("a")["href"] \
         == "muc/II.html#II-5-tham-muu"
 
@@ -427,3 +433,13 @@ def test_history_reads_are_cached_per_file_version(repo, tmp_path):
     second = h.read_history(repo["root"], cache=cache)
     assert len(list((tmp_path / "cache" / "history").iterdir())) == stored
     assert [len(v.changes) for v in first.versions] == [len(v.changes) for v in second.versions]
+
+
+def test_check_command_validates_the_changes_file(tmp_path):
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    (tmp_path / "content" / "changes.yaml").write_text("changes:\n  - {element: nowhere, type: correction}\n",
+                                                       encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "plansite", "check"], cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 1
+    assert "content/changes.yaml:2" in done.stderr and "nowhere" in done.stderr
+    assert "Traceback" not in done.stderr

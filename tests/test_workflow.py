@@ -44,3 +44,8 @@ def test_the_site_is_built_strictly_by_the_readme_command_before_upload():
 def test_only_the_content_addressed_build_cache_is_restored():
     cached = [s["with"]["path"] for s in steps(load()) if s.get("uses", "").startswith("actions/cache@")]
     assert cached == [DEFAULT_DIR]
+
+
+def test_the_build_checks_out_full_history_for_the_change_history():
+    checkout = [s for s in load()["jobs"]["build"]["steps"] if s.get("uses", "").startswith("actions/checkout@")]
+    assert [s.get("with", {}).get("fetch-depth") for s in checkout] == [0]
