@@ -443,3 +443,28 @@ def test_check_command_validates_the_changes_file(tmp_path):
     assert done.returncode == 1
     assert "content/changes.yaml:2" in done.stderr and "nowhere" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+# -----------------------------------------------------------------------------
+# In a browser, at phone width
+# -----------------------------------------------------------------------------
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [320, 414])
+def test_history_and_marks_fit_a_phone_and_the_mark_lands_on_the_entry(repo, browser, width):
+    context = browser.new_context(viewport={"width": width, "height": 740}, locale="vi-VN")
+    try:
+        tab = context.new_page()
+        for path in ("lich-su.html", "muc/II.html"):
+            tab.goto((repo["site"] / path).as_uri())
+            overflow = tab.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 0, f"{path} scrolls sideways at {width}px"
+        mark = tab.locator("#II-4-p1 a.plan-changed")
+        assert mark.is_visible()
+        mark.click()
+        entry = f"c-{repo['shas']['word'][:7]}-plan-II-4-p1"
+        tab.wait_for_url(re.compile(rf"lich-su\.html#{entry}$"))
+        assert tab.locator(f"#{entry} del").first.is_visible()
+        assert tab.locator(f"#{entry}").evaluate("e => e.getBoundingClientRect().top") < 740
+    finally:
+        context.close()
