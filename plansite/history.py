@@ -123,7 +123,7 @@ class Commit:
 
     @property
     def anchor(self) -> str:
-        return f"v-{self.short}"
+        return f"lich-su-{self.short}"   # never in the permalink manifest (permalinks.UNLOCKED_PREFIX)
 
 
 @dataclass(frozen=True)
@@ -183,7 +183,7 @@ class Change:
 
     @property
     def anchor(self) -> str:
-        return f"c-{self.commit.short}-{self.element.key.replace(':', '-')}"
+        return f"lich-su-{self.commit.short}-{self.element.key.replace(':', '-')}"
 
 
 @dataclass(frozen=True)

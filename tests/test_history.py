@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import os
 import re
 import shutil
@@ -256,7 +257,7 @@ def page(site: Path, path: str) -> BeautifulSoup:
 
 def rows(site: Path, sha: str) -> list[str]:
     html = page(site, "lich-su.html")
-    heading = html.find(id=f"v-{sha[:7]}")
+    heading = html.find(id=f"lich-su-{sha[:7]}")
     assert heading is not None, f"no version {sha[:7]} on the history page"
     changes = heading.find_next("ul", class_="plan-history-changes")
     return [" ".join(li.get_text().split()) for li in changes.find_all("li", recursive=False)]
@@ -264,7 +265,7 @@ def rows(site: Path, sha: str) -> list[str]:
 
 def row(site: Path, sha: str, where: str):
     li = [li for li in page(site, "lich-su.html").select("li.plan-history-change")
-          if li["id"].startswith(f"c-{sha[:7]}-") and li.select_one(".plan-history-where").get_text(strip=True)
+          if li["id"].startswith(f"lich-su-{sha[:7]}-") and li.select_one(".plan-history-where").get_text(strip=True)
           == where]
     assert len(li) == 1, [x.get_text() for x in li]
     return li[0]
@@ -278,7 +279,7 @@ def test_history_lists_the_word_change_as_a_correction_with_a_word_diff(repo):
     assert [d.get_text() for d in li.select("del")] == ["[xóa: định kỳ]"]
     assert [i.get_text() for i in li.select("ins")] == ["[thêm: đột xuất]"]
     assert li.select_one(".plan-history-where a")["href"] == "muc/II.html#II-4-p1"
-    reason = page(repo["site"], "lich-su.html").find(id=f"v-{repo['shas']['word'][:7]}") \
+    reason = page(repo["site"], "lich-su.html").find(id=f"lich-su-{repo['shas']['word'][:7]}") \
         .find_next("p", class_="plan-history-reason")
     assert "Fix a word in II.4 against the source" in reason.get_text()
 
@@ -313,10 +314,10 @@ def test_history_lists_the_filled_in_header_number(repo):
 
 def test_history_is_newest_first_and_the_first_publication_is_summarised(repo):
     html = page(repo["site"], "lich-su.html")
-    order = [x["id"] for x in html.select("h2[id^=v-]")]
+    order = [x["id"] for x in html.select("h2[id^=lich-su-]")]
     shas = repo["shas"]
-    assert order == [f"v-{shas[k][:7]}" for k in ("header", "document", "rename", "task", "word", "initial")]
-    assert "Công bố lần đầu" in html.find(id=f"v-{shas['initial'][:7]}").find_next("p", class_=None).get_text() \
+    assert order == [f"lich-su-{shas[k][:7]}" for k in ("header", "document", "rename", "task", "word", "initial")]
+    assert "Công bố lần đầu" in html.find(id=f"lich-su-{shas['initial'][:7]}").find_next("p", class_=None).get_text() \
         or "Công bố lần đầu" in html.get_text()
 
 
@@ -325,8 +326,8 @@ def test_changed_elements_carry_a_mark_linking_to_their_history_entry(repo):
     shas = repo["shas"]
     mark = html.find(id="II-4-p1").select_one("a.plan-changed")
     assert mark.get_text(strip=True) == "đã sửa ngày 01/02/2026"
-    assert mark["href"] == f"../lich-su.html#c-{shas['word'][:7]}-plan-II-4-p1"
-    assert page(repo["site"], "lich-su.html").find(id=f"c-{shas['word'][:7]}-plan-II-4-p1")
+    assert mark["href"] == f"../lich-su.html#lich-su-{shas['word'][:7]}-plan-II-4-p1"
+    assert page(repo["site"], "lich-su.html").find(id=f"lich-su-{shas['word'][:7]}-plan-II-4-p1")
     renamed = html.find(id="II-5-tham-muu").select_one("a.plan-changed")
     assert renamed.get_text(strip=True) == "đã sửa ngày 01/04/2026"
     # new and untouched elements carry none
@@ -400,6 +401,15 @@ def test_a_shallow_clone_builds_and_says_the_history_is_unavailable(repo, tmp_pa
     assert repo["shas"]["header"][:7] in footer
 
 
+def test_history_entries_are_not_locked_in_the_permalink_manifest(repo):
+    """They exist only where the build has the history: a shallow clone must pass the manifest check."""
+    from plansite.permalinks import scan_site
+
+    anchors = scan_site(repo["site"])["lich-su.html"]
+    assert [a for a in anchors if a.startswith("lich-su-")] == []
+    assert page(repo["site"], "lich-su.html").select("[id^=lich-su-]")
+
+
 def test_an_export_without_git_builds_and_says_the_history_is_unavailable(repo, tmp_path):
     export = tmp_path / "export"
     shutil.copytree(repo["root"], export, ignore=shutil.ignore_patterns(".git"))
@@ -462,9 +472,50 @@ def test_history_and_marks_fit_a_phone_and_the_mark_lands_on_the_entry(repo, bro
         mark = tab.locator("#II-4-p1 a.plan-changed")
         assert mark.is_visible()
         mark.click()
-        entry = f"c-{repo['shas']['word'][:7]}-plan-II-4-p1"
+        entry = f"lich-su-{repo['shas']['word'][:7]}-plan-II-4-p1"
         tab.wait_for_url(re.compile(rf"lich-su\.html#{entry}$"))
         assert tab.locator(f"#{entry} del").first.is_visible()
         assert tab.locator(f"#{entry}").evaluate("e => e.getBoundingClientRect().top") < 740
     finally:
         context.close()
+
+
+# -----------------------------------------------------------------------------
+# Quality gates on pages with real changes (the project's own history has none yet)
+# -----------------------------------------------------------------------------
+
+CHANGED_PAGES = ["lich-su.html", "muc/II.html", "index.html"]
+
+
+def test_pages_with_changes_are_valid_html(repo):
+    from test_quality import VNU, _vnu_allowed
+
+    java = shutil.which("java")
+    if java is None:
+        pytest.skip("java is not installed (the Nu Html Checker needs it)")
+    run = subprocess.run([java, "-jar", str(VNU), "--format", "json", "--errors-only", "--stdout", *CHANGED_PAGES],
+                         cwd=repo["site"], capture_output=True, text=True, timeout=300)
+    messages = json.loads(run.stdout)["messages"]
+    problems = [f"{m.get('url')}:{m.get('lastLine')}: {m['message']}" for m in messages
+                if m["type"] in ("error", "non-document-error") and not _vnu_allowed(m["message"], m.get("extract", ""))]
+    assert problems == []
+
+
+@pytest.mark.browser
+def test_pages_with_changes_pass_axe(repo, browser):
+    from test_quality import AXE, AXE_TAGS, _axe_allowed
+
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="vi-VN")
+    problems = []
+    try:
+        tab = context.new_page()
+        for path in CHANGED_PAGES:
+            tab.goto((repo["site"] / path).as_uri(), wait_until="load")
+            tab.add_script_tag(path=str(AXE))
+            result = tab.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, "
+                                  "resultTypes: ['violations']})", AXE_TAGS)
+            problems += [f"{path}: {v['id']} at {n['target']}: {n['html'][:120]}" for v in result["violations"]
+                         for n in v["nodes"] if not _axe_allowed(v["id"], " >>> ".join(map(str, n["target"])))]
+    finally:
+        context.close()
+    assert problems == []
