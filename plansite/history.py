@@ -159,7 +159,7 @@ class FieldChange:
 class ChangeNote:
     """One entry of content/changes.yaml: what a change is, and optionally why."""
 
-    type: ChangeType
+    type: ChangeType | None
     commit: str | None = None
     element: str | None = None
     document: str | None = None
@@ -208,6 +208,8 @@ class History:
     files: dict[str, Commit] = field(default_factory=dict)       # hand-written page source -> last commit
     order: dict[str, int] = field(default_factory=dict)          # sha -> position in history
     unmatched: list[str] = field(default_factory=list)           # changes.yaml entries no version matched
+    _marks: dict | None = field(default=None, repr=False)
+    _ident_index: dict | None = field(default=None, repr=False)
 
     # -- per page --------------------------------------------------------------
 
@@ -245,24 +247,25 @@ class History:
 
     def marks(self) -> dict[str, Change]:
         """Anchor id on the page -> the last change of an element shown there."""
+        if self._marks is not None:
+            return self._marks
         out: dict[str, Change] = {}
         for change in self.modified.values():
             anchor = change.element.anchor
             if anchor and (anchor not in out or
                            self.order[change.commit.sha] > self.order[out[anchor].commit.sha]):
                 out[anchor] = change
+        self._marks = out
         return out
 
     def _by_ident(self) -> dict[str, list[str]]:
-        cached = getattr(self, "_ident_index", None)
-        if cached is None:
-            cached = {}
+        if self._ident_index is None:
+            self._ident_index = {}
             for k, e in self.elements.items():
-                cached.setdefault(e.ident, []).append(k)
-                if e.kind == "plan-root":
-                    cached.setdefault(e.ident, []).append("header")
-            self._ident_index = cached
-        return cached
+                self._ident_index.setdefault(e.ident, []).append(k)
+                if e.kind == "plan-root":  # the plan's own anchor (its title) stands for the header
+                    self._ident_index[e.ident].append("header")
+        return self._ident_index
 
 
 _IDS = re.compile(r'\sid="([^"]+)"')
@@ -373,7 +376,7 @@ def read_history(root: Path, content_dir: str = "content", *, cache: DiskCache =
     lineage: dict[str, tuple] = {}   # key -> (last commit, last modification, last change of its name)
     for i, commit in enumerate(commits):
         history.order[commit.sha] = i
-        before = blobs.get(commit.parents[0]) if commit.parents else {}
+        before = blobs.get(commit.parents[0], {}) if commit.parents else {}
         after = blobs.get(commit.sha, {})
         found = _diff_files(before, after, commit, cache)
         if len(commit.parents) > 1:  # a merge: keep only what neither side had already
@@ -587,8 +590,8 @@ def _flatten_plan(data: dict) -> list[Element]:
                 out.append(Element(f"plan:{n['id']}", "note", n["id"], where + (("note", ""),), anchor,
                                    _fields(n, ("text",)), owner=owner))
 
-    def blocks(items, trail, counter_start=0):
-        counter = counter_start
+    def blocks(items, trail):
+        counter = 0
         for b in items or []:
             if not isinstance(b, dict) or "id" not in b:
                 continue
@@ -827,7 +830,11 @@ def load_changes(content_dir: Path, content: m.Content, *, display_root: Path | 
         if entry.get("document") and entry["document"] not in documents:
             problems.append(source.problem(where + ("document",), f"document '{entry['document']}' is not "
                                            "registered", "register it in content/documents.yaml first"))
-        notes.append(ChangeNote(ChangeType(entry["type"]), entry.get("commit"), entry.get("element"),
+        if not entry.get("type") and not entry.get("reason"):
+            problems.append(source.problem(where, "the entry says neither what the change is nor why",
+                                           "add type: correction | amendment, or reason: one line"))
+        kind = ChangeType(entry["type"]) if entry.get("type") else None
+        notes.append(ChangeNote(kind, entry.get("commit"), entry.get("element"),
                                 entry.get("document"), entry.get("reason")))
     if problems:
         raise ContentError(problems)
@@ -922,8 +929,10 @@ class Row:
     diffs: tuple[tuple[str, Markup], ...]
 
 
-def page_context(history: History, content: m.Content, status: PlanStatus) -> dict:
+def page_context(history: History, content: m.Content, status: PlanStatus,
+                 notes: Iterable[ChangeNote] = ()) -> dict:
     """Everything history.md.j2 shows, newest version first."""
+    notes = tuple(notes)
     labels = content.labels
     H = labels["history"]
     versions = []
@@ -937,9 +946,12 @@ def page_context(history: History, content: m.Content, status: PlanStatus) -> di
                         len(w) < len(change.element.where) and change.element.where[:len(w)] == w for w in added):
                     continue
                 rows.append(_row(change, content))
+        # The reason readers see: the office's own line for the version, else the commit message.
+        reason = next((n.reason for n in notes if n.commit and not n.element and n.reason
+                       and vc.commit.sha.startswith(n.commit)), vc.commit.subject)
         versions.append({"commit": vc.commit, "date": format_date(vc.commit.date),
                          "draft": vc.commit.sha == DRAFT, "first": vc.first, "count": len(vc.changes),
-                         "reason": vc.commit.subject, "rows": rows})
+                         "reason": reason, "rows": rows})
     return {
         "history": history,
         "versions": versions,
@@ -957,23 +969,24 @@ def _row(change: Change, content: m.Content) -> Row:
              for f in change.fields]
     tag = None
     note = change.note
-    if note is not None:
+    if note is not None and note.type is not None:
         tag = H["types"][note.type.value]
         if note.document:
             tag = tag.format(document=content.document_label(content.document(note.document)))
     href = None if change.kind is Kind.REMOVED else current_href(change.element, content, HISTORY)
+    reason = note.reason if note and note.reason and note.element else None  # commit-wide: once, above
     return Row(change.anchor, where_text(change.element, labels), href, describe(change, labels), tag,
-               note.reason if note and note.reason else None, tuple(diffs))
+               reason, tuple(diffs))
 
 
 def render_history_page(content: m.Content, templates: Path, history: History, status: PlanStatus,
-                        site_url: str | None = None, cache: DiskCache = NO_CACHE):
+                        site_url: str | None = None, cache: DiskCache = NO_CACHE, notes: Iterable[ChangeNote] = ()):
     """The 'Lịch sử thay đổi' page (a render.Page)."""
     from .render import Renderer
 
     renderer = Renderer(content, templates, site_url, cache)
     return renderer.page("history.md.j2", HISTORY, content.labels["history"]["title"], "registry",
-                         **page_context(history, content, status))
+                         **page_context(history, content, status, notes))
 
 
 _HEADERLINK = re.compile(r'<a class="headerlink[^"]*" href="#([^"]+)"')
@@ -1055,5 +1068,5 @@ def build_currency(root: Path, content: m.Content, templates: Path, site_url: st
     notes = load_changes(root / content_dir, content, display_root=root, cache=cache)
     history = read_history(root, content_dir, cache=cache, changes=notes, docs_dir=docs_dir)
     status = plan_status(content, build_date(today))
-    page = render_history_page(content, templates, history, status, site_url, cache)
+    page = render_history_page(content, templates, history, status, site_url, cache, notes)
     return Currency(history, status, page, content.labels)

@@ -136,6 +136,7 @@ def test_today_is_injectable(monkeypatch):
     ("- {element: II-4-p9, type: correction}", 2, "element 'II-4-p9' does not exist"),
     ("- {type: correction}", 2, "neither a commit nor an element"),
     ("- {commit: XYZ, type: correction}", 2, "invalid value"),
+    ("- {commit: 1a2b3c4}", 2, "neither what the change is nor why"),
 ])
 def test_bad_changes_are_reported_with_file_and_line(tmp_path, content, entry, line, message):
     shutil.copytree(REPO / "content", tmp_path / "content")
@@ -225,7 +226,7 @@ def repo(tmp_path_factory) -> dict:
     # 1. one word of a paragraph, recorded as a correction of the transcription
     edit(plan, "Thực hiện tiếp công dân thường xuyên, định kỳ", "Thực hiện tiếp công dân thường xuyên, đột xuất")
     (root / "content" / "changes.yaml").write_text(
-        "changes:\n  - element: II-4-p1\n    type: correction\n", encoding="utf-8")
+        "changes:\n  - element: II-4-p1\n    type: correction\n    reason: Bản gốc ghi “đột xuất”.\n", encoding="utf-8")
     shas["word"] = commit(root, "Fix a word in II.4 against the source", "2026-02-01")
     # 2. a task added
     edit(plan, "\n  - id: III\n", NEW_TASK)
@@ -243,7 +244,8 @@ def repo(tmp_path_factory) -> dict:
     edit(plan, "  number: null\n  symbol: KH-SKHĐT", '  number: "15"\n  symbol: KH-SKHĐT')
     with (root / "content" / "changes.yaml").open("a", encoding="utf-8") as f:
         f.write(f"  - commit: {shas['rename'][:7]}\n    type: amendment\n    document: cv-999-ubnd\n"
-                f"    reason: Đổi theo công văn của UBND tỉnh.\n")
+                f"    reason: Đổi theo công văn của UBND tỉnh.\n"
+                f"  - commit: {shas['task'][:7]}\n    reason: Bổ sung nhiệm vụ tổng kết.\n")
     shas["header"] = commit(root, "Fill in the plan's number", "2026-06-01")
     site = tmp_path_factory.mktemp("site")
     done = build(root, site)
@@ -276,6 +278,7 @@ def test_history_lists_the_word_change_as_a_correction_with_a_word_diff(repo):
     text = " ".join(li.get_text(" ", strip=True).split())
     assert "sửa lời văn" in text
     assert li.select_one(".plan-history-type").get_text() == "Sửa lỗi số hóa"
+    assert "— Bản gốc ghi “đột xuất”." in text  # the element's own reason
     assert [d.get_text() for d in li.select("del")] == ["[xóa: định kỳ]"]
     assert [i.get_text() for i in li.select("ins")] == ["[thêm: đột xuất]"]
     assert li.select_one(".plan-history-where a")["href"] == "muc/II.html#II-4-p1"
@@ -285,6 +288,9 @@ def test_history_lists_the_word_change_as_a_correction_with_a_word_diff(repo):
 
 
 def test_history_lists_the_added_task(repo):
+    reason = page(repo["site"], "lich-su.html").find(id=f"lich-su-{repo['shas']['task'][:7]}") \
+        .find_next("p", class_="plan-history-reason")
+    assert reason.get_text(" ", strip=True) == "Lý do: Bổ sung nhiệm vụ tổng kết."  # changes.yaml, not the commit
     texts = rows(repo["site"], repo["shas"]["task"])
     assert texts == ["II.6: thêm mới"], texts  # one row for the task, not one per part of it
     assert row(repo["site"], repo["shas"]["task"], "II.6").select_one("a")["href"] == "muc/II.html#II-6"
@@ -292,8 +298,10 @@ def test_history_lists_the_added_task(repo):
 
 def test_a_renamed_id_is_followed_not_deleted_and_added(repo):
     texts = rows(repo["site"], repo["shas"]["rename"])
-    assert texts == ["II.5, đoạn 2: đổi mã (trước đây II-5-p2) Sửa đổi, bổ sung theo Công văn 999/UBND-VX"
-                     " — Đổi theo công văn của UBND tỉnh."], texts
+    assert texts == ["II.5, đoạn 2: đổi mã (trước đây II-5-p2) Sửa đổi, bổ sung theo Công văn 999/UBND-VX"], texts
+    reason = page(repo["site"], "lich-su.html").find(id=f"lich-su-{repo['shas']['rename'][:7]}") \
+        .find_next("p", class_="plan-history-reason")
+    assert reason.get_text(" ", strip=True) == "Lý do: Đổi theo công văn của UBND tỉnh."
     assert row(repo["site"], repo["shas"]["rename"], "II.5, đoạn 2").select_one("a")["href"] \
         == "muc/II.html#II-5-tham-muu"
 
@@ -334,6 +342,10 @@ def test_changed_elements_carry_a_mark_linking_to_their_history_entry(repo):
     for ident in ("II-6-p1", "II-5-p1", "II-1-a"):
         assert html.find(id=ident).select_one("a.plan-changed") is None, ident
     assert page(repo["site"], "muc/I.html").select("a.plan-changed") == []
+    # marks and the currency line stay out of the search index (and so out of results' excerpts)
+    index = (repo["site"] / "search" / "search_index.json").read_text(encoding="utf-8")
+    for text in ("đã sửa ngày", "da sua ngay", "Cập nhật lần cuối", "cap nhat lan cuoi"):
+        assert text not in index
 
 
 def currency(site: Path, path: str) -> str:
@@ -429,6 +441,19 @@ def test_uncommitted_edits_show_as_a_draft(repo, tmp_path):
     last = history.versions[-1]
     assert last.commit.sha == h.DRAFT
     assert [(c.element.ident, [f.name for f in c.fields]) for c in last.changes] == [("II-4-dv", ["text"])]
+
+
+def test_content_added_after_the_first_commit(tmp_path):
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    (tmp_path / "content" / "plan.yaml").rename(tmp_path / "plan.yaml")
+    git(tmp_path, "init", "-q", "-b", "main")
+    commit(tmp_path, "Registries first", "2026-01-01")
+    (tmp_path / "plan.yaml").rename(tmp_path / "content" / "plan.yaml")
+    commit(tmp_path, "Then the plan", "2026-01-02")
+    history = h.read_history(tmp_path)
+    assert [(v.commit.subject, v.first) for v in history.versions] == [("Registries first", True),
+                                                                       ("Then the plan", False)]
+    assert all(c.kind is h.Kind.ADDED for c in history.versions[1].changes)
 
 
 def test_history_reads_are_cached_per_file_version(repo, tmp_path):
