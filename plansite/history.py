@@ -904,9 +904,11 @@ def current_href(element: Element, content: m.Content, here: str) -> str | None:
     if element.key == "header" or element.kind == "plan-root":
         return relative(md_to_html_path(HOME), here)
     ns, ident = element.namespace, element.ident
-    if ns == "plan" and ident in where:
-        page = md_to_html_path(where[ident])
-        return relative(f"{page}#{element.anchor or ident}", here)
+    if ns == "plan":  # notes are found through the element they belong to
+        page = where.get(ident) or where.get(element.anchor or "") or (HOME if element.owner == "header" else None)
+        if page is not None:
+            return relative(f"{md_to_html_path(page)}#{ident}", here)
+        return None
     if ns == "document" and any(d.id == ident for d in content.documents):
         return relative(md_to_html_path(document_path(ident)), here)
     if ns == "unit" and any(u.id == ident for u in content.units):

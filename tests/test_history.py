@@ -119,6 +119,25 @@ def test_status_prefers_the_header_date_and_is_unknown_without_a_year(content):
     assert h.plan_status(blank, dt.date(2023, 3, 1)).state == "unknown"
 
 
+@pytest.mark.parametrize("key,where,href", [
+    ("header", "Phần đầu văn bản", "index.html"),
+    ("plan:note-header", "Phần đầu văn bản, Ghi chú biên tập", "index.html#note-header"),
+    ("plan:II", "Mục II", "muc/II.html#II"),
+    ("plan:II-4", "II.4", "muc/II.html#II-4"),
+    ("plan:II-4-p1", "II.4, đoạn 1", "muc/II.html#II-4-p1"),
+    ("plan:II-4-dv", "II.4, Đơn vị thực hiện", "muc/II.html#II-4-dv"),
+    ("plan:can-cu", "Phần căn cứ, đoạn 1", "index.html#can-cu"),
+    ("plan:fn-1-p2", "chú thích (1), đoạn 2", "muc/II.html#fn-1-p2"),
+    ("plan:nn-3", "Nơi nhận, đoạn 3", "index.html#nn-3"),
+    ("document:qd-218-tu", "Văn bản 218-QĐ/TU", "van-ban/qd-218-tu.html"),
+    ("unit:thanh-tra-so", "Đơn vị Thanh tra Sở", "don-vi/thanh-tra-so.html"),
+])
+def test_elements_are_named_by_place_and_linked_to_where_they_are_now(content, key, where, href):
+    element = h.read_history(REPO).elements[key]
+    assert h.where_text(element, content.labels) == where
+    assert h.current_href(element, content, h.HISTORY) == href
+
+
 def test_today_is_injectable(monkeypatch):
     monkeypatch.setenv("PLANSITE_TODAY", "2022-03-04")
     assert h.build_date() == dt.date(2022, 3, 4)
