@@ -358,12 +358,13 @@ def read_history(root: Path, content_dir: str = "content", *, cache: DiskCache =
     version = published_version(root)
     current = {name: _read_file(root / content_dir / name) for name in TRACKED}
     elements = _snapshot({name: (_blob_id(data), data) for name, data in current.items()}, cache)
-    top = _git(root, "rev-parse", "--show-toplevel")
-    if top is None or version.commit is None:
-        return History(False, "no-git" if top is None else "no-commits", version, elements=_merge(elements))
-    if (_git(root, "rev-parse", "--is-shallow-repository") or b"").strip() == b"true":
+    repo = _git(root, "rev-parse", "--show-toplevel", "--is-shallow-repository")
+    if repo is None or version.commit is None:
+        return History(False, "no-git" if repo is None else "no-commits", version, elements=_merge(elements))
+    top, shallow = repo.decode().split("\n")[:2]
+    if shallow.strip() == "true":
         return History(False, "shallow", version, elements=_merge(elements))
-    prefix = (root / content_dir).resolve().relative_to(Path(top.decode().strip()).resolve()).as_posix()
+    prefix = (root / content_dir).resolve().relative_to(Path(top.strip()).resolve()).as_posix()
     log = _git(root, "log", "--reverse", "--topo-order", "--format=%H%x1f%P%x1f%cI%x1f%s", "--", content_dir)
     commits = [_commit(line) for line in (log or b"").decode("utf-8", "replace").splitlines() if line]
     if not commits:  # content/ is not tracked here (an export inside some other repository)
@@ -491,8 +492,9 @@ def _blobs(root: Path, revisions: list[str], prefix: str, cache: DiskCache) -> d
         parts = line.split()
         if len(parts) == 3 and parts[1] == "blob":
             ids.setdefault(rev, {})[path.rsplit("/", 1)[-1]] = parts[0]
+    folder = cache.path("history")
     wanted = sorted({b for files in ids.values() for b in files.values()
-                     if cache.get("history", _flat_key(b)) is None})
+                     if b not in _MEMO and (folder is None or not (folder / _flat_key(b)).exists())})
     data: dict[str, bytes] = {}
     if wanted:
         raw = _git(root, "cat-file", "--batch", stdin="\n".join(wanted).encode() + b"\n") or b""
@@ -529,8 +531,11 @@ def _flatten_cached(name: str, blob: str | None, data: bytes | None, cache: Disk
         return _MEMO[blob]
     stored = cache.get("history", _flat_key(blob))
     if stored is not None:
-        items = json.loads(stored)
-        result = None if items is None else {e[0]: Element.from_json(e) for e in items}
+        try:
+            items = json.loads(stored)
+            result = None if items is None else {e[0]: Element.from_json(e) for e in items}
+        except (ValueError, TypeError, IndexError):  # a damaged entry: this version reads as unreadable
+            result = None
     else:
         result = None
         if data is not None:
@@ -691,9 +696,14 @@ def _flatten_glossary(data: dict) -> list[Element]:
 # -----------------------------------------------------------------------------
 
 def _diff_files(before: dict, after: dict, commit: Commit, cache: DiskCache) -> list[Change]:
-    old, new = _snapshot(before, cache), _snapshot(after, cache)
+    # A file whose blob did not change has no changes: most commits touch one file.
+    changed = {n: f for n, f in after.items() if before.get(n, (None,))[0] != f[0]}
+    old = _snapshot({n: f for n, f in before.items() if n in changed}, cache)
+    new = _snapshot(changed, cache)
     out: list[Change] = []
     for name in TRACKED:
+        if name not in changed:
+            continue
         a, b = old.get(name), new.get(name)
         if b is None or (a is None and name in old):   # unreadable on one side: nothing to say
             continue
@@ -715,6 +725,8 @@ def diff(old: dict[str, Element], new: dict[str, Element], commit: Commit) -> li
     for key, element in new.items():
         if key in old or key in renamed:
             before = old[renamed.get(key, key)]
+            if key not in renamed and before.fields == element.fields:
+                continue
             fields = field_changes(before, element)
             if key in renamed:
                 out.append(Change(commit, Kind.RENAMED, element, fields, before.ident))
@@ -898,9 +910,10 @@ def describe(change: Change, labels: dict) -> str:
     return "; ".join(out)
 
 
-def current_href(element: Element, content: m.Content, here: str) -> str | None:
-    """Where the element is now (ids are followed through moved_from); None when gone."""
-    where = element_paths(content)
+def current_href(element: Element, content: m.Content, here: str, where: dict | None = None) -> str | None:
+    """Where the element is now (ids are followed through moved_from); None when gone.
+    `where`: element_paths(content), when the caller has it."""
+    where = element_paths(content) if where is None else where
     if element.key == "header" or element.kind == "plan-root":
         return relative(md_to_html_path(HOME), here)
     ns, ident = element.namespace, element.ident
@@ -935,6 +948,7 @@ def page_context(history: History, content: m.Content, status: PlanStatus,
                  notes: Iterable[ChangeNote] = ()) -> dict:
     """Everything history.md.j2 shows, newest version first."""
     notes = tuple(notes)
+    where = element_paths(content)
     labels = content.labels
     H = labels["history"]
     versions = []
@@ -947,7 +961,7 @@ def page_context(history: History, content: m.Content, status: PlanStatus,
                 if change.kind is Kind.ADDED and any(
                         len(w) < len(change.element.where) and change.element.where[:len(w)] == w for w in added):
                     continue
-                rows.append(_row(change, content))
+                rows.append(_row(change, content, where))
         # The reason readers see: the office's own line for the version, else the commit message.
         reason = next((n.reason for n in notes if n.commit and not n.element and n.reason
                        and vc.commit.sha.startswith(n.commit)), vc.commit.subject)
@@ -964,7 +978,7 @@ def page_context(history: History, content: m.Content, status: PlanStatus,
     }
 
 
-def _row(change: Change, content: m.Content) -> Row:
+def _row(change: Change, content: m.Content, where: dict) -> Row:
     labels = content.labels
     H = labels["history"]
     diffs = [(field_label(change.element, f.name, labels), word_diff(f.old, f.new, labels))
@@ -975,7 +989,7 @@ def _row(change: Change, content: m.Content) -> Row:
         tag = H["types"][note.type.value]
         if note.document:
             tag = tag.format(document=content.document_label(content.document(note.document)))
-    href = None if change.kind is Kind.REMOVED else current_href(change.element, content, HISTORY)
+    href = None if change.kind is Kind.REMOVED else current_href(change.element, content, HISTORY, where)
     reason = note.reason if note and note.reason and note.element else None  # commit-wide: once, above
     return Row(change.anchor, where_text(change.element, labels), href, describe(change, labels), tag,
                reason, tuple(diffs))
