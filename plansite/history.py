@@ -21,6 +21,7 @@ parses each version of each file once. No MkDocs here: hooks only delegate.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import enum
@@ -337,13 +338,14 @@ def plan_status(content: m.Content, today: dt.date) -> PlanStatus:
     return PlanStatus(state, year, basis, end)
 
 
-def published_version(root: Path) -> Version:
-    """The commit the site is built from (for footers, PDF and DOCX); unknown without git."""
+def published_version(root: Path, *, check_dirty: bool = True) -> Version:
+    """The commit the site is built from (for footers, PDF and DOCX); unknown without git.
+    `dirty`: content/ has uncommitted edits (read_history works that out itself)."""
     out = _git(root, "log", "-1", "--format=%H%x1f%cI")
     if not out:
         return Version(None, None)
     sha, date = out.decode().strip().split("\x1f")
-    dirty = bool(_git(root, "status", "--porcelain", "--", "content"))
+    dirty = check_dirty and bool(_git(root, "status", "--porcelain", "--", "content"))
     return Version(sha, dt.datetime.fromisoformat(date).date(), dirty)
 
 
@@ -355,7 +357,7 @@ def read_history(root: Path, content_dir: str = "content", *, cache: DiskCache =
                  changes: Iterable[ChangeNote] = (), docs_dir: str = "docs") -> History:
     """The history of `root/content_dir` from git; never raises on a missing or shallow repository."""
     root = Path(root)
-    version = published_version(root)
+    version = published_version(root, check_dirty=False)
     current = {name: _read_file(root / content_dir / name) for name in TRACKED}
     elements = _snapshot({name: (_blob_id(data), data) for name, data in current.items()}, cache)
     repo = _git(root, "rev-parse", "--show-toplevel", "--is-shallow-repository")
@@ -363,7 +365,7 @@ def read_history(root: Path, content_dir: str = "content", *, cache: DiskCache =
         return History(False, "no-git" if repo is None else "no-commits", version, elements=_merge(elements))
     top, shallow = repo.decode().split("\n")[:2]
     if shallow.strip() == "true":
-        return History(False, "shallow", version, elements=_merge(elements))
+        return History(False, "shallow", published_version(root), elements=_merge(elements))
     prefix = (root / content_dir).resolve().relative_to(Path(top.strip()).resolve()).as_posix()
     log = _git(root, "log", "--reverse", "--topo-order", "--format=%H%x1f%P%x1f%cI%x1f%s", "--", content_dir)
     commits = [_commit(line) for line in (log or b"").decode("utf-8", "replace").splitlines() if line]
@@ -391,7 +393,8 @@ def read_history(root: Path, content_dir: str = "content", *, cache: DiskCache =
     # Uncommitted edits (while previewing) are a draft version on top.
     head = blobs.get("HEAD", {})
     draft_blobs = {name: (_blob_id(data), data) for name, data in current.items()}
-    if {n: b[0] for n, b in draft_blobs.items()} != {n: b[0] for n, b in head.items()}:
+    if {n: b[0] for n, b in draft_blobs.items() if b[0]} != {n: b[0] for n, b in head.items()}:
+        history.version = dataclasses.replace(version, dirty=True)
         draft = Commit(DRAFT, build_date(), "", ("HEAD",))
         history.order[DRAFT] = len(commits)
         found = [_classify(c, changes, used) for c in _diff_files(head, draft_blobs, draft, cache)]
