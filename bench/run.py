@@ -172,7 +172,7 @@ def make_project(dest: Path, content: Path, handwritten: bool) -> Path:
     """A copy of the project with `content` as content/ (hand-written pages only if asked)."""
     dest.mkdir(parents=True)
     shutil.copy2(REPO / "mkdocs.yml", dest / "mkdocs.yml")
-    for name in ("templates", "hooks", "plansite"):  # plansite/: mkdocs.yml watches it
+    for name in ("templates", "hooks", "plansite", "overrides"):  # plansite/: mkdocs.yml watches it
         shutil.copytree(REPO / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
     skip = [] if handwritten else ["*.md"]
     shutil.copytree(REPO / "docs", dest / "docs", ignore=shutil.ignore_patterns(*skip))

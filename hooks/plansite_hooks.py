@@ -19,9 +19,9 @@ from mkdocs.structure.files import File
 from plansite.cache import DEFAULT_DIR, DiskCache
 from plansite.citations import CitationIndex
 from plansite.csp import apply_policy, remove_policy
-from plansite.errors import ContentError, Problem, report
 from plansite.downloads import build as build_downloads, data_page, page_links
-from plansite.errors import ContentError
+from plansite.errors import ContentError, Problem, report
+from plansite.history import HISTORY, build_currency
 from plansite.linker import add_abbreviations, link_citations
 from plansite.loader import load_content
 from plansite.official import print_citations
@@ -73,6 +73,16 @@ def on_config(config):
     downloads = build_downloads(content, root / "templates", cache)  # PDF, DOCX, open data (cached)
     pages.append(data_page(content, root / "templates", downloads, config.site_url, cache))
     nav.append({pages[-1].title: pages[-1].path})
+    try:  # history of content/, plan status and the history page (never fails for lack of git)
+        currency = build_currency(root, content, root / "templates", config.site_url, cache,
+                                  docs_dir=os.path.relpath(config.docs_dir, root))
+    except ContentError as exc:
+        raise PluginError("content/ is invalid — nothing was built:\n" + exc.report()) from None
+    for commit in currency.history.unmatched:
+        log.warning(f"content/changes.yaml: commit {commit} is not a version that changed content/ — fix the id")
+    pages.append(currency.page)
+    nav.append({currency.page.title: HISTORY})
+    config.extra["plansite_version"] = currency.version_text
     _state.clear()
     _state.update(
         error=error,
@@ -89,6 +99,7 @@ def on_config(config):
         static={**static_files(content, config.site_url, cache), **{d.path: d.data for d in downloads}},
         downloads=downloads,
         cache=cache,
+        currency=currency,
     )
     toc = config.mdx_configs.setdefault("toc", {})
     toc.update(slugify=slugify, permalink_title=content.labels["permalink"])
@@ -129,7 +140,9 @@ def on_page_content(html_text, page, config, files):
     if src in _state["pages"]:  # downloads and the print button, under the page title
         links = page_links(_state["downloads"], src, _state["content"].labels)
         html_text = html_text.replace("</h1>", "</h1>" + str(links), 1)
-    return add_abbreviations(html_text, _state["abbr"])
+    html_text = add_abbreviations(html_text, _state["abbr"])
+    source = None if src in _state["pages"] else f"{os.path.relpath(config.docs_dir, _state['root'])}/{src}"
+    return _state["currency"].decorate(html_text, here, source)
 
 
 def on_env(env, config, files):

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .errors import ContentError, Problem, report
 from .permalinks import INIT_HINT, dump_manifest, read_manifest, scan_site, update_manifest
+from .history import load_changes
 from .loader import FILES, load_content
 from .yamlsource import decode
 
@@ -56,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _check(content_dir: Path) -> list[Problem]:
     content = load_content(content_dir, display_root=Path.cwd())
+    load_changes(content_dir, content, display_root=Path.cwd())  # content/changes.yaml, if any
     from .checkrender import check_site  # renders every page in memory, as a build would
 
     problems = check_site(content, content_dir, Path.cwd())

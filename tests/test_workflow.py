@@ -57,6 +57,8 @@ def test_the_test_workflow_runs_the_ci_entry_point_on_pushes_and_pull_requests_r
     assert all(not job.get("permissions") for job in flow["jobs"].values())
     runs = [s.get("run", "") for s in steps(flow)]
     assert any("bash .ci/run" in r for r in runs)
+
+
 def test_the_pages_build_is_a_publishing_build_into_a_temporary_folder():
     """Only run.sh's temporary-folder build can publish, and it requires the permalink lockfile."""
     build = next(s for s in load()["jobs"]["build"]["steps"] if s.get("run") == "./run.sh build")
@@ -65,3 +67,8 @@ def test_the_pages_build_is_a_publishing_build_into_a_temporary_folder():
     body = runner[runner.index("build_site() {"): runner.index("\n}\n", runner.index("build_site() {"))]
     assert 'mktemp -d ".site.build.XXXXXX"' in body and '--site-dir "$tmp"' in body and 'mv "$tmp" site' in body
     assert "flock -n 9" in body
+
+
+def test_the_build_checks_out_full_history_for_the_change_history():
+    checkout = [s for s in load()["jobs"]["build"]["steps"] if s.get("uses", "").startswith("actions/checkout@")]
+    assert [s.get("with", {}).get("fetch-depth") for s in checkout] == [0]
