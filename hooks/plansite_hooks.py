@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+import logging
 import os
 from pathlib import Path
 
@@ -15,20 +16,31 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File
 
+from plansite.areas import add_footer_link
 from plansite.cache import DEFAULT_DIR, DiskCache
 from plansite.citations import CitationIndex
 from plansite.errors import ContentError
 from plansite.linker import add_abbreviations, link_citations
 from plansite.loader import load_content
-from plansite.paths import document_path, md_to_html_path, relative
+from plansite.paths import EDITOR_HOME, document_path, is_editor_page, md_to_html_path, reader_pages, relative
 from plansite.permalinks import aliases, check_manifest, linkables, page_moves, scan_site, static_files
 from plansite.render import render_backlinks, render_site
 from plansite.searchfold import fold_search_index
+from plansite.siteurl import PUBLISH_ENV, is_local, local_warning, publish_problem
 from plansite.slug import slugify
 
 log = get_plugin_logger(__name__)
 
 MANIFEST = "permalinks.lock.json"
+
+# A local site_url is worth a warning, not a failed strict build (every local
+# build has one): this logger sits outside "mkdocs", whose warnings --strict counts.
+_url_log = logging.getLogger("plansite.siteurl")
+if not _url_log.handlers:
+    _handler = logging.StreamHandler()
+    _handler.setFormatter(logging.Formatter("WARNING -  %(message)s"))
+    _url_log.addHandler(_handler)
+    _url_log.propagate = False
 
 # Per-build state, reset in on_config (mkdocs serve reloads config every build).
 _state: dict = {}
@@ -46,6 +58,8 @@ def on_startup(command, dirty):
 
 def on_config(config):
     root = Path(config.config_file_path).parent
+    if os.environ.get(PUBLISH_ENV) == "1" and publish_problem(config.site_url):
+        raise PluginError(f"not publishing: {publish_problem(config.site_url)}")
     cache = DiskCache(root / DEFAULT_DIR)
     try:
         content = load_content(root / "content", display_root=root, cache=cache)
@@ -82,7 +96,7 @@ def on_files(files, config):
         files.append(File.generated(config, path, content=data))
     files.append(File.generated(config, "assets/plan-data.js", content=_plan_data()))
     handwritten = sorted(f.src_uri for f in files.documentation_pages() if f.src_uri not in pages)
-    config.nav = _state["nav"] + handwritten
+    config.nav = _state["nav"] + reader_pages(handwritten)  # editor pages: footer link, not_in_nav
     return files
 
 
@@ -99,7 +113,9 @@ def on_page_content(html_text, page, config, files):
     for miss in missing:
         log.warning(f"{_where(page, miss.written)}: cites {miss.written!r}, which is not in "
                     f"content/documents.yaml — register the document there or correct the number")
-    if role in ("canonical", "handwritten"):
+    if 'class="plan-qr"' in html_text and is_local(config.site_url):
+        _url_log.warning(local_warning(config.site_url, src))
+    if role == "canonical" or (role == "handwritten" and not is_editor_page(src)):  # reader pages only
         _state["found"] += [(page, f) for f in found]
     return add_abbreviations(html_text, _state["abbr"])
 
@@ -126,7 +142,12 @@ def on_env(env, config, files):
 
 
 def on_post_page(output, page, config):
-    return _name_search_dialog(output, page.file.src_uri)
+    output = _name_search_dialog(output, page.file.src_uri)
+    href = relative(md_to_html_path(EDITOR_HOME), page.file.dest_uri)
+    output, found = add_footer_link(output, href, _state["content"].labels["readers"]["editor_area"])
+    if not found:
+        log.warning(f"{page.file.src_uri}: the theme's footer markup changed; no link to the editors' area")
+    return output
 
 
 def on_post_template(output_content, template_name, config):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import model as m
 from .cache import NO_CACHE, DiskCache, code_version, key as cache_key, version
-from .paths import document_path, element_paths, md_to_html_path, relative, section_path, unit_path
+from .paths import MOVED_PAGES, document_path, element_paths, md_to_html_path, relative, section_path, unit_path
 
 SHORT_DIR = "k"
 QR_DIR = "qr"
@@ -130,8 +130,9 @@ def aliases(content: m.Content) -> dict[str, str]:
 
 
 def page_moves(content: m.Content) -> dict[str, str]:
-    """Old page (.html) -> new page (.html) for renamed sections, documents, units."""
-    moves = {}
+    """Old page (.html) -> new page (.html) for renamed sections, documents, units
+    and moved hand-written pages."""
+    moves = dict(MOVED_PAGES)
     for s in content.plan.sections:
         for old in s.moved_from:
             moves[f"muc/{old}.html"] = md_to_html_path(section_path(s))

@@ -59,7 +59,7 @@ PAGE_TYPES = [
     "don-vi/thanh-tra-so.html",
     "tien-do.html",
     "thuat-ngu.html",
-    "huong-dan-bien-tap.html",
+    "bien-tap/huong-dan-bien-tap.html",
     "giang-vien.html",
 ]
 

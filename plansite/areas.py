@@ -1,0 +1,30 @@
+"""Reader and editor areas apart.
+
+Editor and developer pages live under docs/bien-tap/ (paths.EDITOR_DIR): out
+of the reader's navigation (mkdocs.yml `not_in_nav`), search (their front
+matter) and backlinks (the hooks), and reached from a link in every page's
+footer, which this module adds to the built HTML.
+"""
+
+from __future__ import annotations
+
+import html
+
+FOOTER_END = "</footer>"
+
+
+def add_footer_link(page_html: str, href: str, label: str) -> tuple[str, bool]:
+    """Put a link to the editors' area at the end of the theme's footer.
+
+    Returns (html, found): found is False when the page has no footer (the
+    theme's markup changed), and the page is returned unchanged.
+
+    >>> add_footer_link('<footer class="md-footer">x</footer>', 'bien-tap/a.html', 'Biên tập')[0]
+    '<footer class="md-footer">x<div class="plan-footer-links md-grid"><a href="bien-tap/a.html">Biên tập</a></div></footer>'
+    """
+    at = page_html.rfind(FOOTER_END)
+    if at < 0:
+        return page_html, False
+    link = (f'<div class="plan-footer-links md-grid"><a href="{html.escape(href, quote=True)}">'
+            f'{html.escape(label)}</a></div>')
+    return page_html[:at] + link + page_html[at:], True
