@@ -19,37 +19,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
-from search_queries import QUERIES  # noqa: E402
-
-RESULTS = ".md-search-result__item"
-
-
-def top_links(page, query: str, n: int = 3) -> list[str]:
-    """Site-relative hrefs of the first `n` results a reader sees, in display
-    order: each group's page, then the sections Material shows under it
-    (sections folded away under "more" are not seen, so not counted)."""
-    box = page.locator("input.md-search__input")
-    if not box.is_visible():
-        page.locator("label.md-search__icon[for=__search]").first.click()
-    box.click()
-    box.fill(query)
-    box.press("End")
-    page.locator(RESULTS).first.wait_for(timeout=10_000)
-    page.wait_for_timeout(150)  # results of the last keystroke
-    return page.evaluate(
-        """n => {
-             const config = document.getElementById('__config');
-             const base = new URL((config ? JSON.parse(config.textContent).base : '.') + '/', location.href);
-             return [...document.querySelectorAll('.md-search-result__item a')]
-               .filter(a => a.checkVisibility())
-               .slice(0, n)
-               .map(a => {
-                 const url = new URL(a.getAttribute('href'), location.href);
-                 url.search = '';
-                 return url.href.startsWith(base.href) ? url.href.slice(base.href.length) : url.href;
-               });
-           }""", n)
-
+from search_queries import QUERIES, top_links  # noqa: E402
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format, *args):  # noqa: A002 - signature of the base class

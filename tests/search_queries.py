@@ -43,3 +43,33 @@ QUERIES: list[tuple[str, str]] = [
     ("phong tong hop quy hoach ke hoach", r"^(don-vi/phong-thqhkh\.html|muc/II\.html#II-5)(#|$)"),
     ("dao duc cong vu", r"^muc/(I\.html|II\.html#II-3)(#|$)"),
 ]
+
+
+RESULTS = ".md-search-result__item"
+
+
+def top_links(page, query: str, n: int = 3) -> list[str]:
+    """Site-relative hrefs of the first `n` results a reader sees, in display
+    order: each group's page, then the sections Material shows under it
+    (sections folded away under "more" are not seen, so not counted)."""
+    box = page.locator("input.md-search__input")
+    if not box.is_visible():
+        page.locator("label.md-header__button[for=__search]").first.click()  # phone: the header icon
+    box.focus()
+    box.fill(query)
+    box.press("End")
+    page.locator(RESULTS).first.wait_for(timeout=10_000)
+    page.wait_for_timeout(150)  # results of the last keystroke
+    return page.evaluate(
+        """n => {
+             const config = document.getElementById('__config');
+             const base = new URL((config ? JSON.parse(config.textContent).base : '.') + '/', location.href);
+             return [...document.querySelectorAll('.md-search-result__item a')]
+               .filter(a => a.checkVisibility())
+               .slice(0, n)
+               .map(a => {
+                 const url = new URL(a.getAttribute('href'), location.href);
+                 url.search = '';
+                 return url.href.startsWith(base.href) ? url.href.slice(base.href.length) : url.href;
+               });
+           }""", n)
