@@ -39,6 +39,11 @@ def reader_pages(paths: list[str]) -> list[str]:
     return [p for p in paths if not is_editor_page(p)]
 
 
+def trainers_path(section: m.Section) -> str:
+    """The per-section trainers' handout."""
+    return f"giang-vien/{section.id}.md"
+
+
 def section_path(section: m.Section) -> str:
     return f"muc/{section.id}.md"
 

@@ -18,9 +18,12 @@ from . import model as m
 from .cache import NO_CACHE, DiskCache
 from .diagram import relation_svg
 from .graph import Graph
+from .handout import handout_groups
 from .permalinks import absolute, linkables
 from .paths import (DOCUMENTS, FULL_TEXT, GLOSSARY, HOME, SCHEDULE, TRAINERS, UNITS, document_path, element_paths,
+                    trainers_path,
                     md_to_html_path, relative, section_path, unit_path)
+from .siteurl import is_local
 
 FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
 MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
@@ -81,11 +84,28 @@ class Renderer:
             *(self.page("unit.md.j2", unit_path(u.id), u.name, "registry", unit=u) for u in c.units),
             self.page("schedule.md.j2", SCHEDULE, L["pages"]["schedule"], "registry"),
             self.page("glossary.md.j2", GLOSSARY, L["pages"]["glossary"], "registry"),
-            self.page("trainers.md.j2", TRAINERS, L["trainers"]["title"], "registry",
-                      units=list(self.linkables.values()),
-                      short_url=lambda u: absolute(self.site_url, u.short)),
+            *self.handouts(),
         ]
         return out
+
+    def handouts(self) -> list[Page]:
+        """The trainers' handout of the whole plan, and one per section."""
+        c, L = self.content, self.labels
+        groups = handout_groups(c)
+        joiner = L["cite"]["joiner"]
+        example = next((g.entries[0].unit.citation for g in groups if g.section and g.entries), "")
+        common = dict(short_url=lambda u: absolute(self.site_url, u.short), site_url=self.site_url,
+                      local_url=is_local(self.site_url), plan_title=example.split(joiner, 1)[-1],
+                      example_citation=example, section_handout=lambda s: md_to_html_path(trainers_path(s)))
+        pages = [self.page("trainers.md.j2", TRAINERS, L["trainers"]["title"], "registry",
+                           groups=groups, single=False, **common)]
+        for g in groups:
+            if g.section is not None:
+                title = L["readers"]["handout"]["section_title"].format(title=L["trainers"]["title"],
+                                                                        section=g.title)
+                pages.append(self.page("trainers.md.j2", trainers_path(g.section), title, "registry",
+                                       groups=[g], single=True, **common))
+        return pages
 
     def doc_label(self, doc: m.Document) -> str:
         return self.content.document_label(doc)
@@ -104,7 +124,7 @@ class Renderer:
             {L["pages"]["units"]: [UNITS, *(unit_path(u.id) for u in c.units)]},
             {L["pages"]["schedule"]: SCHEDULE},
             {L["pages"]["glossary"]: GLOSSARY},
-            {L["trainers"]["title"]: TRAINERS},
+            {L["trainers"]["title"]: [TRAINERS, *(trainers_path(s) for s in c.plan.sections)]},
         ]
 
 
