@@ -2,6 +2,7 @@
 # One entry point for people and CI.
 #   ./run.sh serve   set up (first time), validate, build and preview at http://127.0.0.1:8000/
 #   ./run.sh build   set up, validate and build the site into site/ (strict)
+#   ./run.sh publish build as for publishing: fails unless SITE_URL is a public address
 #   ./run.sh test    set up and run the whole test suite (browser tests included)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -40,12 +41,19 @@ case "$cmd" in
     "$PY" -m plansite check
     exec "$PY" -m mkdocs build --strict "$@"
     ;;
+  publish)
+    # Short URLs and QR codes carry SITE_URL: a local one must never be published.
+    export PLANSITE_PUBLISH=1
+    setup
+    "$PY" -m plansite check
+    exec "$PY" -m mkdocs build --strict "$@"
+    ;;
   test)
     setup
     exec "$PY" -m pytest "$@"
     ;;
   *)
-    echo "usage: $0 serve|build|test" >&2
+    echo "usage: $0 serve|build|publish|test" >&2
     exit 2
     ;;
 esac

@@ -196,9 +196,10 @@ def make_baseline(project: Path) -> str:
     and a baseline.yml without hooks; return the config file name."""
     import yaml
 
+    from plansite.areas import plan_data_js
     from plansite.loader import load_content
     from plansite.paths import reader_pages
-    from plansite.permalinks import aliases, static_files
+    from plansite.permalinks import static_files
     from plansite.render import render_site
     from plansite.slug import slugify
 
@@ -216,9 +217,7 @@ def make_baseline(project: Path) -> str:
             (docs / path).write_bytes(data)
         else:
             (docs / path).write_text(data, encoding="utf-8")
-    plan_data = {"labels": content.labels["copy"], "aliases": aliases(content)}
-    (docs / "assets" / "plan-data.js").write_text(
-        "window.PLAN = " + json.dumps(plan_data, ensure_ascii=False) + ";\n", encoding="utf-8")
+    (docs / "assets" / "plan-data.js").write_text(plan_data_js(content), encoding="utf-8")
     generated = {p.path for p in pages}
     handwritten = sorted(p.relative_to(project / "docs").as_posix() for p in (project / "docs").rglob("*.md")
                          if p.relative_to(project / "docs").as_posix() not in generated)

@@ -16,7 +16,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File
 
-from plansite.areas import add_footer_link
+from plansite.areas import add_footer_link, plan_data_js
 from plansite.cache import DEFAULT_DIR, DiskCache
 from plansite.citations import CitationIndex
 from plansite.errors import ContentError
@@ -94,7 +94,7 @@ def on_files(files, config):
         files.append(File.generated(config, page.path, content=page.markdown))
     for path, data in _state["static"].items():
         files.append(File.generated(config, path, content=data))
-    files.append(File.generated(config, "assets/plan-data.js", content=_plan_data()))
+    files.append(File.generated(config, "assets/plan-data.js", content=plan_data_js(_state["content"])))
     handwritten = sorted(f.src_uri for f in files.documentation_pages() if f.src_uri not in pages)
     config.nav = _state["nav"] + reader_pages(handwritten)  # editor pages: footer link, not_in_nav
     return files
@@ -123,6 +123,7 @@ def on_page_content(html_text, page, config, files):
 def on_env(env, config, files):
     if _command["name"] == "serve":
         _cache_theme_templates(env)
+    env.globals["plan_labels"] = _state["content"].labels  # theme overrides (404.html) read their labels here
     # Every page's content is rendered by now; fill each document's backlinks.
     for file in files.documentation_pages():
         page = file.page
@@ -190,12 +191,6 @@ def _cache_theme_templates(env) -> None:
     except OSError:
         return
     env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
-
-
-def _plan_data() -> str:
-    """Labels and id aliases for assets/plan.js (copy buttons, landing on moved ids)."""
-    data = {"labels": _state["content"].labels["copy"], "aliases": _state["aliases"]}
-    return "window.PLAN = " + json.dumps(data, ensure_ascii=False) + ";\n"
 
 
 def _check_permalinks(config) -> None:

@@ -9,6 +9,10 @@ footer, which this module adds to the built HTML.
 from __future__ import annotations
 
 import html
+import json
+
+from . import model as m
+from .permalinks import aliases, linkables
 
 FOOTER_END = "</footer>"
 
@@ -28,3 +32,15 @@ def add_footer_link(page_html: str, href: str, label: str) -> tuple[str, bool]:
     link = (f'<div class="plan-footer-links md-grid"><a href="{html.escape(href, quote=True)}">'
             f'{html.escape(label)}</a></div>')
     return page_html[:at] + link + page_html[at:], True
+
+
+def plan_data_js(content: m.Content) -> str:
+    """assets/plan-data.js: what assets/plan.js needs from content/ — labels,
+    moved ids (aliases) and the ids that have a short URL (the 404 page
+    suggests the nearest one, offline)."""
+    labels = content.labels
+    ids = {u.id for u in linkables(content)} | set(aliases(content))
+    ids |= {old for d in content.documents for old in d.moved_from}
+    data = {"labels": {**labels["copy"], **labels["readers"]["share"], "not_found": labels["readers"]["not_found"]},
+            "aliases": aliases(content), "ids": sorted(ids)}
+    return "window.PLAN = " + json.dumps(data, ensure_ascii=False) + ";\n"
