@@ -16,7 +16,7 @@ import jinja2
 
 from . import model as m
 from .cache import NO_CACHE, DiskCache
-from .diagram import relation_svg
+from .diagram import edges, relation_svg
 from .graph import Graph
 from .handout import handout_groups
 from .permalinks import absolute, linkables
@@ -69,6 +69,7 @@ class Renderer:
 
     def pages(self) -> list[Page]:
         c, L = self.content, self.labels
+        cited = L["readers"]["documents"]["cited_by_plan"]
         out = [
             self.page("home.md.j2", HOME, L["pages"]["home"], "canonical"),
             *(self.page("section.md.j2", section_path(s), f"{s.number}. {s.title}", "canonical", section=s,
@@ -78,7 +79,8 @@ class Renderer:
             self.page("documents.md.j2", DOCUMENTS, L["pages"]["documents"], "registry"),
             *(self.page("document.md.j2", document_path(d.id), self.doc_title(d), "registry", doc=d,
                         diagram=relation_svg(self.graph, d, self.doc_label,
-                                                 _View(self, document_path(d.id)).document_href))
+                                             _View(self, document_path(d.id)).document_href, cited),
+                        edges=edges(self.graph, d, cited), cited_by=self.graph.cited_by_plan(d.id))
               for d in c.documents),
             self.page("units.md.j2", UNITS, L["pages"]["units"], "registry"),
             *(self.page("unit.md.j2", unit_path(u.id), u.name, "registry", unit=u) for u in c.units),

@@ -333,3 +333,43 @@ def test_footnote_text_is_body_size_and_colour(browser, site_server, viewport):
             "e => [getComputedStyle(e).fontSize, getComputedStyle(e).color]")
         note = page.locator("[id='fn-1-p1']").evaluate("e => [getComputedStyle(e).fontSize, getComputedStyle(e).color]")
         assert note == body
+
+
+# -----------------------------------------------------------------------------
+# 6. Document pages: the diagram readable at every width, cards on phones
+# -----------------------------------------------------------------------------
+
+_DIAGRAM_FONTS = """() => {
+    const svg = document.querySelector('article svg.plan-diagram');
+    const scale = svg.getScreenCTM().a;
+    return [...svg.querySelectorAll('text')].map(t => scale * parseFloat(t.getAttribute('font-size')));
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 960, 720])
+def test_relation_diagram_text_is_at_least_12px(browser, site_server, width):
+    with opened(browser, {"width": width, "height": 800}) as page:
+        for doc in ("ct-33-ttg", "cv-4973-ubnd", "qd-217-tw"):
+            page.goto(site_server + f"van-ban/{doc}.html")
+            expect(page.locator("article svg.plan-diagram")).to_be_visible()
+            sizes = page.evaluate(_DIAGRAM_FONTS)
+            assert sizes and min(sizes) >= 12, (doc, width, sizes)
+
+
+def test_phone_shows_the_relations_as_a_list_and_documents_as_cards(phone, site_server):
+    phone.goto(site_server + "van-ban/qd-217-tw.html")
+    expect(phone.locator("article svg.plan-diagram")).to_be_hidden()
+    items = phone.locator("article .plan-diagram-list li")
+    expect(items.first).to_be_visible()
+    expect(items.first).to_contain_text("Được Kế hoạch dẫn chiếu")
+    assert phone.evaluate("getComputedStyle(document.querySelector('.plan-diagram-list li')).fontSize") >= "12px"
+
+    phone.goto(site_server + "van-ban/index.html")
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"] + 1, f"the documents table overflows the phone: {width}px"
+    subject = phone.locator("article td[data-label='Trích yếu']").nth(2)
+    subject.scroll_into_view_if_needed()
+    expect(subject).to_be_in_viewport(ratio=1)
+    box = subject.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+    assert "Trích yếu" in subject.evaluate("e => getComputedStyle(e, '::before').content")
