@@ -618,7 +618,7 @@ def report(r: dict) -> str:
       "**Sau khi sửa**: bộ đệm đã có và `content/plan.yaml` vừa đổi (thêm một dòng chú thích trước mỗi lần "
       "dựng), như khi người biên tập dựng lại.")
     w("")
-    w("| | Có hook (trang web này) | Nền so sánh (Markdown tĩnh, không hook) |")
+    w("| Chỉ số | Có hook (trang web này) | Nền so sánh (Markdown tĩnh, không hook) |")
     w("| --- | --- | --- |")
     w(f"| Thời gian dựng, sau khi sửa | {fmt_s(real['time'])} ({fmt_s(real['min'])} – {fmt_s(real['max'])}) | "
       f"{fmt_s(base['time'])} ({fmt_s(base['min'])} – {fmt_s(base['max'])}) |")

@@ -49,7 +49,8 @@ def first_line(text: str | None, limit: int = FIRST_LINE) -> str:
 
 
 def handout_groups(content: m.Content) -> list[Group]:
-    """The handout's groups in the plan's order; Nơi nhận is not taught, so left out."""
+    """The handout's groups in the plan's order, then the cited documents (every
+    short URL appears once: the handout is also their index)."""
     L = content.labels
     joiner = L["cite"]["joiner"]
     units = {u.id: u for u in linkables(content)}
@@ -71,7 +72,10 @@ def handout_groups(content: m.Content) -> list[Group]:
     notes = _footnote_ids(plan)
     if notes:
         groups.append(Group("chu-thich", L["readers"]["handout"]["footnotes"], tuple(entry(i) for i in notes if i in units)))
-    docs = [d.id for d in content.documents if not d.is_plan]
+    if plan.recipients:
+        groups.append(Group("noi-nhan", L["cite"]["recipients"],
+                            tuple(entry(e.id) for e in plan.recipients.entries)))
+    docs = [d.id for d in content.documents]
     if docs:
         groups.append(Group("van-ban", L["trainers"]["documents"], tuple(entry(i) for i in docs)))
     return groups
@@ -98,4 +102,7 @@ def _texts(content: m.Content) -> dict[str, str]:
         out[f.id] = next((b.text for b in f.blocks if b.text), "")
     for d in content.documents:
         out[d.id] = d.subject or ""
+    if plan.recipients:
+        for e in plan.recipients.entries:
+            out[e.id] = e.text
     return out

@@ -306,8 +306,30 @@
     box.hidden = false;
   }
 
+  /* A table wider than the page scrolls inside Material's wrapper; keyboard
+     users need to reach that scroller (WCAG 2.1.1, axe scrollable-region-focusable). */
+  function focusableScrollers() {
+    var wraps = document.querySelectorAll("article .md-typeset__scrollwrap");
+    for (var i = 0; i < wraps.length; i++) {
+      var wrap = wraps[i];
+      var scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
+      if (scrolls && !wrap.hasAttribute("tabindex")) {
+        wrap.setAttribute("tabindex", "0");
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", (L.table || "") + " " + (i + 1));  // landmarks need unique names
+      } else if (!scrolls && wrap.getAttribute("tabindex") === "0") {
+        wrap.removeAttribute("tabindex");
+        wrap.removeAttribute("role");
+        wrap.removeAttribute("aria-label");
+      }
+    }
+  }
+
   function init() {
     watchSearchResults();
+    focusableScrollers();
+    window.addEventListener("load", focusableScrollers);
+    window.addEventListener("resize", focusableScrollers);
     suggestShortUrl();
     live = document.createElement("div");
     live.className = "plan-visually-hidden plan-live";
