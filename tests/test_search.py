@@ -60,3 +60,14 @@ def test_index_has_folded_titles_weighed_like_titles_and_no_urls(built_site):
         for name in ("title", "text", "fold", "fold_title"):
             value = doc.get(name, "")
             assert "://" not in value and "¶" not in value and "↩" not in value, (doc["location"], name)
+
+
+@pytest.mark.browser
+def test_the_opened_page_highlights_whole_folded_words(page, site_server):
+    page.goto(site_server + "index.html?h=dan+van")
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(300)
+    marks = page.eval_on_selector_all("article mark", "ms => ms.map(m => m.textContent)")
+    assert marks, "nothing highlighted on the page for ?h=dan+van"
+    assert {m.lower() for m in marks} <= {"dân", "dan", "vận", "van", "văn", "vân", "dẫn", "dần", "dặn"}, marks
+    assert "dân" in {m.lower() for m in marks}

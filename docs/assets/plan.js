@@ -210,38 +210,55 @@
     Worker.prototype.__planPatched = true;
   }
 
+  function foldedTerms(query) {
+    var terms = Object.create(null);
+    queryWords(query).forEach(function (w) { terms[fold(w)] = true; });
+    return terms;
+  }
+
+  // Replace the marks inside `root` by marks on whole words matching `terms`.
+  function remark(root, terms, skip) {
+    var marks = root.querySelectorAll("mark");
+    for (var m = 0; m < marks.length; m++) {
+      marks[m].replaceWith(document.createTextNode(marks[m].textContent));
+    }
+    root.normalize();
+    var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {
+      acceptNode: function (node) {
+        return node.parentNode.closest(skip) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT;
+      }
+    });
+    var nodes = [];
+    while (walker.nextNode()) { nodes.push(walker.currentNode); }
+    nodes.forEach(function (node) { markWords(node, terms); });
+  }
+
   function highlightResults(list) {
     var input = document.querySelector("input.md-search__input");
     if (!input) { return; }
-    var terms = {};
-    queryWords(input.value).forEach(function (w) { terms[fold(w)] = true; });
+    var terms = foldedTerms(input.value);
     var articles = list.querySelectorAll("article.md-search-result__article");
     for (var i = 0; i < articles.length; i++) {
-      var article = articles[i];
-      if (article.getAttribute("data-plan-marked") === input.value) { continue; }
-      article.setAttribute("data-plan-marked", input.value);
-      var marks = article.querySelectorAll("mark");
-      for (var m = 0; m < marks.length; m++) {
-        marks[m].replaceWith(document.createTextNode(marks[m].textContent));
-      }
-      article.normalize();
-      var walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT, {
-        acceptNode: function (node) {
-          return node.parentNode.closest(".md-search-result__terms") ? NodeFilter.FILTER_REJECT
-            : NodeFilter.FILTER_ACCEPT;
-        }
-      });
-      var nodes = [];
-      while (walker.nextNode()) { nodes.push(walker.currentNode); }
-      nodes.forEach(function (node) { markWords(node, terms); });
+      if (articles[i].getAttribute("data-plan-marked") === input.value) { continue; }
+      articles[i].setAttribute("data-plan-marked", input.value);
+      remark(articles[i], terms, ".md-search-result__terms");
     }
+  }
+
+  // The page a result opens (?h=…): Material marks prefixes of the raw terms
+  // ("dan" in "danh", never "dân"); mark the folded whole words instead.
+  function highlightPage() {
+    var query = new URLSearchParams(location.search).get("h");
+    var article = document.querySelector("article.md-content__inner");
+    if (!query || !article) { return; }
+    remark(article, foldedTerms(query), "script, style, svg, .plan-copy, .headerlink");
   }
 
   function markWords(node, terms) {
     var text = node.nodeValue, last = 0, match, out = null;
     WORD.lastIndex = 0;
     while ((match = WORD.exec(text)) !== null) {
-      if (!Object.prototype.hasOwnProperty.call(terms, fold(match[0]))) { continue; }
+      if (!own(terms, fold(match[0]))) { continue; }
       out = out || document.createDocumentFragment();
       out.appendChild(document.createTextNode(text.slice(last, match.index)));
       var mark = document.createElement("mark");
@@ -329,6 +346,8 @@
     watchSearchResults();
     focusableScrollers();
     window.addEventListener("load", focusableScrollers);
+    // After Material's own highlighting of ?h= (it runs as the page loads).
+    window.addEventListener("load", function () { window.setTimeout(highlightPage, 0); });
     window.addEventListener("resize", focusableScrollers);
     suggestShortUrl();
     live = document.createElement("div");
