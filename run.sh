@@ -4,6 +4,7 @@
 #   ./run.sh build   set up, validate and build the site into site/ (strict); the
 #                    build goes to a temporary folder and replaces site/ only
 #                    when it succeeded; one build at a time per checkout
+#   ./run.sh publish build as for publishing: fails unless SITE_URL is a public address
 #   ./run.sh test    set up and run the whole test suite (browser tests included)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -81,12 +82,18 @@ case "$cmd" in
     setup
     build_site "$@"
     ;;
+  publish)
+    # Short URLs and QR codes carry SITE_URL: a local one must never be published.
+    export PLANSITE_PUBLISH=1
+    setup
+    build_site "$@"
+    ;;
   test)
     setup
     exec "$PY" -m pytest "$@"
     ;;
   *)
-    echo "usage: $0 serve|build|test" >&2
+    echo "usage: $0 serve|build|publish|test" >&2
     exit 2
     ;;
 esac

@@ -1,9 +1,9 @@
-"""Benchmark of the plan site; writes the figures to docs/hieu-nang.md.
+"""Benchmark of the plan site; writes the figures to docs/bien-tap/hieu-nang.md.
 
     .venv/bin/python bench/run.py            # everything, about 15 minutes on 2 cores
     .venv/bin/python bench/run.py --quick    # 1× and 10× only, one run each, no Lighthouse
 
-What it measures (all in temporary folders; only docs/hieu-nang.md is written):
+What it measures (all in temporary folders; only docs/bien-tap/hieu-nang.md is written):
 
 1. the real site: `mkdocs build --strict` time (median of 5 rounds of three
    interleaved builds: fresh clone, after an edit, baseline) and peak memory
@@ -55,7 +55,7 @@ sys.path.insert(0, str(REPO))
 
 import synth  # noqa: E402  (bench/synth.py)
 
-OUT = REPO / "docs" / "hieu-nang.md"
+OUT = REPO / "docs" / "bien-tap" / "hieu-nang.md"
 PY = sys.executable
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 ENV.pop("SITE_URL", None)  # the default site_url, as in the tests
@@ -173,7 +173,8 @@ def make_project(dest: Path, content: Path, handwritten: bool) -> Path:
     dest.mkdir(parents=True)
     shutil.copy2(REPO / "mkdocs.yml", dest / "mkdocs.yml")
     for name in ("templates", "hooks", "plansite", "overrides"):  # plansite/: mkdocs.yml watches it
-        shutil.copytree(REPO / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+        if (REPO / name).exists():
+            shutil.copytree(REPO / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
     skip = [] if handwritten else ["*.md"]
     shutil.copytree(REPO / "docs", dest / "docs", ignore=shutil.ignore_patterns(*skip))
     shutil.copytree(content, dest / "content")
@@ -195,8 +196,10 @@ def make_baseline(project: Path) -> str:
     and a baseline.yml without hooks; return the config file name."""
     import yaml
 
+    from plansite.areas import plan_data_js
     from plansite.loader import load_content
-    from plansite.permalinks import aliases, static_files
+    from plansite.paths import reader_pages
+    from plansite.permalinks import static_files
     from plansite.render import render_site
     from plansite.slug import slugify
 
@@ -214,16 +217,14 @@ def make_baseline(project: Path) -> str:
             (docs / path).write_bytes(data)
         else:
             (docs / path).write_text(data, encoding="utf-8")
-    plan_data = {"labels": content.labels["copy"], "aliases": aliases(content)}
-    (docs / "assets" / "plan-data.js").write_text(
-        "window.PLAN = " + json.dumps(plan_data, ensure_ascii=False) + ";\n", encoding="utf-8")
+    (docs / "assets" / "plan-data.js").write_text(plan_data_js(content), encoding="utf-8")
     generated = {p.path for p in pages}
     handwritten = sorted(p.relative_to(project / "docs").as_posix() for p in (project / "docs").rglob("*.md")
                          if p.relative_to(project / "docs").as_posix() not in generated)
     config.pop("hooks", None)
     config.pop("watch", None)
     config["docs_dir"] = "baseline-docs"
-    config["nav"] = nav + handwritten
+    config["nav"] = nav + reader_pages(handwritten)
     extensions = []
     for ext in config["markdown_extensions"]:
         if ext == "toc" or (isinstance(ext, dict) and "toc" in ext):
@@ -269,6 +270,7 @@ def core_phases(content_dir: Path, templates: Path, runs: int = 3, warm: bool = 
     from plansite import render
     from plansite.cache import NO_CACHE, DiskCache
     from plansite.loader import load_content
+    from plansite.paths import reader_pages
     from plansite.permalinks import static_files
     from plansite.render import render_site
 
@@ -608,6 +610,12 @@ def report(r: dict) -> str:
     L: list[str] = []
     w = L.append
     when = r["date"]
+    w("---")
+    w("# Editor page: kept out of the reader's search and navigation (docs/bien-tap/).")
+    w("search:")
+    w("  exclude: true")
+    w("---")
+    w("")
     w("# Hiệu năng")
     w("")
     w("Trang này do `bench/run.py` tự ghi; đừng sửa tay. Số liệu đo lúc "
@@ -652,7 +660,7 @@ def report(r: dict) -> str:
       "**Sau khi sửa**: bộ đệm đã có và `content/plan.yaml` vừa đổi (thêm một dòng chú thích trước mỗi lần "
       "dựng), như khi người biên tập dựng lại.")
     w("")
-    w("| | Có hook (trang web này) | Nền so sánh (Markdown tĩnh, không hook) |")
+    w("| Chỉ số | Có hook (trang web này) | Nền so sánh (Markdown tĩnh, không hook) |")
     w("| --- | --- | --- |")
     w(f"| Thời gian dựng, sau khi sửa | {fmt_s(real['time'])} ({fmt_s(real['min'])} – {fmt_s(real['max'])}) | "
       f"{fmt_s(base['time'])} ({fmt_s(base['min'])} – {fmt_s(base['max'])}) |")
@@ -905,9 +913,9 @@ def verdicts(r: dict) -> list[list[str]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Benchmark the plan site; write docs/hieu-nang.md.")
+    parser = argparse.ArgumentParser(description="Benchmark the plan site; write docs/bien-tap/hieu-nang.md.")
     parser.add_argument("--quick", action="store_true", help="1× and 10× only, one run each, no Lighthouse")
-    parser.add_argument("--out", type=Path, default=OUT, help="Markdown file to write (default docs/hieu-nang.md)")
+    parser.add_argument("--out", type=Path, default=OUT, help="Markdown file to write (default docs/bien-tap/hieu-nang.md)")
     parser.add_argument("--no-lighthouse", action="store_true")
     parser.add_argument("--from-json", type=Path, metavar="RESULTS",
                         help="write the page again from a previous run's bench/out/results.json, measuring nothing")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+import logging
 import os
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File
 
+from plansite.areas import add_footer_link, plan_data_js
 from plansite.cache import DEFAULT_DIR, DiskCache
 from plansite.citations import CitationIndex
 from plansite.csp import apply_policy, remove_policy
@@ -25,19 +27,29 @@ from plansite.history import HISTORY, build_currency
 from plansite.linker import add_abbreviations, link_citations
 from plansite.loader import load_content
 from plansite.official import print_citations
-from plansite.paths import document_path, md_to_html_path, relative
+from plansite.paths import EDITOR_HOME, document_path, is_editor_page, md_to_html_path, reader_pages, relative
 from plansite.permalinks import (INIT_HINT, aliases, check_manifest, linkables, page_moves, read_manifest,
                                  scan_site, static_files)
 from plansite.render import escape_page_title, render_backlinks, render_site
 from plansite.searchfold import fold_search_index
+from plansite.siteurl import PUBLISH_ENV, is_local, local_warning, publish_problem
 from plansite.slug import slugify
 
 log = get_plugin_logger(__name__)
 
 MANIFEST = "permalinks.lock.json"
-# Set to 1 by the Pages workflow and `./run.sh build`: a publishing build
-# requires the permalink lockfile (deleting it must not switch the check off).
-PUBLISH_ENV = "PLANSITE_PUBLISH"
+# PUBLISH_ENV=1 (the Pages workflow, `./run.sh build` and `publish`) marks a
+# publishing build: it requires the permalink lockfile (deleting it must not
+# switch the check off) and a public site_url.
+
+# A local site_url is worth a warning, not a failed strict build (every local
+# build has one): this logger sits outside "mkdocs", whose warnings --strict counts.
+_url_log = logging.getLogger("plansite.siteurl")
+if not _url_log.handlers:
+    _handler = logging.StreamHandler()
+    _handler.setFormatter(logging.Formatter("WARNING -  %(message)s"))
+    _url_log.addHandler(_handler)
+    _url_log.propagate = False
 
 # Per-build state, reset in on_config (mkdocs serve reloads config every build).
 _state: dict = {}
@@ -57,6 +69,8 @@ def on_startup(command, dirty):
 
 def on_config(config):
     root = Path(config.config_file_path).parent
+    if os.environ.get(PUBLISH_ENV) == "1" and publish_problem(config.site_url):
+        raise PluginError(f"not publishing: {publish_problem(config.site_url)}")
     cache = DiskCache(root / DEFAULT_DIR)
     error = None
     try:
@@ -115,9 +129,9 @@ def on_files(files, config):
         files.append(File.generated(config, page.path, content=page.markdown))
     for path, data in _state["static"].items():
         files.append(File.generated(config, path, content=data))
-    files.append(File.generated(config, "assets/plan-data.js", content=_plan_data()))
+    files.append(File.generated(config, "assets/plan-data.js", content=plan_data_js(_state["content"])))
     handwritten = sorted(f.src_uri for f in files.documentation_pages() if f.src_uri not in pages)
-    config.nav = _state["nav"] + handwritten
+    config.nav = _state["nav"] + reader_pages(handwritten)  # editor pages: footer link, not_in_nav
     return files
 
 
@@ -134,7 +148,9 @@ def on_page_content(html_text, page, config, files):
     for miss in missing:
         log.warning(f"{_where(page, miss.written)}: cites {miss.written!r}, which is not in "
                     f"content/documents.yaml — register the document there or correct the number")
-    if role in ("canonical", "handwritten"):
+    if 'class="plan-qr"' in html_text and is_local(config.site_url):
+        _url_log.warning(local_warning(config.site_url, src))
+    if role == "canonical" or (role == "handwritten" and not is_editor_page(src)):  # reader pages only
         _state["found"] += [(page, f) for f in found]
     html_text += str(print_citations([f.doc_id for f in found], _state["content"], config.site_url, url_for))
     if src in _state["pages"]:  # downloads and the print button, under the page title
@@ -148,6 +164,7 @@ def on_page_content(html_text, page, config, files):
 def on_env(env, config, files):
     if _command["name"] == "serve":
         _cache_theme_templates(env)
+    env.globals["plan_labels"] = _state["content"].labels  # theme overrides (404.html) read their labels here
     # Every page's content is rendered by now; fill each document's backlinks.
     for file in files.documentation_pages():
         page = file.page
@@ -169,7 +186,12 @@ def on_env(env, config, files):
 @event_priority(-100)  # last: the policy hashes the page's final inline scripts
 def on_post_page(output, page, config):
     output = escape_page_title(output, page.title)  # the theme un-escapes titles in <title>
-    return _csp(_show_error(_name_search_dialog(output, page.file.src_uri)), page.file.src_uri, config)
+    output = _name_search_dialog(output, page.file.src_uri)
+    href = relative(md_to_html_path(EDITOR_HOME), page.file.dest_uri)
+    output, found = add_footer_link(output, href, _state["content"].labels["readers"]["editor_area"])
+    if not found:
+        log.warning(f"{page.file.src_uri}: the theme's footer markup changed; no link to the editors' area")
+    return _csp(_show_error(output), page.file.src_uri, config)
 
 
 @event_priority(-100)
@@ -213,12 +235,6 @@ def _cache_theme_templates(env) -> None:
     except OSError:
         return
     env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
-
-
-def _plan_data() -> str:
-    """Labels and id aliases for assets/plan.js (copy buttons, landing on moved ids)."""
-    data = {"labels": _state["content"].labels["copy"], "aliases": _state["aliases"]}
-    return "window.PLAN = " + json.dumps(data, ensure_ascii=False) + ";\n"
 
 
 def _serving() -> bool:

@@ -475,7 +475,10 @@ class _Checker:
                 issuer=d["issuer"], subject=d["subject"], is_plan=d.get("is_plan", False),
                 cited_as=tuple(d.get("cited_as", [])), also_numbered=tuple(also), relations=tuple(relations),
                 notes=self.notes(src, path + ("notes",), d.get("notes"), "note"),
-                moved_from=tuple(d.get("moved_from", []))))
+                moved_from=tuple(d.get("moved_from", [])), source=d.get("source"),
+                status=m.DocumentStatus(d["status"]["value"], self.date(src, path + ("status", "checked"),
+                                                                        d["status"]["checked"]),
+                                        d["status"]["evidence"]) if d.get("status") else None))
         return tuple(kinds), tuple(rtypes), tuple(docs)
 
     def plan(self) -> m.Plan:

@@ -372,6 +372,19 @@ class Relation:
 
 
 @dataclass(frozen=True)
+class DocumentStatus:
+    """Whether a document is in force, as a public page confirmed it on a day.
+
+    value: "con-hieu-luc" (còn hiệu lực) or "het-hieu-luc" (hết hiệu lực);
+    a document without a confirmed status has none (shown as "không rõ").
+    """
+
+    value: str
+    checked: WrittenDate | None
+    evidence: str          # URL of the public page that says so
+
+
+@dataclass(frozen=True)
 class Document:
     id: str
     kind: str
@@ -387,6 +400,8 @@ class Document:
     relations: tuple[Relation, ...] = ()
     notes: tuple[Note, ...] = ()
     moved_from: tuple[str, ...] = ()
+    source: str | None = None               # official page (national database, issuer's portal)
+    status: DocumentStatus | None = None    # None: in force or not is unknown
 
 
 @dataclass(frozen=True)

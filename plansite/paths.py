@@ -17,6 +17,32 @@ SCHEDULE = "tien-do.md"
 GLOSSARY = "thuat-ngu.md"
 TRAINERS = "giang-vien.md"
 
+# Editor and developer pages (hand-written, docs/bien-tap/): linked from the
+# footer, kept out of the reader's navigation, search and backlinks.
+EDITOR_DIR = "bien-tap/"
+EDITOR_HOME = EDITOR_DIR + "huong-dan-bien-tap.md"
+# Hand-written pages that moved: old built page -> new built page (the old
+# address becomes a redirect page and stays in the permalink manifest).
+MOVED_PAGES = {
+    "huong-dan-bien-tap.html": "bien-tap/huong-dan-bien-tap.html",
+    "hieu-nang.html": "bien-tap/hieu-nang.html",
+}
+
+
+def is_editor_page(path: str) -> bool:
+    """True for pages of the editors' area (docs/bien-tap/…), .md or .html."""
+    return path.startswith(EDITOR_DIR)
+
+
+def reader_pages(paths: list[str]) -> list[str]:
+    """The hand-written pages that belong in the reader's navigation."""
+    return [p for p in paths if not is_editor_page(p)]
+
+
+def trainers_path(section: m.Section) -> str:
+    """The per-section trainers' handout."""
+    return f"giang-vien/{section.id}.md"
+
 
 def section_path(section: m.Section) -> str:
     return f"muc/{section.id}.md"

@@ -18,7 +18,7 @@ from pathlib import Path
 from . import model as m
 from .errors import Problem
 from .cache import NO_CACHE, DiskCache, code_version, key as cache_key, version
-from .paths import document_path, element_paths, md_to_html_path, relative, section_path, unit_path
+from .paths import MOVED_PAGES, document_path, element_paths, md_to_html_path, relative, section_path, unit_path
 
 SHORT_DIR = "k"
 QR_DIR = "qr"
@@ -64,7 +64,9 @@ def linkables(content: m.Content) -> list[Linkable]:
     where = element_paths(content)
     doc = content.document(plan.document)
     issuer = content.unit(doc.issuer).name if doc.issuer else L["unknown_issuer"]
-    of_plan = L["of_plan"].format(title=doc.title or plan.header.subject, issuer=issuer)
+    title = doc.title or plan.header.subject
+    # A title that already names its issuer ("… năm 2022 của Sở Kế hoạch và Đầu tư") gets no second "của …".
+    of_plan = title if _says(title, issuer) else L["of_plan"].format(title=title, issuer=issuer)
     out: list[Linkable] = []
 
     def cite(parts: list[str]) -> str:
@@ -105,16 +107,28 @@ def linkables(content: m.Content) -> list[Linkable]:
 
 
 def document_citation(content: m.Content, doc: m.Document) -> str:
-    """'Chỉ thị 33/CT-TTg ngày 26/11/2021 của Thủ tướng Chính phủ' — unknowns left out."""
+    """'Chỉ thị 33/CT-TTg ngày 26/11/2021 của Thủ tướng Chính phủ' — unknowns left out,
+    and what the label already says (a title with its issuer or subject) not said twice."""
     L = content.labels["cite"]
     text = content.document_label(doc)
     if doc.date:
         text += " " + L["date"].format(date=doc.date)
-    if doc.issuer:
+    if doc.issuer and not _says(text, content.unit(doc.issuer).name):
         text += " " + L["issuer"].format(issuer=content.unit(doc.issuer).name)
-    if doc.subject:
+    if doc.subject and not _says(text, doc.subject):
         text += " " + L["subject"].format(subject=doc.subject[0].lower() + doc.subject[1:])
     return text
+
+
+def _says(text: str, part: str) -> bool:
+    """True when `part` is already in `text` (case and spacing aside).
+
+    >>> _says("Kế hoạch cải cách hành chính năm 2022 của Sở Kế hoạch và Đầu tư", "Cải cách hành chính năm 2022")
+    True
+    """
+    def norm(s: str) -> str:
+        return " ".join(s.lower().split())
+    return norm(part) in norm(text)
 
 
 # -----------------------------------------------------------------------------
@@ -133,8 +147,9 @@ def aliases(content: m.Content) -> dict[str, str]:
 
 
 def page_moves(content: m.Content) -> dict[str, str]:
-    """Old page (.html) -> new page (.html) for renamed sections, documents, units."""
-    moves = {}
+    """Old page (.html) -> new page (.html) for renamed sections, documents, units
+    and moved hand-written pages."""
+    moves = dict(MOVED_PAGES)
     for s in content.plan.sections:
         for old in s.moved_from:
             moves[f"muc/{old}.html"] = md_to_html_path(section_path(s))

@@ -17,12 +17,15 @@ from markupsafe import Markup, escape
 
 from . import model as m
 from .cache import NO_CACHE, DiskCache
-from .diagram import relation_svg
+from .diagram import edges, relation_svg
 from .graph import Graph
 from .official import layout, line_html
+from .handout import handout_groups
 from .permalinks import absolute, linkables
 from .paths import (DOCUMENTS, FULL_TEXT, GLOSSARY, HOME, SCHEDULE, TRAINERS, UNITS, document_path, element_paths,
+                    trainers_path,
                     md_to_html_path, relative, section_path, unit_path)
+from .siteurl import is_local
 
 FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
 # Characters that are Markdown (or attr_list) syntax: backslash-escaped, so
@@ -81,6 +84,7 @@ class Renderer:
 
     def pages(self) -> list[Page]:
         c, L = self.content, self.labels
+        cited = L["readers"]["documents"]["cited_by_plan"]
         out = [
             self.page("home.md.j2", HOME, L["pages"]["home"], "canonical"),
             *(self.page("section.md.j2", section_path(s), f"{s.number}. {s.title}", "canonical", section=s,
@@ -91,17 +95,35 @@ class Renderer:
             *(self.page("document.md.j2", document_path(d.id), self.doc_title(d), "registry", doc=d,
                         # relation_svg escapes every text it draws (autoescape would escape the SVG)
                         diagram=Markup(relation_svg(self.graph, d, self.doc_label,
-                                                    _View(self, document_path(d.id)).document_href)))
+                                                    _View(self, document_path(d.id)).document_href, cited)),
+                        edges=edges(self.graph, d, cited), cited_by=self.graph.cited_by_plan(d.id))
               for d in c.documents),
             self.page("units.md.j2", UNITS, L["pages"]["units"], "registry"),
             *(self.page("unit.md.j2", unit_path(u.id), u.name, "registry", unit=u) for u in c.units),
             self.page("schedule.md.j2", SCHEDULE, L["pages"]["schedule"], "registry"),
             self.page("glossary.md.j2", GLOSSARY, L["pages"]["glossary"], "registry"),
-            self.page("trainers.md.j2", TRAINERS, L["trainers"]["title"], "registry",
-                      units=list(self.linkables.values()),
-                      short_url=lambda u: absolute(self.site_url, u.short)),
+            *self.handouts(),
         ]
         return out
+
+    def handouts(self) -> list[Page]:
+        """The trainers' handout of the whole plan, and one per section."""
+        c, L = self.content, self.labels
+        groups = handout_groups(c)
+        joiner = L["cite"]["joiner"]
+        example = next((g.entries[0].unit.citation for g in groups if g.section and g.entries), "")
+        common = dict(short_url=lambda u: absolute(self.site_url, u.short), site_url=self.site_url,
+                      local_url=is_local(self.site_url), plan_title=example.split(joiner, 1)[-1],
+                      example_citation=example, section_handout=lambda s: md_to_html_path(trainers_path(s)))
+        pages = [self.page("trainers.md.j2", TRAINERS, L["trainers"]["title"], "registry",
+                           groups=groups, single=False, **common)]
+        for g in groups:
+            if g.section is not None:
+                title = L["readers"]["handout"]["section_title"].format(title=L["trainers"]["title"],
+                                                                        section=g.title)
+                pages.append(self.page("trainers.md.j2", trainers_path(g.section), title, "registry",
+                                       groups=[g], single=True, **common))
+        return pages
 
     def doc_label(self, doc: m.Document) -> str:
         return self.content.document_label(doc)
@@ -122,7 +144,7 @@ class Renderer:
             {L["pages"]["units"]: [UNITS, *(unit_path(u.id) for u in c.units)]},
             {L["pages"]["schedule"]: SCHEDULE},
             {L["pages"]["glossary"]: GLOSSARY},
-            {L["trainers"]["title"]: TRAINERS},
+            {L["trainers"]["title"]: [TRAINERS, *(trainers_path(s) for s in c.plan.sections)]},
         ]
 
 

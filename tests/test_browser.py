@@ -189,7 +189,7 @@ PAGES = [
     "don-vi/thanh-tra-so.html",
     "tien-do.html",
     "thuat-ngu.html",
-    "huong-dan-bien-tap.html",
+    "bien-tap/huong-dan-bien-tap.html",
 ]
 
 
