@@ -4,6 +4,9 @@
     python -m plansite normalize      rewrite content files as Unicode NFC
     python -m plansite permalinks     add the built site's pages and anchors to
                                       permalinks.lock.json (never removes any)
+    python -m plansite prepare        the whole site but its HTML, for a generator that
+                                      reads a folder: .cache/zensical/docs (then `zensical build`)
+    python -m plansite verify DIR     check a built site against permalinks.lock.json
 """
 
 from __future__ import annotations
@@ -21,14 +24,22 @@ from .loader import FILES, load_content
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m plansite")
-    parser.add_argument("command", choices=["check", "normalize", "permalinks"],
+    parser.add_argument("command", choices=["check", "normalize", "permalinks", "prepare", "verify"],
                         help="check: validate content/; normalize: rewrite content files as Unicode NFC; "
                              "permalinks: record the built site's URLs and anchors in the manifest")
     parser.add_argument("--content", default="content", help="content directory (default: content)")
     parser.add_argument("--site", default="site", help="built site, for permalinks (default: site)")
     parser.add_argument("--manifest", default="permalinks.lock.json", help="permalink manifest")
+    parser.add_argument("site_dir", nargs="?", default=None, help="verify: the built site (default: site-zensical)")
+    parser.add_argument("--out", default=".cache/zensical", help="prepare: where the docs folder goes")
     args = parser.parse_args(argv)
     content_dir = Path(args.content)
+    if args.command in ("prepare", "verify"):
+        from .generators import prepare_command, verify_command
+
+        if args.command == "prepare":
+            return prepare_command(Path.cwd(), Path(args.out))
+        return verify_command(Path.cwd(), Path(args.site_dir or "site-zensical"))
     if args.command == "permalinks":
         return _permalinks(Path(args.site), Path(args.manifest))
     if args.command == "normalize":
