@@ -376,9 +376,12 @@ def markdown_runs(text: str) -> Iterator[tuple[int, str | None, str]]:
         if para:
             first = para[0][0]
             joined = "\n".join(line for _, line in para)
-            for run in INLINE.split(joined):
-                if run and run.strip():
-                    yield first + joined[: joined.find(run)].count("\n"), None, run
+            pos = 0
+            for span in [*INLINE.finditer(joined), None]:
+                end = span.start() if span else len(joined)
+                if joined[pos:end].strip():
+                    yield first + joined.count("\n", 0, pos), None, joined[pos:end]
+                pos = span.end() if span else end
             para.clear()
 
     for number, line in enumerate(lines, 1):
