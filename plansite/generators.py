@@ -54,7 +54,9 @@ def prepare_folder(root: Path, out: Path) -> Site:
                           f"`python -m plansite prepare` writes (docs/ holds only hand-written pages)")
     site = prepare(root, os.environ.get("SITE_URL") or config.get("site_url"))
     site.check_generator(use_directory_urls=config.get("use_directory_urls", True))
-    site.write(docs_dir)
+    literate_nav = config.get("plugins", {}).get("literate-nav")
+    site.write(docs_dir, nav_file=(literate_nav or {}).get("nav_file", "SUMMARY.md") if literate_nav is not None
+               else None)
     site.dump(root / out / PREPARED)
     return site
 
@@ -72,6 +74,10 @@ def verify_command(root: Path, site_dir: Path) -> int:
     if problems:
         print("published links would break — nothing may be published:\n" + "\n".join(problems), file=sys.stderr)
         return 1
-    print(f"{site_dir}: every published page and anchor resolves" if problems is not None
-          else "permalinks.lock.json not found: no permalink check")
+    unsearchable = site.check_search(site_dir)
+    if unsearchable:
+        print("\n".join(unsearchable), file=sys.stderr)
+        return 1
+    print(f"{site_dir}: every published page and anchor resolves, every page is in the search index"
+          if problems is not None else "permalinks.lock.json not found: no permalink check")
     return 0

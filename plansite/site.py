@@ -32,7 +32,7 @@ from .loader import load_content
 from .paths import USE_DIRECTORY_URLS, document_path, element_paths, md_to_html_path, relative, section_path
 from .permalinks import (Linkable, aliases, check_manifest, linkables, page_moves, scan_site, static_files)
 from .searchfold import fold_search_index
-from .render import FOOTNOTE_REF, Page, render_backlinks, render_site
+from .render import FOOTNOTE_REF, Page, md_escape, render_backlinks, render_site
 from .slug import slugify
 
 MANIFEST = "permalinks.lock.json"
@@ -164,13 +164,31 @@ class Site:
         return check_manifest(manifest, scan_site(Path(site_dir)), self.aliases, MANIFEST,
                               page_moves(self.content))
 
+    def check_search(self, site_dir: Path) -> list[str]:
+        """Pages missing from the built search index (Zensical's search.json or
+        MkDocs' search/search_index.json): a page too large for the
+        generator's search would silently be unfindable."""
+        for name in ("search.json", "search/search_index.json"):
+            path = Path(site_dir) / name
+            if path.exists():
+                data = json.loads(path.read_text(encoding="utf-8"))
+                break
+        else:
+            return [f"{site_dir}: no search index"]
+        entries = data.get("items", data.get("docs", []))
+        indexed = {e["location"].split("#", 1)[0] or "index.html" for e in entries}
+        pages = sorted(md_to_html_path(p) for p in [*self.pages, *self.handwritten])
+        return [f"{page}: not in the search index — too large for the generator's search? "
+                f"split the page or exclude it from search" for page in pages if page not in indexed]
+
     # -- for generators that read a folder -----------------------------------
 
-    def write(self, docs_dir: Path, *, marks: bool = True) -> None:
+    def write(self, docs_dir: Path, *, marks: bool = True, nav_file: str | None = None) -> None:
         """A complete docs folder: hand-written pages and assets, generated pages, static files.
 
         With `marks`, each page starts with a comment naming it (PAGE_MARK),
-        which plansite.mdext reads and removes. The folder is replaced whole.
+        which plansite.mdext reads and removes; with `nav_file`, the nav is
+        written there as a Markdown list. The folder is replaced whole.
         """
         docs_dir = Path(docs_dir)
         if docs_dir.exists():
@@ -182,6 +200,31 @@ class Site:
             _write(docs_dir / path, mark(text, path) if marks else text)
         for path, data in self.static.items():
             _write(docs_dir / path, data)
+        if nav_file:
+            _write(docs_dir / nav_file, self.nav_markdown())
+
+    def nav_markdown(self) -> str:
+        """The nav as a Markdown list (the literate-nav format Zensical reads: SUMMARY.md)."""
+        titles = {**{p.path: p.title for p in self.pages.values()},
+                  **{p.path: p.title for p in self.handwritten.values()}}
+        lines: list[str] = []
+
+        def item(entry, depth: int) -> None:
+            indent = "    " * depth
+            if isinstance(entry, str):
+                lines.append(f"{indent}- [{md_escape(titles[entry])}]({entry})")
+                return
+            for title, value in entry.items():
+                if isinstance(value, str):
+                    lines.append(f"{indent}- [{md_escape(title)}]({value})")
+                else:
+                    lines.append(f"{indent}- {md_escape(title)}")
+                    for child in value:
+                        item(child, depth + 1)
+
+        for entry in self.nav:
+            item(entry, 0)
+        return "\n".join(lines) + "\n"
 
     def dump(self, path: Path) -> None:
         """Save the prepared site for a generator's own process (plansite.mdext loads it)."""

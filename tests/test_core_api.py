@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -106,3 +107,13 @@ def test_hooks_file_is_glue_only():
     module_dicts = [n for n in tree.body if isinstance(n, (ast.Assign, ast.AnnAssign))
                     and isinstance(n.value, (ast.Dict, ast.List, ast.Set))]
     assert module_dicts == []
+
+
+def test_check_search_names_each_page_missing_from_the_index(site, tmp_path):
+    pages = sorted(path[: -len(".md")] + ".html" for path in [*site.pages, *site.handwritten])
+    items = [{"location": p + "#x", "title": "", "text": ""} for p in pages if p != "giang-vien.html"]
+    (tmp_path / "search.json").write_text(json.dumps({"config": {}, "items": items}), encoding="utf-8")
+    assert site.check_search(tmp_path) == [
+        "giang-vien.html: not in the search index — too large for the generator's search? "
+        "split the page or exclude it from search"]
+    assert site.check_search(tmp_path / "none") == [f"{tmp_path / 'none'}: no search index"]
