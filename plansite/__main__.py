@@ -5,7 +5,7 @@
     python -m plansite permalinks     add the built site's pages and anchors to
                                       permalinks.lock.json (never removes any)
     python -m plansite prepare        the whole site but its HTML, for a generator that
-                                      reads a folder: .cache/zensical/docs (then `zensical build`)
+                                      reads a folder: build/zensical/docs (then `zensical build`)
     python -m plansite verify DIR     check a built site against permalinks.lock.json
 """
 
@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--site", default="site", help="built site, for permalinks (default: site)")
     parser.add_argument("--manifest", default="permalinks.lock.json", help="permalink manifest")
     parser.add_argument("site_dir", nargs="?", default=None, help="verify: the built site (default: site-zensical)")
-    parser.add_argument("--out", default=".cache/zensical", help="prepare: where the docs folder goes")
+    parser.add_argument("--out", default="build/zensical", help="prepare, verify: the folder of the prepared site (default: build/zensical)")
     args = parser.parse_args(argv)
     content_dir = Path(args.content)
     if args.command in ("prepare", "verify"):
@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
 
         if args.command == "prepare":
             return prepare_command(Path.cwd(), Path(args.out))
-        return verify_command(Path.cwd(), Path(args.site_dir or "site-zensical"))
+        return verify_command(Path.cwd(), Path(args.site_dir or "site-zensical"), Path(args.out))
     if args.command == "permalinks":
         return _permalinks(Path(args.site), Path(args.manifest))
     if args.command == "normalize":

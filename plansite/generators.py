@@ -18,7 +18,7 @@ import tomllib
 from pathlib import Path
 
 from .errors import ContentError
-from .site import ConfigError, Site, prepare
+from .site import ConfigError, Site, load, prepare
 
 CONFIG = "zensical.toml"
 PREPARED = "site.pickle"
@@ -61,15 +61,15 @@ def prepare_folder(root: Path, out: Path) -> Site:
     return site
 
 
-def verify_command(root: Path, site_dir: Path) -> int:
+def verify_command(root: Path, site_dir: Path, out: Path) -> int:
     if not (site_dir / "index.html").exists():
         print(f"{site_dir}/ holds no built site", file=sys.stderr)
         return 1
-    try:
-        site = prepare(root, os.environ.get("SITE_URL") or generator_config(root).get("site_url"))
-    except ContentError as exc:
-        print(exc.report(), file=sys.stderr)
+    prepared = root / out / PREPARED
+    if not prepared.exists():
+        print(f"{prepared} not found: run `python -m plansite prepare` (and build) first", file=sys.stderr)
         return 1
+    site = load(prepared)  # the site the generator built, not content/ as it is now
     problems = site.check_permalinks(site_dir)
     if problems:
         print("published links would break — nothing may be published:\n" + "\n".join(problems), file=sys.stderr)

@@ -5,7 +5,7 @@ links a prepared site's pages the same way:
 
     markdown_extensions:
       - plansite.mdext:
-          prepared: .cache/zensical/site.pickle     # written by `python -m plansite prepare`
+          prepared: build/zensical/site.pickle     # written by `python -m plansite prepare`
 
 or, in the generator's own process, `PlanExtension(site=plansite.prepare(root))`.
 

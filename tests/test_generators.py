@@ -206,7 +206,7 @@ def test_docs_folder_keeps_only_handwritten_pages(tmp_path):
     before = sorted(p.relative_to(project / "docs").as_posix() for p in (project / "docs").rglob("*"))
     assert zensical_build(project).returncode == 0
     assert sorted(p.relative_to(project / "docs").as_posix() for p in (project / "docs").rglob("*")) == before
-    assert (project / ".cache" / "zensical" / "docs" / "muc" / "II.md").exists()
+    assert (project / "build" / "zensical" / "docs" / "muc" / "II.md").exists()
 
 
 # -----------------------------------------------------------------------------
