@@ -7,30 +7,22 @@ knows plan text.
 
 from __future__ import annotations
 
+import importlib
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 
-# `pip install -r requirements.txt && mkdocs serve` works without installing
-# the project: the core is imported from this checkout.
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority, get_plugin_logger
+from mkdocs.structure.files import File
+
+# The checkout this file belongs to: its plansite/ is the core the hooks use.
 _ROOT = Path(__file__).resolve().parent.parent
-if str(_ROOT) not in sys.path:
-    sys.path.insert(0, str(_ROOT))
 
-import plansite  # noqa: E402
-
-# `mkdocs serve` runs this file again on every rebuild but keeps imported
-# modules: drop the core's when its code changed, so edits take effect.
-plansite.forget_if_changed()
-
-from mkdocs.exceptions import PluginError  # noqa: E402
-from mkdocs.plugins import event_priority, get_plugin_logger  # noqa: E402
-from mkdocs.structure.files import File  # noqa: E402
-
-from plansite.cache import DEFAULT_DIR, DiskCache  # noqa: E402
-from plansite.errors import ContentError  # noqa: E402
-from plansite.mdext import PlanExtension, mark  # noqa: E402
-from plansite.site import ConfigError, Site, fold_search_file, prepare  # noqa: E402
+if TYPE_CHECKING:
+    from plansite.site import Site
 
 log = get_plugin_logger(__name__)
 
@@ -55,14 +47,15 @@ def on_startup(command, dirty):
 
 
 def on_config(config):
+    core = _core()
     try:
-        site = BUILD.site = prepare(Path(config.config_file_path).parent, config.site_url)
+        site = BUILD.site = core.prepare(Path(config.config_file_path).parent, config.site_url)
         site.check_generator(use_directory_urls=config.use_directory_urls)
-    except ContentError as exc:
+    except core.ContentError as exc:
         raise PluginError("content/ is invalid — nothing was built:\n" + exc.report()) from None
-    except ConfigError as exc:
+    except core.ConfigError as exc:
         raise PluginError(str(exc)) from None
-    config.markdown_extensions.append(PlanExtension(site=site, on_unresolved=lambda p: log.warning(str(p))))
+    config.markdown_extensions.append(site.markdown_extension(on_unresolved=lambda p: log.warning(str(p))))
     return config
 
 
@@ -76,7 +69,7 @@ def on_files(files, config):
 
 
 def on_page_markdown(markdown, page, config, files):
-    return mark(markdown, page.file.src_uri)  # names the page for plansite.mdext
+    return BUILD.site.mark(markdown, page.file.src_uri)  # names the page for plansite.mdext
 
 
 def on_env(env, config, files):
@@ -97,7 +90,7 @@ def on_post_template(output_content, template_name, config):
 
 @event_priority(-50)  # after the search plugin writes the index, before offline inlines it
 def on_post_build(config):
-    fold_search_file(Path(config.site_dir))
+    BUILD.site.fold_search(Path(config.site_dir))
     problems = BUILD.site.check_permalinks(Path(config.site_dir))
     if problems is None:
         log.info("permalinks.lock.json not found: no permalink check (create it with `python -m plansite permalinks`)")
@@ -110,6 +103,21 @@ def on_post_build(config):
 # -----------------------------------------------------------------------------
 
 
+def _core() -> ModuleType:
+    """plansite.site for this build. `mkdocs serve` keeps its process and this
+    module across rebuilds: when a file of plansite/ changed, the core is
+    imported again so the edit takes effect. The core comes from this
+    checkout, so `pip install -r requirements.txt && mkdocs serve` works
+    without installing the project (MkDocs restores sys.path after loading
+    this file, hence here)."""
+    if str(_ROOT) not in sys.path:
+        sys.path.insert(0, str(_ROOT))
+    import plansite
+
+    plansite.forget_if_changed()
+    return importlib.import_module("plansite.site")
+
+
 def _cache_theme_templates(env) -> None:
     """While previewing, keep the theme's compiled templates on disk.
 
@@ -120,7 +128,7 @@ def _cache_theme_templates(env) -> None:
     """
     import jinja2
 
-    folder = DiskCache(BUILD.site.root / DEFAULT_DIR).path("theme-jinja")
+    folder = BUILD.site.cache_folder("theme-jinja")
     if folder is None:  # PLANSITE_NO_CACHE
         return
     try:

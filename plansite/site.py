@@ -25,8 +25,9 @@ from pathlib import Path
 from typing import Iterator
 
 from . import model as m
-from .cache import DEFAULT_DIR, NO_CACHE, DiskCache
+from .cache import DEFAULT_DIR, DiskCache
 from .citations import CitationIndex, excerpt
+from .errors import ContentError  # noqa: F401 - what prepare raises, for the glue
 from .linker import Found, add_abbreviations, link_citations
 from .loader import load_content
 from .paths import USE_DIRECTORY_URLS, document_path, element_paths, md_to_html_path, relative, section_path
@@ -146,6 +147,20 @@ class Site:
         places = [(md_to_html_path(p.page), p.title, p.found) for p in self.backlinks.get(doc_id, [])]
         return html_text.replace(marker, render_backlinks(places, here, self.content, self.linkables))
 
+    def mark(self, markdown: str, path: str) -> str:
+        """A page's Markdown named for plansite.mdext (see PAGE_MARK)."""
+        return mark(markdown, path)
+
+    def markdown_extension(self, on_unresolved=None):
+        """The Python-Markdown extension that links this site's pages (plansite.mdext)."""
+        from .mdext import PlanExtension
+
+        return PlanExtension(site=self, on_unresolved=on_unresolved or "")
+
+    def cache_folder(self, namespace: str) -> Path | None:
+        """A folder of the build cache (None when caching is off: PLANSITE_NO_CACHE)."""
+        return DiskCache(self.root / DEFAULT_DIR).path(namespace)
+
     def name_search_dialog(self, page_html: str) -> str | None:
         """Give the theme's search dialog its accessible name; None when the theme's markup changed."""
         if SEARCH_DIALOG not in page_html:
@@ -180,6 +195,13 @@ class Site:
         pages = sorted(md_to_html_path(p) for p in [*self.pages, *self.handwritten])
         return [f"{page}: not in the search index — too large for the generator's search? "
                 f"split the page or exclude it from search" for page in pages if page not in indexed]
+
+    @staticmethod
+    def fold_search(site_dir: Path) -> None:
+        """Add the diacritic-free field to MkDocs' search index, when the site has one."""
+        path = Path(site_dir) / "search" / "search_index.json"
+        if path.exists():
+            path.write_text(fold_search_index(path.read_text(encoding="utf-8")), encoding="utf-8")
 
     # -- for generators that read a folder -----------------------------------
 
@@ -294,13 +316,6 @@ def abbreviations(content: m.Content) -> dict[str, str]:
             for form in (term.term, *term.variants):
                 terms[form] = term.expansion
     return terms
-
-
-def fold_search_file(site_dir: Path) -> None:
-    """Add the diacritic-free field to MkDocs' search index, when the site has one."""
-    path = Path(site_dir) / "search" / "search_index.json"
-    if path.exists():
-        path.write_text(fold_search_index(path.read_text(encoding="utf-8")), encoding="utf-8")
 
 
 def plan_data(content: m.Content, alias_map: dict[str, str]) -> str:
