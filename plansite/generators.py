@@ -13,6 +13,7 @@ a built site that lost a published link (permalinks.lock.json).
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tomllib
 from pathlib import Path
@@ -35,10 +36,10 @@ def prepare_command(root: Path, out: Path) -> int:
     try:
         site = prepare_folder(root, out)
     except (ContentError, ConfigError) as exc:
+        # nothing stale is left for the generator to build
+        shutil.rmtree(root / out / "docs", ignore_errors=True)
+        (root / out / PREPARED).unlink(missing_ok=True)
         print(exc.report() if isinstance(exc, ContentError) else str(exc), file=sys.stderr)
-        return 1
-    if site.unresolved:
-        print("\n".join(str(u) for u in site.unresolved), file=sys.stderr)
         return 1
     print(f"prepared {len(site.pages)} generated and {len(site.handwritten)} hand-written pages, "
           f"{len(site.static)} static files in {out / 'docs'}")
@@ -54,6 +55,8 @@ def prepare_folder(root: Path, out: Path) -> Site:
                           f"`python -m plansite prepare` writes (docs/ holds only hand-written pages)")
     site = prepare(root, os.environ.get("SITE_URL") or config.get("site_url"))
     site.check_generator(use_directory_urls=config.get("use_directory_urls", True))
+    if site.unresolved:  # what the MkDocs build reports as warnings (strict: failures)
+        raise ConfigError("\n".join(str(u) for u in site.unresolved))
     literate_nav = config.get("plugins", {}).get("literate-nav")
     site.write(docs_dir, nav_file=(literate_nav or {}).get("nav_file", "SUMMARY.md") if literate_nav is not None
                else None)

@@ -150,6 +150,7 @@ def test_zensical_names_its_search_dialog_in_vietnamese(zensical_site):
 
 def test_unregistered_citation_fails_prepare_with_file_and_line(tmp_path):
     project = copy_project(tmp_path)
+    assert run(project, sys.executable, "-m", "plansite", "prepare").returncode == 0  # an earlier, good prepare
     (project / "docs" / "ghi-chu.md").write_text(
         "# Ghi chú\n\nĐoạn đầu.\n\nTheo Chỉ thị số 99/CT-TTg của Thủ tướng.\n", encoding="utf-8")
     result = zensical_build(project)
@@ -157,6 +158,7 @@ def test_unregistered_citation_fails_prepare_with_file_and_line(tmp_path):
     assert ("docs/ghi-chu.md:5: cites 'Chỉ thị số 99/CT-TTg', which is not in content/documents.yaml"
             in result.stderr)
     assert not (project / "site-zensical").exists()
+    assert not (project / "build" / "zensical" / "docs").exists()  # nothing stale to build either
 
 
 def test_invalid_content_fails_prepare_with_file_and_line(tmp_path):
