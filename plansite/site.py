@@ -3,8 +3,9 @@
     site = plansite.prepare(root, site_url="https://…/")
     site.pages          generated pages (path -> Page, Markdown)
     site.static         static files (QR codes, redirects, plan-data.js)
-    site.nav            the reader's navigation (MkDocs style)
+    site.nav            the reader's navigation (MkDocs style; nav_markdown() as a list)
     site.backlinks      document id -> the places that cite it
+    site.unresolved     citations of unregistered documents in hand-written pages (file:line)
     site.write(folder)  a complete docs folder, for generators that read one
 
 `prepare` loads and validates content/, renders every page, finds every
@@ -16,6 +17,7 @@ the `plansite.mdext` extension (citation links, abbreviations, backlinks) and
 
 from __future__ import annotations
 
+import html
 import json
 import pickle
 import re
@@ -381,12 +383,11 @@ def plan_places(content: m.Content, index: CitationIndex) -> list[Place]:
     for page, anchor, run in out:
         for mention in index.find(run):
             if mention.doc_id is not None and document_path(mention.doc_id) != page:
-                if anchor is None:  # the link's own id, numbered as the linker numbers it
+                target = anchor
+                if target is None:  # the link's own id, numbered as the linker numbers it
                     n = counts[page, mention.doc_id] = counts.get((page, mention.doc_id), 0) + 1
-                    where_ = f"trich-dan-{mention.doc_id}-{n}"
-                else:
-                    where_ = anchor
-                found = Found(mention.doc_id, where_, mention.written, excerpt(run, mention.start, mention.end))
+                    target = f"trich-dan-{mention.doc_id}-{n}"
+                found = Found(mention.doc_id, target, mention.written, excerpt(run, mention.start, mention.end))
                 places.append(Place(page, title_of.get(page, page), found))
     return places
 
@@ -492,8 +493,6 @@ def _line_of(source: str, written: str) -> int:
 
 
 def _attr(value: str) -> str:
-    import html
-
     return html.escape(value, quote=True)
 
 
