@@ -97,6 +97,18 @@ def test_both_generators_give_every_page_the_same_main_content(built_site, zensi
     assert totals["citations"] >= 50 and totals["backlinks"] >= 16 and totals["tooltips"] >= 170, totals
 
 
+def test_both_generators_give_the_same_page_titles(built_site, zensical_site):
+    def title(site: Path, page: str) -> str:
+        return BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser").title.get_text()
+
+    pages = sorted(p for p in html_pages(built_site) if not p.startswith("k/") and p != "404.html")
+    differ = {p: (title(built_site, p), title(zensical_site, p)) for p in pages
+              if title(built_site, p) != title(zensical_site, p)}
+    # Zensical names the home page by its nav title too: "Trang chủ - <site name>"
+    assert list(differ) == ["index.html"], differ
+    assert differ["index.html"][1].endswith(differ["index.html"][0])
+
+
 def navigation(site: Path, page: str) -> list[tuple[str, str]]:
     nav = BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser").select_one("nav.md-nav--primary")
     return [(posixpath.normpath(posixpath.join(posixpath.dirname(page), a["href"])), " ".join(a.get_text(" ").split()))
