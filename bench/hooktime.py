@@ -1,4 +1,5 @@
-"""Time spent inside the project's MkDocs hooks during one build, in-process.
+"""Time spent inside the project's MkDocs hooks during one build, in-process
+(and in plansite.mdext's linking, which runs inside MkDocs' Markdown conversion).
 
 Run by bench/run.py in a fresh process with the project folder as working
 directory; prints JSON. Timing the hooks inside the very build they belong to
@@ -36,6 +37,11 @@ def main(config_file: str, site_dir: str) -> dict:
                 spent[event] = spent.get(event, 0.0) + time.perf_counter() - t
         return wrapper
 
+    # Citations are linked inside MkDocs' Markdown conversion (plansite.mdext),
+    # not in a hook event: time that work as the page_content event it was.
+    import plansite.site
+
+    plansite.site.Site.link = timed("page_content", plansite.site.Site.link)
     plugins = config.plugins
     ours = set(config.hooks)
     for event, methods in plugins.events.items():

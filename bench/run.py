@@ -11,8 +11,8 @@ What it measures (all in temporary folders; only docs/bien-tap/hieu-nang.md is w
 2. synthetic content from bench/synth.py at 1×, 10× and 50× the real plan,
    each built in a temporary copy of the project (mkdocs.yml, docs/ without the
    hand-written pages, templates/, hooks/, plansite/), and the same pages
-   written out as static Markdown (plansite.render.render_site plus the static
-   files the hooks add) built with the hooks off — the baseline; plus where the
+   written out as static Markdown (plansite.prepare, Site.write) built with the
+   hooks off — the baseline; plus where the
    core's time goes (load, render, static files) measured in-process;
 3. `mkdocs serve`: seconds from saving content/plan.yaml (temporary copy)
    until the served page shows the change;
@@ -192,44 +192,25 @@ def _mkdocs_yaml(path: Path) -> dict:
 
 
 def make_baseline(project: Path) -> str:
-    """Write the generated pages of `project` as static Markdown into baseline-docs/
-    and a baseline.yml without hooks; return the config file name."""
+    """Write the prepared site of `project` (plansite.prepare) as static Markdown into
+    baseline-docs/ and a baseline.yml without hooks; return the config file name."""
     import yaml
 
-    from plansite.areas import plan_data_js
-    from plansite.loader import load_content
-    from plansite.paths import reader_pages
-    from plansite.permalinks import static_files
-    from plansite.render import render_site
+    from plansite.site import prepare
     from plansite.slug import slugify
 
     config = _mkdocs_yaml(project / "mkdocs.yml")
-    content = load_content(project / "content", display_root=project)
-    pages, nav = render_site(content, project / "templates", config["site_url"])
-    docs = project / "baseline-docs"
-    shutil.copytree(project / "docs", docs)
-    for page in pages:
-        (docs / page.path).parent.mkdir(parents=True, exist_ok=True)
-        (docs / page.path).write_text(page.markdown, encoding="utf-8")
-    for path, data in static_files(content, config["site_url"]).items():
-        (docs / path).parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(data, bytes):
-            (docs / path).write_bytes(data)
-        else:
-            (docs / path).write_text(data, encoding="utf-8")
-    (docs / "assets" / "plan-data.js").write_text(plan_data_js(content), encoding="utf-8")
-    generated = {p.path for p in pages}
-    handwritten = sorted(p.relative_to(project / "docs").as_posix() for p in (project / "docs").rglob("*.md")
-                         if p.relative_to(project / "docs").as_posix() not in generated)
+    site = prepare(project, config["site_url"])
+    site.write(project / "baseline-docs", marks=False)
     config.pop("hooks", None)
     config.pop("watch", None)
     config["docs_dir"] = "baseline-docs"
-    config["nav"] = nav + reader_pages(handwritten)
+    config["nav"] = site.nav
     extensions = []
     for ext in config["markdown_extensions"]:
         if ext == "toc" or (isinstance(ext, dict) and "toc" in ext):
             options = dict(ext["toc"]) if isinstance(ext, dict) else {}
-            options.update(slugify=slugify, permalink_title=content.labels["permalink"])  # as on_config does
+            options.update(slugify=slugify, permalink_title=site.content.labels["permalink"])  # as on_config does
             ext = {"toc": options}
         extensions.append(ext)
     config["markdown_extensions"] = extensions
@@ -815,7 +796,7 @@ def report(r: dict) -> str:
 
 EXPLAIN_AUDITS = {
     "aria-dialog-name": "ô tìm kiếm của Material (role=dialog) không có tên: hook đặt tên cho nó, nên nếu còn "
-                        "báo là mã HTML của theme đã đổi (xem _SEARCH_DIALOG trong hooks/plansite_hooks.py)",
+                        "báo là mã HTML của theme đã đổi (xem SEARCH_DIALOG trong plansite/site.py)",
     "first-contentful-paint": "CSS và JS của Material chặn hiển thị trên mạng giả lập chậm",
     "largest-contentful-paint": "CSS và JS của Material chặn hiển thị trên mạng giả lập chậm",
     "speed-index": "CSS và JS của Material chặn hiển thị trên mạng giả lập chậm",

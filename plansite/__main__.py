@@ -5,6 +5,9 @@
     python -m plansite permalinks     add the built site's pages and anchors to
                                       permalinks.lock.json (never removes any);
                                       --init creates it when it does not exist
+    python -m plansite prepare        the whole site but its HTML, for a generator that
+                                      reads a folder: build/zensical/docs (then `zensical build`)
+    python -m plansite verify DIR     check a built site against permalinks.lock.json
 
 Every failure is reported as `file:line:col: what — fix` lines on stderr and a
 non-zero exit (1), never as a traceback.
@@ -26,7 +29,7 @@ from .yamlsource import decode
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m plansite")
-    parser.add_argument("command", choices=["check", "normalize", "permalinks"],
+    parser.add_argument("command", choices=["check", "normalize", "permalinks", "prepare", "verify"],
                         help="check: validate content/; normalize: rewrite content files as Unicode NFC; "
                              "permalinks: record the built site's URLs and anchors in the manifest")
     parser.add_argument("--content", default="content", help="content directory (default: content)")
@@ -34,8 +37,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--manifest", default="permalinks.lock.json", help="permalink manifest")
     parser.add_argument("--init", action="store_true",
                         help="permalinks: create the manifest if it does not exist yet")
+    parser.add_argument("site_dir", nargs="?", default=None, help="verify: the built site (default: site-zensical)")
+    parser.add_argument("--out", default="build/zensical", help="prepare, verify: the folder of the prepared site (default: build/zensical)")
     args = parser.parse_args(argv)
     content_dir = Path(args.content)
+    if args.command in ("prepare", "verify"):
+        from .generators import prepare_command, verify_command
+
+        if args.command == "prepare":
+            return prepare_command(Path.cwd(), Path(args.out))
+        return verify_command(Path.cwd(), Path(args.site_dir or "site-zensical"), Path(args.out))
     try:
         if args.command == "permalinks":
             problems = _permalinks(Path(args.site), Path(args.manifest), init=args.init)

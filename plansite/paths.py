@@ -9,6 +9,10 @@ import posixpath
 
 from . import model as m
 
+# Pages are page.html, not page/ (they must work opened from a folder, file://).
+# Generators are checked against this at startup (Site.check_generator).
+USE_DIRECTORY_URLS = False
+
 HOME = "index.md"
 FULL_TEXT = "toan-van.md"
 DOCUMENTS = "van-ban/index.md"

@@ -1,0 +1,261 @@
+"""One core, two generators: the site built by MkDocs (hooks) and by Zensical
+(`python -m plansite prepare && zensical build`) is the same site.
+
+The MkDocs site is conftest's `built_site`; the Zensical site is built here
+from a copy of the project, with the same commands the README gives.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import REPO
+
+ZENSICAL = Path(sys.executable).with_name("zensical")
+
+
+def copy_project(dest: Path) -> Path:
+    for name in ("content", "docs", "templates", "hooks", "plansite"):
+        shutil.copytree(REPO / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("mkdocs.yml", "zensical.toml", "permalinks.lock.json"):
+        shutil.copy(REPO / name, dest / name)
+    return dest
+
+
+def run(project: Path, *cmd: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(project)}
+    env.pop("SITE_URL", None)
+    return subprocess.run(list(cmd), cwd=project, capture_output=True, text=True, env=env)
+
+
+def zensical_build(project: Path) -> subprocess.CompletedProcess:
+    """prepare, build, verify — stopping at the first that fails."""
+    for cmd in ([sys.executable, "-m", "plansite", "prepare"], [str(ZENSICAL), "build"],
+                [sys.executable, "-m", "plansite", "verify", "site-zensical"]):
+        result = run(project, *cmd)
+        if result.returncode != 0:
+            return result
+    return result
+
+
+@pytest.fixture(scope="module")
+def zensical_site(tmp_path_factory) -> Path:
+    project = copy_project(tmp_path_factory.mktemp("zensical"))
+    result = zensical_build(project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return project / "site-zensical"
+
+
+# -----------------------------------------------------------------------------
+# The same site
+# -----------------------------------------------------------------------------
+
+def html_pages(site: Path) -> set[str]:
+    return {p.relative_to(site).as_posix() for p in site.rglob("*.html")
+            if not p.relative_to(site).as_posix().startswith("assets/")}
+
+
+def main_content(site: Path, page: str) -> dict:
+    """What a reader gets from a page's main content, generator aside."""
+    article = BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser").find("article")
+    assert article is not None, page
+    return {
+        "citations": [(a["href"], a.get("id"), a.get_text()) for a in article.select("a.plan-cite")],
+        "backlinks": [(a["href"], a.get_text()) for a in article.select("a.plan-backlink")],
+        "excerpts": [e.get_text() for e in article.select(".plan-excerpt")],
+        # __skip: Zensical's own "skip to content" target
+        "anchors": sorted({e["id"] for e in article.find_all(id=True)} - {"__skip"}),
+        "tooltips": [(a.get_text(), a["title"]) for a in article.select("abbr[title]")],
+        "links": [a["href"] for a in article.find_all("a", href=True)],
+        "headings": [" ".join(h.get_text(" ").split()) for h in article.find_all(["h1", "h2", "h3", "h4"])],
+    }
+
+
+def test_both_generators_build_the_same_pages(built_site, zensical_site):
+    assert html_pages(zensical_site) == html_pages(built_site)
+    assert len(html_pages(built_site)) > 80
+
+
+def test_both_generators_give_every_page_the_same_main_content(built_site, zensical_site):
+    pages = sorted(p for p in html_pages(built_site) if not p.startswith("k/"))  # k/: redirects, compared below
+    totals = {"citations": 0, "backlinks": 0, "tooltips": 0, "anchors": 0}
+    for page in pages:
+        ours, theirs = main_content(built_site, page), main_content(zensical_site, page)
+        assert theirs == ours, page
+        for key in totals:
+            totals[key] += len(ours[key])
+    # the figures the issue counted on the real site, so the comparison compares something
+    assert totals["citations"] >= 50 and totals["backlinks"] >= 16 and totals["tooltips"] >= 170, totals
+
+
+def test_both_generators_give_the_same_page_titles(built_site, zensical_site):
+    def title(site: Path, page: str) -> str:
+        return BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser").title.get_text()
+
+    pages = sorted(p for p in html_pages(built_site) if not p.startswith("k/") and p != "404.html")
+    differ = {p: (title(built_site, p), title(zensical_site, p)) for p in pages
+              if title(built_site, p) != title(zensical_site, p)}
+    # Zensical names the home page by its nav title too: "Trang chủ - <site name>"
+    assert list(differ) == ["index.html"], differ
+    assert differ["index.html"][1].endswith(differ["index.html"][0])
+
+
+def navigation(site: Path, page: str) -> list[tuple[str, str]]:
+    nav = BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser").select_one("nav.md-nav--primary")
+    return [(posixpath.normpath(posixpath.join(posixpath.dirname(page), a["href"])), " ".join(a.get_text(" ").split()))
+            for a in nav.select("a.md-nav__link[href]")]
+
+
+@pytest.mark.parametrize("page", ["index.html", "muc/II.html", "van-ban/ct-33-ttg.html", "huong-dan-bien-tap.html"])
+def test_both_generators_give_the_same_navigation(built_site, zensical_site, page):
+    ours = navigation(built_site, page)
+    assert len(ours) > 35
+    assert navigation(zensical_site, page) == ours
+
+
+def test_redirects_qr_codes_and_plan_data_are_byte_identical(built_site, zensical_site):
+    files = [p.relative_to(built_site).as_posix() for p in built_site.rglob("*")
+             if p.is_file() and p.relative_to(built_site).parts[0] in ("k", "qr")]
+    files.append("assets/plan-data.js")
+    assert len(files) > 60
+    for path in files:
+        assert (zensical_site / path).read_bytes() == (built_site / path).read_bytes(), path
+
+
+def test_zensical_site_passes_the_permalink_manifest(zensical_site):
+    manifest = json.loads((REPO / "permalinks.lock.json").read_text(encoding="utf-8"))
+    for page, anchors in manifest["pages"].items():
+        html = (zensical_site / page).read_text(encoding="utf-8")
+        for anchor in anchors:
+            assert f'id="{anchor}"' in html, (page, anchor)
+
+
+def test_zensical_search_index_holds_every_page_with_its_diacritics(zensical_site):
+    """What Zensical's search does do: every page is in its index, text as written
+    (it ignores extra fields, so there is no diacritic-free field — see README)."""
+    index = json.loads((zensical_site / "search.json").read_text(encoding="utf-8"))
+    located = {item["location"].split("#")[0] for item in index["items"]}
+    assert {"index.html", "muc/II.html", "van-ban/ct-33-ttg.html", "huong-dan-bien-tap.html"} <= located
+    assert index["config"]["lang"] == ["vi"]
+    text = " ".join(item["title"] + " " + item["text"] for item in index["items"])
+    assert "dân vận" in text and "Chỉ thị số 33/CT-TTg" in text
+
+
+def test_zensical_names_its_search_dialog_in_vietnamese(zensical_site):
+    dialog = BeautifulSoup((zensical_site / "index.html").read_text(encoding="utf-8"),
+                           "html.parser").select_one('[role="dialog"]')
+    assert dialog is not None and dialog.get("aria-label") == "Tìm kiếm"
+
+
+# -----------------------------------------------------------------------------
+# The checks fail the Zensical build as they fail MkDocs'
+# -----------------------------------------------------------------------------
+
+def test_unregistered_citation_fails_prepare_with_file_and_line(tmp_path):
+    project = copy_project(tmp_path)
+    assert run(project, sys.executable, "-m", "plansite", "prepare").returncode == 0  # an earlier, good prepare
+    (project / "docs" / "ghi-chu.md").write_text(
+        "# Ghi chú\n\nĐoạn đầu.\n\nTheo Chỉ thị số 99/CT-TTg của Thủ tướng.\n", encoding="utf-8")
+    result = zensical_build(project)
+    assert result.returncode == 1
+    assert ("docs/ghi-chu.md:5: cites 'Chỉ thị số 99/CT-TTg', which is not in content/documents.yaml"
+            in result.stderr)
+    assert not (project / "site-zensical").exists()
+    assert not (project / "build" / "zensical" / "docs").exists()  # nothing stale to build either
+
+
+def test_invalid_content_fails_prepare_with_file_and_line(tmp_path):
+    project = copy_project(tmp_path)
+    plan = project / "content" / "plan.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("lead: [thanh-tra-so]", "lead: [thanh-tra]"),
+                    encoding="utf-8")
+    result = zensical_build(project)
+    assert result.returncode == 1
+    assert "content/plan.yaml:" in result.stderr and "unit 'thanh-tra' does not exist" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_broken_permalink_fails_verify(tmp_path):
+    project = copy_project(tmp_path)
+    manifest = json.loads((project / "permalinks.lock.json").read_text(encoding="utf-8"))
+    manifest["pages"]["muc/II.html"].append("II-9")
+    (project / "permalinks.lock.json").write_text(json.dumps(manifest), encoding="utf-8")
+    result = zensical_build(project)
+    assert result.returncode == 1
+    assert "published link 'muc/II.html#II-9' no longer resolves" in result.stderr
+
+
+def test_prepare_refuses_directory_urls(tmp_path):
+    project = copy_project(tmp_path)
+    config = project / "zensical.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("use_directory_urls = false",
+                                                                 "use_directory_urls = true"), encoding="utf-8")
+    result = run(project, sys.executable, "-m", "plansite", "prepare")
+    assert result.returncode == 1
+    assert "use_directory_urls must be false" in result.stderr
+
+
+def test_mkdocs_refuses_directory_urls(tmp_path):
+    project = copy_project(tmp_path)
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8").replace("use_directory_urls: false", "use_directory_urls: true")
+    # the offline plugin turns directory URLs off by itself; without it they would be on
+    config.write_text(text.replace("  - offline\n", ""), encoding="utf-8")
+    result = run(project, sys.executable, "-m", "mkdocs", "build", "--strict")
+    assert result.returncode == 1
+    assert "use_directory_urls must be false" in result.stderr
+
+
+def test_docs_folder_keeps_only_handwritten_pages(tmp_path):
+    project = copy_project(tmp_path)
+    before = sorted(p.relative_to(project / "docs").as_posix() for p in (project / "docs").rglob("*"))
+    assert zensical_build(project).returncode == 0
+    assert sorted(p.relative_to(project / "docs").as_posix() for p in (project / "docs").rglob("*")) == before
+    assert (project / "build" / "zensical" / "docs" / "muc" / "II.md").exists()
+
+
+# -----------------------------------------------------------------------------
+# Zensical's search, in the browser: what it does
+# -----------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def zensical_server(zensical_site):
+    import functools
+    import threading
+
+    from conftest import _QuietHandler, _QuietServer
+
+    server = _QuietServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(zensical_site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def zensical_search(page, base: str, query: str) -> str:
+    """The text Zensical's search dialog shows for `query` (it lives in a shadow root)."""
+    page.goto(base + "index.html")
+    page.locator(".md-search__button").click()
+    page.locator("input:visible").first.fill(query)
+    page.wait_for_timeout(1500)
+    return page.evaluate("""() => [...document.querySelectorAll('body > div')]
+        .filter(d => d.shadowRoot).map(d => d.shadowRoot.textContent).join(' ')""")
+
+
+@pytest.mark.browser
+def test_zensical_search_finds_accented_words_and_document_numbers(page, zensical_server):
+    assert "Chỉ thị 33/CT-TTg" in zensical_search(page, zensical_server, "33/CT-TTg")
+    assert "Công tác dân vận" in zensical_search(page, zensical_server, "dân vận")
+    # Known gap (README): no diacritic folding — "dan van" finds nothing.
+    assert "Công tác dân vận" not in zensical_search(page, zensical_server, "dan van")
