@@ -62,8 +62,9 @@ build_site() {
   tmp=$(mktemp -d ".site.build.XXXXXX")   # global: the EXIT trap runs outside this function
   chmod 755 "$tmp"
   trap 'rm -rf "$tmp" "$tmp.old"' EXIT
-  # A publishing build: a missing permalinks.lock.json is an error, not a skipped check.
-  PLANSITE_PUBLISH=${PLANSITE_PUBLISH:-1} "$PY" -m mkdocs build --strict --site-dir "$tmp" "$@"
+  # With PLANSITE_PUBLISH=1 (`./run.sh publish`, the Pages workflow) a missing
+  # permalinks.lock.json and a local SITE_URL are errors, not warnings.
+  "$PY" -m mkdocs build --strict --site-dir "$tmp" "$@"
   if [ -d site ]; then mv site "$tmp.old"; fi
   mv "$tmp" site
   rm -rf "$tmp.old"

@@ -24,6 +24,7 @@ from typing import Callable
 from markdown import Extension, Markdown
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
 
 from .slug import slugify
 from .site import PAGE_MARK, ConfigError, Site, Unresolved, load, mark  # noqa: F401 - mark: for generators' glue
@@ -47,6 +48,9 @@ class PlanExtension(Extension):
         page = _PagePreprocessor(md)
         # Before whitespace normalisation (30): the mark is the page's first line.
         md.preprocessors.register(page, "plansite_page", 35)
+        # After every other treeprocessor: from here on the postprocessors see the whole page,
+        # not the inner HTML of a heading that toc renders for its entries.
+        md.treeprocessors.register(_TreeDone(md, page), "plansite_tree_done", -100)
         # Last: after raw HTML (30) and footnotes (25) are in place.
         md.postprocessors.register(_LinkPostprocessor(md, site, page, report), "plansite_link", 1)
 
@@ -63,15 +67,29 @@ class _PagePreprocessor(Preprocessor):
     """Reads and removes the page mark; `path` is None for Markdown that is no page of the site."""
 
     path: str | None = None
+    # Python-Markdown's toc runs the postprocessors on each heading's inner HTML
+    # (for its entries' names and slugs): the page is linked and decorated only
+    # once the tree is done, on the whole page.
+    tree_done: bool = False
 
     def run(self, lines: list[str]) -> list[str]:
         self.path = None
+        self.tree_done = False
         if lines:
             found = PAGE_MARK.fullmatch(lines[0] + "\n")
             if found:
                 self.path = found.group(1)
                 return lines[1:]
         return lines
+
+
+class _TreeDone(Treeprocessor):
+    def __init__(self, md: Markdown, page: _PagePreprocessor):
+        super().__init__(md)
+        self.page = page
+
+    def run(self, root):
+        self.page.tree_done = True
 
 
 class _LinkPostprocessor(Postprocessor):
@@ -81,7 +99,7 @@ class _LinkPostprocessor(Postprocessor):
         self.site, self.page, self.report = site, page, report
 
     def run(self, text: str) -> str:
-        if self.page.path is None:
+        if self.page.path is None or not self.page.tree_done:
             return text
         text, unresolved = self.site.link(text, self.page.path)
         for problem in unresolved:

@@ -170,10 +170,13 @@ def documents(content: m.Content, templates: Path, graph: Graph | None = None) -
         t = f"{s.number}. {s.title} — {title}"
         out.append(Document("section", s.id, section_file(s), t, env.get_template("official/plan.html.j2").render(
             scope="section", section=s, title=t, **common)))
-    for u in graph.assigned_units():
+    for u in content.units:
+        items = graph.all_duties_of(u.id)  # its own duties and those of its groups (Nhiệm vụ chung)
+        if not items:
+            continue
         t = content.labels["official"]["checklist_title"].format(unit=u.name)
         out.append(Document("unit", u.id, unit_file(u), t, env.get_template("official/checklist.html.j2").render(
-            unit=u, title=t, items=graph.assignments_of(u.id), **common)))
+            unit=u, title=t, items=items, **common)))
     return out
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
+import enum
 import io
 import json
 import types
@@ -34,6 +35,8 @@ def encode(obj):
     """Model → JSON-ready data."""
     if isinstance(obj, DocNumber):  # a dataclass too, but an identifier: its printed form
         return str(obj)
+    if isinstance(obj, enum.Enum):  # a vocabulary (Role, Mode): its value
+        return obj.value
     if dataclasses.is_dataclass(obj):
         return {f.name: encode(getattr(obj, f.name)) for f in dataclasses.fields(obj)
                 if (type(obj), f.name) not in SKIP}
@@ -57,6 +60,8 @@ def decode(tp, data):
         return tuple(decode(inner, x) for x in data)
     if tp is DocNumber:
         return DocNumber.parse(data)
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        return tp(data)
     if tp is dt.date:
         return dt.date.fromisoformat(data)
     if dataclasses.is_dataclass(tp):
@@ -94,6 +99,8 @@ def schema(title: str) -> str:
             return {"type": "object"}
         if tp is DocNumber:
             return {"type": "string", "description": "Số, ký hiệu as printed (33/CT-TTg)"}
+        if isinstance(tp, type) and issubclass(tp, enum.Enum):
+            return {"enum": [x.value for x in tp]}
         if tp is dt.date:
             return {"type": "string", "format": "date"}
         if tp is str:
@@ -142,10 +149,10 @@ def assignments_csv(content: m.Content, graph: Graph, link) -> bytes:
     writer.writerow([L["unit_id"], L["unit"], L["role"], L["section"], L["number"], L["task"], L["timing"],
                      L["link"]])
     for a in graph.assignments():
-        number = a.section.number + (f".{a.block.number}" if a.block.number else "")
-        wording = _plain(a.block.title or a.block.text or "")
+        el = a.element
+        wording = _plain(el.title or getattr(el, "text", None) or "")
         writer.writerow([a.unit_id, content.unit(a.unit_id).name, roles[f"role_{a.role}"], a.section.number,
-                         number, wording, a.block.timing.text if a.block.timing else "", link(a.block.id)])
+                         graph.number(el), wording, a.timing.text if a.timing else "", link(el.id)])
     return out.getvalue().encode("utf-8-sig")
 
 
