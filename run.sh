@@ -25,6 +25,14 @@ setup() {
     "$PY" -m pip install --quiet --disable-pip-version-check --no-deps -e .
     echo "$want" > "$stamp"
   fi
+  # Test tools from npm (axe-core, the Nu Html Checker), exact pins from package-lock.json.
+  local npmstamp="node_modules/.installed"
+  local npmwant
+  npmwant=$(sha256sum package-lock.json | cut -d' ' -f1)
+  if command -v npm >/dev/null 2>&1 && { [ ! -f "$npmstamp" ] || [ "$(cat "$npmstamp")" != "$npmwant" ]; }; then
+    npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+    echo "$npmwant" > "$npmstamp"
+  fi
 }
 
 cmd=${1:-serve}

@@ -1,11 +1,11 @@
 """Quality gates on the built site: accessibility, HTML validity, links, print.
 
-* Accessibility — axe-core (vendored: tests/vendor/axe-core/axe.min.js, npm
-  axe-core 4.14.1, MPL-2.0) injected into every page type in Chromium; WCAG 2.0
+* Accessibility — axe-core (npm axe-core 4.14.1, MPL-2.0, pinned in
+  package-lock.json; run.sh installs it into node_modules/) injected into every page type in Chromium; WCAG 2.0
   and 2.1, levels A and AA, plus axe's best-practice rules (Lighthouse's
   accessibility score counts some of them, e.g. aria-dialog-name).
-* HTML validity — the Nu Html Checker (vendored: tests/vendor/vnu/vnu.jar, npm
-  vnu-jar 26.9.27, MIT; needs Java 17+) over every page type in one run.
+* HTML validity — the Nu Html Checker (npm vnu-jar 26.9.27, MIT, pinned in
+  package-lock.json; needs Java 17+) over every page type in one run.
 * Links — a crawler from index.html over the whole built site: every internal
   href/src (pages, stylesheets, scripts, images, meta refresh, Material's
   search worker, url() in stylesheets) must exist, every #fragment must be an
@@ -43,10 +43,10 @@ from bs4 import BeautifulSoup
 from plansite.paths import MOVED_PAGES
 
 REPO = Path(__file__).resolve().parent.parent
-VENDOR = Path(__file__).resolve().parent / "vendor"
-AXE = VENDOR / "axe-core" / "axe.min.js"
+NODE_MODULES = REPO / "node_modules"
+AXE = NODE_MODULES / "axe-core" / "axe.min.js"
 AXE_VERSION = "4.14.1"
-VNU = VENDOR / "vnu" / "vnu.jar"
+VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 VNU_VERSION = "26.9.27"
 
 # One page of each kind the site has (the same list as test_site.py, plus the
@@ -134,7 +134,7 @@ def _axe(page, base: str, paths: list[str]) -> tuple[list[str], set]:
 
 @pytest.mark.browser
 def test_axe_finds_no_wcag_a_or_aa_violation_on_any_page(site_server, built_site, page):
-    assert AXE.exists(), f"{AXE} is missing (vendored axe-core {AXE_VERSION})"
+    assert AXE.exists(), f"{AXE} is missing (npm axe-core {AXE_VERSION}: run `npm ci`)"
     pages = every_page(built_site)
     assert set(PAGE_TYPES) | {"404.html", "giang-vien/II.html", "bien-tap/hieu-nang.html"} <= set(pages)
     problems, used = _axe(page, site_server, pages)
@@ -190,7 +190,7 @@ def test_nu_html_checker_finds_no_error_on_any_page_type(built_site):
     if java is None:
         _missing_tool("java is not installed (the Nu Html Checker needs Java 17+: "
                       "apt-get install -y openjdk-17-jre-headless)")
-    assert VNU.exists(), f"{VNU} is missing (vendored vnu-jar {VNU_VERSION})"
+    assert VNU.exists(), f"{VNU} is missing (npm vnu-jar {VNU_VERSION}: run `npm ci`)"
     run = subprocess.run([java, "-jar", str(VNU), "--format", "json", "--errors-only", "--stdout", *PAGE_TYPES],
                          cwd=built_site, capture_output=True, text=True, timeout=300)
     try:
