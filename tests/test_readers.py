@@ -142,3 +142,21 @@ def test_a_status_needs_its_evidence_and_date(tmp_path, status, fails):
         doc = load_content(content).documents[2]
         assert (doc.source, doc.status.value, str(doc.status.checked)) == ("https://vbpl.vn/x", "con-hieu-luc",
                                                                           "29/11/2026")
+
+
+# -----------------------------------------------------------------------------
+# 4. Citations say each part once
+# -----------------------------------------------------------------------------
+
+
+def test_no_citation_names_its_issuer_twice():
+    from plansite.loader import load_content
+    from plansite.permalinks import linkables
+
+    units = {u.id: u for u in linkables(load_content(REPO / "content"))}
+    assert units["kh-cchc-2022"].citation == "Kế hoạch cải cách hành chính năm 2022 của Sở Kế hoạch và Đầu tư"
+    for unit in units.values():
+        text = unit.citation
+        assert text.count("của Sở Kế hoạch và Đầu tư") <= 1, text
+        assert "cải cách hành chính năm 2022 cải cách" not in text.lower(), text
+    assert units["ct-33-ttg"].citation.startswith("Chỉ thị 33/CT-TTg ngày 26/11/2021 của Thủ tướng Chính phủ về ")
