@@ -25,6 +25,7 @@ from plansite.permalinks import aliases, check_manifest, linkables, page_moves, 
 from plansite.render import render_backlinks, render_site
 from plansite.searchfold import fold_search_index
 from plansite.slug import slugify
+from plansite import study
 
 log = get_plugin_logger(__name__)
 
@@ -63,7 +64,7 @@ def on_config(config):
         found=[],
         aliases=aliases(content),
         linkables={u.id: u for u in linkables(content)},
-        static=static_files(content, config.site_url, cache),
+        static={**static_files(content, config.site_url, cache), **study.static_files(content, config.site_url, cache)},
         cache=cache,
     )
     toc = config.mdx_configs.setdefault("toc", {})
@@ -81,6 +82,7 @@ def on_files(files, config):
     for path, data in _state["static"].items():
         files.append(File.generated(config, path, content=data))
     files.append(File.generated(config, "assets/plan-data.js", content=_plan_data()))
+    files.append(File.generated(config, "assets/study-data.js", content=study.progress_data(_state["content"])))
     handwritten = sorted(f.src_uri for f in files.documentation_pages() if f.src_uri not in pages)
     config.nav = _state["nav"] + handwritten
     return files

@@ -15,6 +15,7 @@ from pathlib import Path
 import jinja2
 
 from . import model as m
+from . import study
 from .cache import NO_CACHE, DiskCache
 from .diagram import relation_svg
 from .graph import Graph
@@ -84,6 +85,7 @@ class Renderer:
             self.page("trainers.md.j2", TRAINERS, L["trainers"]["title"], "registry",
                       units=list(self.linkables.values()),
                       short_url=lambda u: absolute(self.site_url, u.short)),
+            *study.pages(self),
         ]
         return out
 
@@ -105,6 +107,7 @@ class Renderer:
             {L["pages"]["schedule"]: SCHEDULE},
             {L["pages"]["glossary"]: GLOSSARY},
             {L["trainers"]["title"]: TRAINERS},
+            study.nav(c),
         ]
 
 
