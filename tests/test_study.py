@@ -362,3 +362,28 @@ def test_home_page_has_the_progress_block_and_data(built_site):
     assert [s["id"] for s in parsed["sections"]] == [s["id"] for s in raw.plan["sections"]]
     tasks = [b["id"] for b in raw.blocks.values() if b["kind"] == "task"]
     assert sorted(i for s in parsed["sections"] for i in s["items"] if i in tasks) == sorted(tasks)
+
+
+def test_every_fact_the_yaml_holds_is_asked(plan):
+    """What can be asked is asked: each timing (when the plan has two wordings to
+    choose from), each responsibility role, each abbreviation the plan's text uses."""
+    raw, content, _ = plan
+    ids = {q.id for q in QuestionBank(content).questions}
+    timed = [b for b in raw.blocks.values() if b.get("timing")]
+    if len({b["timing"]["text"] for b in timed}) >= 2:
+        assert {f"tg-{b['id']}" for b in timed} <= ids
+    for b in raw.blocks.values():
+        r = b.get("responsibility")
+        if not r or raw.section_of[b["id"]] is None:
+            continue
+        roles = [k for k in ("lead", "implementer", "support") if r.get(k)]
+        codes = ["dv"] if len(roles) == 1 else [{"lead": "ct", "implementer": "th", "support": "ph"}[k] for k in roles]
+        stem = words(" ".join(x for x in (b.get("title"), b.get("text")) if x)).casefold()
+        for code, role in zip(codes, roles):
+            if raw.unit_names(r[role]).casefold() not in stem:  # else the question would give it away
+                assert f"{code}-{b['id']}" in ids, (b["id"], role)
+    text = " ".join(words(" ".join(x for x in (b.get("title"), b.get("text")) if x)) for b in raw.blocks.values())
+    for t in raw.terms.values():
+        forms = [t["term"], *t.get("variants", [])]
+        if t.get("abbr") and any(re.search(rf"(?<!\w){re.escape(f)}(?!\w)", text) for f in forms):
+            assert f"vt-{t['id']}" in ids, t["id"]
