@@ -34,7 +34,7 @@ FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
 FRAGMENT_END = re.compile(r"(?<=[.;!?])\s+")
 MAX_OPTIONS = 4            # one answer and up to three distractors
 MIN_OPTIONS = 2            # fewer is no question
-QUOTE_WORDS = (6, 45)      # a quoted fragment is 6 to 45 words long
+QUOTE_WORDS = (8, 45)      # a quoted fragment is 8 to 45 words long
 EXCERPT_WORDS = 12         # a block named by its opening words
 
 
@@ -107,23 +107,41 @@ def carriers(block) -> list[tuple[str, tuple[str, ...]]]:
     return out
 
 
-def responsibility_wording(block) -> str | None:
-    """The responsibility as the source prints it ("Đơn vị thực hiện: …"), if it does."""
-    r = block.responsibility
-    if r is None or not r.text:
+def responsibility_wording(element, role: str) -> str | None:
+    """The printed line(s) naming the units of `role` ("Cơ quan chủ trì: Văn phòng Sở"),
+    else the responsibility's own line ("Đơn vị thực hiện: …"), or None (an annotation)."""
+    r = element.responsibility
+    if r is None:
         return None
-    return f"{r.label}: {r.text}" if r.label else r.text
+    fields = [p.field for p in getattr(r, "parties", ()) if p.field and p.role.value == role]
+    if not fields and getattr(r, "field", None):
+        fields = [r.field]
+    if not fields and not hasattr(r, "parties") and r.text:  # the model before parties
+        return f"{r.label}: {r.text}" if r.label else r.text
+    lines = [f"{f.label}: {f.text}" if f.label and f.text else (f.text or "") for f in fields]
+    return " ".join(x for x in lines if x) or None
+
+
+def is_request(element) -> bool:
+    """Asked of a body outside the issuer (Đề nghị) rather than assigned (Giao)."""
+    mode = getattr(element.responsibility, "mode", None)
+    return getattr(mode, "value", mode) == "request"
+
+
+def elements(plan: m.Plan):
+    """(section, element) for every section and block that can carry who and when."""
+    if hasattr(plan, "elements"):
+        yield from plan.elements()
+        return
+    for section in plan.sections:
+        for block in section.walk():
+            yield section, block
 
 
 def timing_wording(block) -> str | None:
     """The timing as written, or None (never asked about then)."""
     t = getattr(block, "timing", None)
     return t.text if t is not None and t.text else None
-
-
-def number_of(section: m.Section, block) -> str | None:
-    """A block's number as a reader cites it."""
-    return block.number
 
 
 def group_kin(content: m.Content, unit_id: str) -> set[str]:
@@ -197,6 +215,8 @@ class QuestionBank:
         self.L = content.labels["study"]
         self.seed = content_seed(content)
         self.graph = Graph(content)
+        # Hierarchical numbers ("II.4") where the graph has them.
+        self.number_of = getattr(self.graph, "number", lambda el: el.number)
         self.where = element_paths(content)
         self.footnote_labels = {f.id: f.label for f in content.plan.footnotes}
         self.section_of: dict[str, m.Section] = {}
@@ -293,19 +313,24 @@ class QuestionBank:
                         tuple(dict.fromkeys(sections)), tuple(dict.fromkeys(units)))
 
     def _passage_of_block(self, block, anchor: str | None = None, text: str | None = None) -> Passage:
+        own = getattr(block, "text", None) or block.title  # a section has a title only
         return Passage(self.where[block.id], anchor or block.id,
-                       text if text is not None else plain(block.text or block.title, self.footnote_labels))
+                       text if text is not None else plain(own, self.footnote_labels))
 
     def _place(self, section: m.Section, block) -> str:
         P = self.L["place"]
-        number = number_of(section, block)
+        number = self.number_of(block)
+        if block is section:
+            return P["section"].format(number=section.number, title=clean_title(section.title.capitalize()))
         if block.kind in ("task", "subtask") and number:
             if block.title:
                 return P["task"].format(number=number, title=clean_title(plain(block.title, {})),
                                         section=section.number)
             return P["task_untitled"].format(number=number, section=section.number)
         excerpt = words(plain(block.text or block.title, self.footnote_labels), EXCERPT_WORDS, self.L["ellipsis"])
-        return P["block"].format(excerpt=excerpt.rstrip(" .;:"), section=section.number)
+        if not excerpt:  # a group of bullets: named by its number alone
+            return P["untitled"].format(section=section.number, number=number)
+        return P["block"].format(excerpt=excerpt.rstrip(" .;:"), section=section.number, number=number)
 
     def _unit_name(self, ids: Iterable[str]) -> str:
         return self.L["joiner"].join(self.content.unit(u).name for u in ids)
@@ -315,37 +340,37 @@ class QuestionBank:
     def _unit_questions(self) -> Iterator[Question | None]:
         T = self.L["templates"]
         # Every set of units the plan assigns anything to: distractors come from here first.
+        plan = self.content.plan
         assigned: list[tuple[str, ...]] = []
-        for section in self.content.plan.sections:
-            for block in section.walk():
-                for _, units in carriers(block):
-                    if units not in assigned:
-                        assigned.append(units)
+        for _, el in elements(plan):
+            for _, units in carriers(el):
+                if units not in assigned:
+                    assigned.append(units)
         singles = [(u.id,) for u in self.content.units if u.kind == "internal"]
-        for section in self.content.plan.sections:
-            for block in section.walk():
-                roles = carriers(block)
-                if not roles:
+        for section, el in elements(plan):
+            roles = carriers(el)
+            if not roles:
+                continue
+            everyone = [u for _, units in roles for u in units]
+            for role, units in roles:
+                kind = Kind.CARRIER if len(roles) == 1 else Kind(role)
+                template = T.get(f"{kind.value}_request") if is_request(el) else None
+                template = template or T.get(kind.value)
+                if not template:
                     continue
-                everyone = [u for _, units in roles for u in units]
-                for role, units in roles:
-                    kind = Kind.CARRIER if len(roles) == 1 else Kind(role)
-                    if kind.value not in T:
-                        continue
-                    kin = set().union(*(group_kin(self.content, u) for u in units))
-                    # Units of the block's other roles come first: they test lead vs coordinating.
-                    others = [us for r, us in roles if r != role]
-                    distractors = [Option("+".join(cand), self._unit_name(cand))
-                                   for cand in others + assigned + singles
-                                   if not kin & set(cand) and cand != units]
-                    wording = responsibility_wording(block)
-                    r = block.responsibility
-                    passage = (Passage(self.where[block.id], r.id, wording) if wording
-                               else self._passage_of_block(block))
-                    yield self._question(
-                        f"{ROLE_CODES[kind]}-{block.id}", kind, T[kind.value].format(place=self._place(section, block)),
-                        Option("+".join(units), self._unit_name(units)), distractors, passage,
-                        [section.id], everyone, preferred=len([o for o in others if not kin & set(o)]))
+                kin = set().union(*(group_kin(self.content, u) for u in units))
+                # Units of the element's other roles come first: they test lead vs coordinating.
+                others = [us for r, us in roles if r != role]
+                distractors = [Option("+".join(cand), self._unit_name(cand))
+                               for cand in others + assigned + singles
+                               if not kin & set(cand) and cand != units]
+                wording = responsibility_wording(el, role)
+                passage = (Passage(self.where[el.id], el.responsibility.id, wording) if wording
+                           else self._passage_of_block(el))
+                yield self._question(
+                    f"{ROLE_CODES[kind]}-{el.id}", kind, template.format(place=self._place(section, el)),
+                    Option("+".join(units), self._unit_name(units)), distractors, passage,
+                    [section.id], everyone, preferred=len([o for o in others if not kin & set(o)]))
 
     # -- when ----------------------------------------------------------------
 
@@ -353,12 +378,12 @@ class QuestionBank:
         template = self.L["templates"].get("timing")
         if not template:
             return
-        timed = [(s, b) for s in self.content.plan.sections for b in s.walk() if timing_wording(b)]
+        timed = [(s, el) for s, el in elements(self.content.plan) if timing_wording(el)]
         wordings = list(dict.fromkeys(timing_wording(b) for _, b in timed))
         for section, block in timed:
             answer = timing_wording(block)
             t = block.timing
-            label = t.label or self.content.labels["task"]["timing"]
+            label = t.label or self.content.labels["task"]["timing"]  # an annotation: the site's own word
             yield self._question(
                 f"tg-{block.id}", Kind.TIMING, template.format(place=self._place(section, block)),
                 Option(t.id, answer),
@@ -374,7 +399,7 @@ class QuestionBank:
         plan = self.content.plan
         tasks = [(s, b) for s in plan.sections for b in s.walk() if b.kind == "task"]
         if "task_quote" in T and len(tasks) >= MIN_OPTIONS:
-            options = [Option(b.id, O["task"].format(number=number_of(s, b) or b.id,
+            options = [Option(b.id, O["task"].format(number=self.number_of(b) or b.id,
                                                      title=clean_title(plain(b.title or b.text, {}))))
                        for s, b in tasks]
             texts = {b.id: self._body_texts(b) for _, b in tasks}
@@ -398,7 +423,7 @@ class QuestionBank:
                 opening = (clean_title(plain(b.title, {})) if b.title
                            else words(fragments(plain(b.text, self.footnote_labels))[0], EXCERPT_WORDS,
                                       self.L["ellipsis"]))
-                options.append(Option(b.id, O["item"].format(number=b.number, opening=opening)))
+                options.append(Option(b.id, O["item"].format(number=self.number_of(b), opening=opening)))
             texts = {b.id: self._body_texts(b) for b in items}
             for item, answer in zip(items, options):
                 found = self._quote(item.id, texts, skip_first=not item.title)
@@ -411,8 +436,8 @@ class QuestionBank:
                     quote=quote)
 
     def _body_texts(self, block) -> list[tuple[object, str]]:
-        """(block, text) of a block and its descendants — text, never titles."""
-        return [(b, plain(b.text, self.footnote_labels)) for b in block.walk() if b.text]
+        """(block, text) of a block and its descendants — text, never titles; no footnote marks."""
+        return [(b, " ".join(FOOTNOTE_REF.sub("", b.text).split())) for b in block.walk() if b.text]
 
     def _quote(self, owner: str, texts: dict[str, list], skip_first: bool):
         """A seeded fragment of `owner`'s text that no other owner's text contains."""

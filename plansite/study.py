@@ -77,7 +77,7 @@ def pages(r) -> list:
         own, inherited = b.of_unit(u.id)
         chosen = b.select(own + inherited, u.id, PAGE_MAX)
         duties = bool(r.graph.assignments_of(u.id)) or any(
-            r.graph.assignments_of(g) for g in _groups(c, u.id))
+            r.graph.assignments_of(g) for g in _groups(c, u.id))  # own, or shared through a group
         units.append((u, chosen, {q.id for q in inherited}, duties))
     whole = b.select(b.questions, c.plan.id, PAGE_MAX)
     out = [r.page("study/quiz.md.j2", STUDY, L["plan_title"], ROLE, questions=whole, inherited=set(),
