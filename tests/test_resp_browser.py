@@ -8,19 +8,9 @@ print it becomes one list per unit.
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 pytestmark = pytest.mark.browser
-
-try:
-    from playwright.sync_api import expect
-except ImportError:  # same rule as the browser fixture: skip loudly, fail in CI
-    if os.environ.get("PLANSITE_REQUIRE_BROWSER") == "1":
-        raise
-    pytest.skip("BROWSER TESTS NOT RUN: the playwright Python package is not installed",
-                allow_module_level=True)
 
 WIDTHS = [320, 360, 390, 414, 768]
 PAGES = ["index.html", "muc/II.html", "muc/III.html", "don-vi/index.html", "don-vi/thanh-tra-so.html",
@@ -45,6 +35,14 @@ _NARROW = """() => {
 }"""
 
 _OVERFLOW = "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+
+
+@pytest.fixture(scope="module")
+def expect(browser):
+    """Playwright's assertions; the browser fixture already skips (or fails in CI) without Playwright."""
+    from playwright.sync_api import expect
+
+    return expect
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +86,7 @@ def test_metadata_labels_sit_above_their_values(phone, site_server, width):
         context.close()
 
 
-def test_matrix_keeps_unit_names_in_view_when_scrolled(phone, site_server):
+def test_matrix_keeps_unit_names_in_view_when_scrolled(phone, site_server, expect):
     context = phone(768)
     try:
         page = context.new_page()
@@ -112,7 +110,7 @@ def test_matrix_keeps_unit_names_in_view_when_scrolled(phone, site_server):
 
 
 @pytest.mark.parametrize("width", [320, 414])
-def test_matrix_is_a_list_per_unit_on_phones(phone, site_server, width):
+def test_matrix_is_a_list_per_unit_on_phones(phone, site_server, width, expect):
     context = phone(width)
     try:
         page = context.new_page()
@@ -126,7 +124,7 @@ def test_matrix_is_a_list_per_unit_on_phones(phone, site_server, width):
         context.close()
 
 
-def test_matrix_prints_as_lists(page, site_server):
+def test_matrix_prints_as_lists(page, site_server, expect):
     page.goto(site_server + "don-vi/index.html", wait_until="load")
     page.emulate_media(media="print")
     expect(page.locator(".plan-matrix-wrap")).to_be_hidden()
@@ -136,7 +134,7 @@ def test_matrix_prints_as_lists(page, site_server):
     assert "Thanh tra Sở" in page.locator(".plan-matrix-list").inner_text()
 
 
-def test_unit_checklist_prints_every_duty(page, site_server):
+def test_unit_checklist_prints_every_duty(page, site_server, expect):
     page.goto(site_server + "don-vi/thanh-tra-so.html", wait_until="load")
     page.emulate_media(media="print")
     rows = page.locator("table.plan-checklist tbody tr")
