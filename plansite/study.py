@@ -75,7 +75,9 @@ def pages(r) -> list:
     units = []
     for u in c.units:
         own, inherited = b.of_unit(u.id)
-        chosen = b.select(own + inherited, u.id, PAGE_MAX)
+        # The unit's own duties first; shared ones fill the page up to PAGE_MAX.
+        chosen = b.select(own, u.id, PAGE_MAX)
+        chosen += b.select(inherited, u.id, PAGE_MAX - len(chosen))
         duties = bool(r.graph.assignments_of(u.id)) or any(
             r.graph.assignments_of(g) for g in _groups(c, u.id))  # own, or shared through a group
         units.append((u, chosen, {q.id for q in inherited}, duties))

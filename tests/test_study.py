@@ -405,3 +405,22 @@ def test_every_fact_the_yaml_holds_is_asked(plan):
         forms = [t["term"], *t.get("variants", [])]
         if t.get("abbr") and any(re.search(rf"(?<!\w){re.escape(f)}(?!\w)", text) for f in forms):
             assert f"vt-{t['id']}" in ids, t["id"]
+
+
+def test_unit_pages_ask_own_duties_first_then_shared_ones(built_site):
+    raw, bank = real()
+    groups = {u: [g for g, data in raw.units.items() if u in data.get("members", [])] for u in raw.units}
+    checked = 0
+    for unit, in_groups in groups.items():
+        own, shared = bank.of_unit(unit)
+        shown = soup(built_site, f"on-tap/don-vi/{unit}.html").select("article fieldset.study-q")
+        marks = [fs.select_one(".study-q-mark") is not None for fs in shown]
+        assert marks == sorted(marks), unit  # own (unmarked) before shared (marked)
+        assert sum(not m for m in marks) == min(15, len(own)), unit
+        # shared questions are about the duties of the unit's groups, per the YAML
+        for fs in shown:
+            if fs.select_one(".study-q-mark"):
+                q = bank.by_id[fs["data-q"]]
+                assert set(q.units) & set(in_groups), (unit, q.id)
+                checked += 1
+    assert checked, "no unit page shows a shared duty"
