@@ -66,7 +66,8 @@ class Renderer:
         self.failures: list | None = None
 
     def variables(self, path: str) -> dict:
-        return dict(c=self.content, plan=self.content.plan, L=self.labels, v=_View(self, path), graph=self.graph)
+        return dict(c=self.content, plan=self.content.plan, L=self.labels, v=_View(self, path), graph=self.graph,
+                    study=study)
 
     def page(self, template: str, path: str, title: str, role: str, **context) -> Page:
         try:

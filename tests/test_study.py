@@ -424,3 +424,13 @@ def test_unit_pages_ask_own_duties_first_then_shared_ones(built_site):
                 assert set(q.units) & set(in_groups), (unit, q.id)
                 checked += 1
     assert checked, "no unit page shows a shared duty"
+
+
+def test_section_and_unit_pages_link_to_their_study_page(built_site):
+    raw = Raw(REPO / "content")
+    for s in raw.plan["sections"]:
+        link = soup(built_site, f"muc/{s['id']}.html").select_one("article p.study-link a")
+        assert link["href"] == f"../on-tap/muc/{s['id']}.html"
+    for u in raw.units:
+        link = soup(built_site, f"don-vi/{u}.html").select_one("article p.study-link a")
+        assert link["href"] == f"../on-tap/don-vi/{u}.html"

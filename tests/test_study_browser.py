@@ -231,3 +231,28 @@ def test_printed_handout_shows_questions_without_answers(page, site_server):
     expect(page.locator(".study-answer").first).to_be_hidden()
     expect(page.locator(".study-check").first).to_be_hidden()
     expect(page.locator(".md-sidebar--primary")).to_be_hidden()
+
+
+def test_axe_finds_no_violation_once_questions_are_answered(page, site_server):
+    """The answered state (marks, feedback, passage) and the progress block, as a reader meets them."""
+    from test_quality import AXE, AXE_TAGS
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing (run `npm ci`)")
+    problems = []
+    for path, act in (("on-tap/index.html", "quiz"), ("muc/II.html", "progress"), ("index.html", None)):
+        page.goto(site_server + path)
+        if act == "quiz":
+            questions = page.locator("article fieldset.study-q")
+            for i in range(3):
+                q = questions.nth(i)
+                values = [r.get_attribute("value") for r in q.locator("input[type=radio]").all()]
+                pick = q.get_attribute("data-answer") if i else next(v for v in values if v != q.get_attribute("data-answer"))
+                q.locator(f"input[value='{pick}']").check()
+                q.locator("button.study-check").click()
+        elif act == "progress":
+            page.locator("button.study-read-toggle").first.click()
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, "
+                               "resultTypes: ['violations']})", AXE_TAGS)
+        problems += [f"{path}: {v['id']} {n['target']}" for v in result["violations"] for n in v["nodes"]]
+    assert problems == []
