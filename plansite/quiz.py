@@ -383,7 +383,9 @@ class QuestionBank:
         for section, block in timed:
             answer = timing_wording(block)
             t = block.timing
-            label = t.label or self.content.labels["task"]["timing"]  # an annotation: the site's own word
+            # No printed label: an editorial annotation, called so (as the plan's pages do).
+            label = t.label or self.content.labels.get("resp", {}).get("timing_annotation") \
+                or self.content.labels["task"]["timing"]
             yield self._question(
                 f"tg-{block.id}", Kind.TIMING, template.format(place=self._place(section, block)),
                 Option(t.id, answer),
