@@ -137,6 +137,8 @@ def plan(request, tmp_path_factory):
         folder = tmp_path_factory.mktemp("plan") / "content"
         shutil.copytree(src, folder)
         shutil.copytree(REPO / "content" / "schema", folder / "schema")
+        if not (folder / "labels.yaml").exists():  # samples may take the site's own labels
+            shutil.copy(REPO / "content" / "labels.yaml", folder / "labels.yaml")
     return Raw(folder), load_content(folder), folder
 
 
