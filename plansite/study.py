@@ -163,9 +163,18 @@ def csv_bytes(content: m.Content, site_url: str | None) -> bytes:
         options = [o.text for o in q.options] + [""] * (width - len(q.options))
         answer_at = [o.key for o in q.options].index(q.answer)
         passage = absolute(site_url, f"{md_to_html_path(q.passage.page)}#{q.passage.anchor}")
-        writer.writerow([n, q.id, L["kinds"][q.kind.value], text, *options, letters[answer_at].upper(),
-                         q.correct.text, passage, absolute(site_url, short_path(q))])
+        writer.writerow([n, q.id, *map(_cell, [L["kinds"][q.kind.value], text, *options]), letters[answer_at].upper(),
+                         _cell(q.correct.text), passage, absolute(site_url, short_path(q))])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _cell(text: str) -> str:
+    """Text a spreadsheet must not run as a formula (content is never trusted as syntax).
+
+    >>> _cell("=HYPERLINK(1)"), _cell("Thường xuyên.")
+    ("'=HYPERLINK(1)", 'Thường xuyên.')
+    """
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 # -----------------------------------------------------------------------------

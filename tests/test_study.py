@@ -436,3 +436,13 @@ def test_section_and_unit_pages_link_to_their_study_page(built_site):
     for u in raw.units:
         link = soup(built_site, f"don-vi/{u}.html").select_one("article p.study-link a")
         assert link["href"] == f"../on-tap/don-vi/{u}.html"
+
+
+def test_doctests():
+    import doctest
+
+    import plansite.quiz
+    import plansite.study
+    for module in (plansite.quiz, plansite.study):
+        result = doctest.testmod(module)
+        assert result.attempted and not result.failed, module.__name__
