@@ -94,75 +94,42 @@ ROLES = ("lead", "implementer", "support")
 ROLE_CODES = {Kind.LEAD: "ct", Kind.SUPPORT: "ph", Kind.IMPLEMENTER: "th", Kind.CARRIER: "dv"}
 
 
-def carriers(block) -> list[tuple[str, tuple[str, ...]]]:
-    """(role, unit ids) for each role a block's responsibility names, in ROLES order."""
-    r = getattr(block, "responsibility", None)
+def carriers(element) -> list[tuple[str, tuple[str, ...]]]:
+    """(role, unit ids) for each role an element's own responsibility names, in ROLES order."""
+    r = element.responsibility
     if r is None:
         return []
-    out = []
-    for role in ROLES:
-        units = tuple(getattr(r, {"lead": "lead", "support": "support", "implementer": "implementers"}[role], ()))
-        if units:
-            out.append((role, units))
-    return out
+    return [(role, units) for role, units in zip(ROLES, (r.lead, r.implementers, r.support)) if units]
 
 
 def responsibility_wording(element, role: str) -> str | None:
     """The printed line(s) naming the units of `role` ("Cơ quan chủ trì: Văn phòng Sở"),
     else the responsibility's own line ("Đơn vị thực hiện: …"), or None (an annotation)."""
     r = element.responsibility
-    if r is None:
-        return None
-    fields = [p.field for p in getattr(r, "parties", ()) if p.field and p.role.value == role]
-    if not fields and getattr(r, "field", None):
-        fields = [r.field]
-    if not fields and not hasattr(r, "parties") and r.text:  # the model before parties
-        return f"{r.label}: {r.text}" if r.label else r.text
+    fields = [p.field for p in r.parties if p.field and p.role.value == role] or ([r.field] if r.field else [])
     lines = [f"{f.label}: {f.text}" if f.label and f.text else (f.text or "") for f in fields]
     return " ".join(x for x in lines if x) or None
 
 
 def is_request(element) -> bool:
     """Asked of a body outside the issuer (Đề nghị) rather than assigned (Giao)."""
-    mode = getattr(element.responsibility, "mode", None)
-    return getattr(mode, "value", mode) == "request"
+    return element.responsibility.mode == m.Mode.REQUEST
 
 
-def elements(plan: m.Plan):
-    """(section, element) for every section and block that can carry who and when."""
-    if hasattr(plan, "elements"):
-        yield from plan.elements()
-        return
-    for section in plan.sections:
-        for block in section.walk():
-            yield section, block
-
-
-def timing_wording(block) -> str | None:
-    """The timing as written, or None (never asked about then)."""
-    t = getattr(block, "timing", None)
-    return t.text if t is not None and t.text else None
-
-
-def group_kin(content: m.Content, unit_id: str) -> set[str]:
-    """The unit, the groups it belongs to and the members of it (if the model has groups)."""
-    kin = {unit_id}
-    frontier = [unit_id]
-    while frontier:  # members, transitively
-        nxt = []
-        for uid in frontier:
-            for member in getattr(content.unit(uid), "members", ()):
-                if member not in kin:
-                    kin.add(member)
-                    nxt.append(member)
-        frontier = nxt
-    return kin | set(group_ids(content, unit_id))
+def timing_wording(element) -> str | None:
+    """The element's own timing as written, or None (never asked about then)."""
+    return element.timing.text if element.timing is not None and element.timing.text else None
 
 
 def group_ids(content: m.Content, unit_id: str) -> tuple[str, ...]:
-    """Groups a unit belongs to, nearest first (empty when the model has no groups)."""
-    groups_of = getattr(content, "groups_of", None)
-    return tuple(g.id for g in groups_of(unit_id)) if groups_of else ()
+    """Groups a unit belongs to, nearest first."""
+    return tuple(g.id for g in content.groups_of(unit_id))
+
+
+def group_kin(content: m.Content, unit_id: str) -> set[str]:
+    """The unit, its groups and its members: none of them is a wrong answer where the unit is right."""
+    members = {u.id for u in content.units if unit_id in group_ids(content, u.id)}
+    return {unit_id, *group_ids(content, unit_id), *members}
 
 
 # -----------------------------------------------------------------------------
@@ -215,8 +182,7 @@ class QuestionBank:
         self.L = content.labels["study"]
         self.seed = content_seed(content)
         self.graph = Graph(content)
-        # Hierarchical numbers ("II.4") where the graph has them.
-        self.number_of = getattr(self.graph, "number", lambda el: el.number)
+        self.number_of = self.graph.number  # hierarchical: "II.4", "III (gạch đầu dòng 2)"
         self.where = element_paths(content)
         self.footnote_labels = {f.id: f.label for f in content.plan.footnotes}
         self.section_of: dict[str, m.Section] = {}
@@ -342,12 +308,12 @@ class QuestionBank:
         # Every set of units the plan assigns anything to: distractors come from here first.
         plan = self.content.plan
         assigned: list[tuple[str, ...]] = []
-        for _, el in elements(plan):
+        for _, el in plan.elements():
             for _, units in carriers(el):
                 if units not in assigned:
                     assigned.append(units)
         singles = [(u.id,) for u in self.content.units if u.kind == "internal"]
-        for section, el in elements(plan):
+        for section, el in plan.elements():
             roles = carriers(el)
             if not roles:
                 continue
@@ -378,7 +344,7 @@ class QuestionBank:
         template = self.L["templates"].get("timing")
         if not template:
             return
-        timed = [(s, el) for s, el in elements(self.content.plan) if timing_wording(el)]
+        timed = [(s, el) for s, el in self.content.plan.elements() if timing_wording(el)]
         wordings = list(dict.fromkeys(timing_wording(b) for _, b in timed))
         for section, block in timed:
             answer = timing_wording(block)
