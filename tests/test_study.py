@@ -436,6 +436,8 @@ def test_section_and_unit_pages_link_to_their_study_page(built_site):
     for u in raw.units:
         link = soup(built_site, f"don-vi/{u}.html").select_one("article p.study-link a")
         assert link["href"] == f"../on-tap/don-vi/{u}.html"
+    link = soup(built_site, "giang-vien.html").select_one("article p.study-link a")
+    assert link["href"] == "on-tap/giang-vien.html"
 
 
 def test_doctests():
