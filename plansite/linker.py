@@ -19,7 +19,8 @@ CLASS_ATTR = re.compile(r"""\bclass\s*=\s*["']([^"']+)["']""")
 # Editorial notes are not the plan: citations there are linked but are not backlinks.
 NOT_A_PLACE = "plan-note"
 # Where nothing is linked or wrapped: code, existing links, scripts, tooltips, SVG.
-SKIP = {"a", "code", "pre", "script", "style", "abbr", "svg", "kbd", "samp", "textarea", "title"}
+# Quiz questions and options (label, legend) too: a link or tooltip there would give the answer away.
+SKIP = {"a", "code", "pre", "script", "style", "abbr", "svg", "kbd", "samp", "textarea", "title", "label", "legend"}
 VOID = {"br", "hr", "img", "input", "meta", "link", "wbr", "source", "col", "area", "base", "embed", "track", "param"}
 # Elements whose id is a good target for "where this citation is".
 BLOCKS = {"p", "li", "dd", "dt", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "div", "section", "aside", "blockquote"}

@@ -20,6 +20,12 @@ UNITS = "don-vi/index.md"
 SCHEDULE = "tien-do.md"
 GLOSSARY = "thuat-ngu.md"
 TRAINERS = "giang-vien.md"
+# Ôn tập (plansite/study.py): the whole-plan self-check, the trainers' quiz.
+STUDY = "on-tap/index.md"
+STUDY_HANDOUT = "on-tap/phat-tay.md"
+STUDY_KEY = "on-tap/dap-an.md"
+STUDY_TRAINERS = "on-tap/giang-vien.md"
+STUDY_CSV = "on-tap/cau-hoi.csv"
 
 # Editor and developer pages (hand-written, docs/bien-tap/): linked from the
 # footer, kept out of the reader's navigation, search and backlinks.
@@ -58,6 +64,14 @@ def document_path(doc_id: str) -> str:
 
 def unit_path(unit_id: str) -> str:
     return f"don-vi/{unit_id}.md"
+
+
+def study_section_path(section: m.Section) -> str:
+    return f"on-tap/muc/{section.id}.md"
+
+
+def study_unit_path(unit_id: str) -> str:
+    return f"on-tap/don-vi/{unit_id}.md"
 
 
 def md_to_html_path(path: str) -> str:

@@ -16,6 +16,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from . import model as m
+from . import study
 from .cache import NO_CACHE, DiskCache
 from .diagram import edges, relation_svg
 from .graph import Graph
@@ -69,7 +70,8 @@ class Renderer:
         self.failures: list | None = None
 
     def variables(self, path: str) -> dict:
-        return dict(c=self.content, plan=self.content.plan, L=self.labels, v=_View(self, path), graph=self.graph)
+        return dict(c=self.content, plan=self.content.plan, L=self.labels, v=_View(self, path), graph=self.graph,
+                    study=study)
 
     def page(self, template: str, path: str, title: str, role: str, **context) -> Page:
         try:
@@ -103,6 +105,7 @@ class Renderer:
             self.page("schedule.md.j2", SCHEDULE, L["pages"]["schedule"], "registry"),
             self.page("glossary.md.j2", GLOSSARY, L["pages"]["glossary"], "registry"),
             *self.handouts(),
+            *study.pages(self),
         ]
         return out
 
@@ -145,6 +148,7 @@ class Renderer:
             {L["pages"]["schedule"]: SCHEDULE},
             {L["pages"]["glossary"]: GLOSSARY},
             {L["trainers"]["title"]: [TRAINERS, *(trainers_path(s) for s in c.plan.sections)]},
+            study.nav(c),
         ]
 
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Iterator
 
 from . import model as m
+from . import study
 from .cache import DEFAULT_DIR, DiskCache
 from .citations import CitationIndex, excerpt
 from .areas import add_footer_link, plan_data_js
@@ -47,6 +48,7 @@ from .slug import slugify
 
 MANIFEST = "permalinks.lock.json"
 PLAN_DATA = "assets/plan-data.js"
+STUDY_DATA = "assets/study-data.js"
 # The first line of every page `Site.write` writes: names the page for
 # plansite.mdext, whatever folder the generator reads it from.
 PAGE_MARK = re.compile(r"<!-- plansite-page: (\S+) -->\n")
@@ -356,7 +358,8 @@ def prepare(root: Path, site_url: str | None = None, *, cache: DiskCache | None 
                   for commit in currency.history.unmatched],
     )
     site.static = {**static_files(content, site_url, cache), **{d.path: d.data for d in downloads},
-                   PLAN_DATA: plan_data_js(content)}
+                   **study.static_files(content, site_url, cache), PLAN_DATA: plan_data_js(content),
+                   STUDY_DATA: study.progress_data(content)}
     # Backlinks list reader pages only; an editor page's citations are still checked.
     handwritten_places = [p for page in handwritten.values() for p in _handwritten_places(site, page)]
     places = [*(p for p in handwritten_places if not is_editor_page(p.page)), *plan_places(content, index)]

@@ -63,6 +63,11 @@ PAGE_TYPES = [
     "thuat-ngu.html",
     "bien-tap/huong-dan-bien-tap.html",
     "giang-vien.html",
+    "on-tap/index.html",
+    "on-tap/muc/II.html",
+    "on-tap/phat-tay.html",
+    "on-tap/dap-an.html",
+    "on-tap/giang-vien.html",
 ]
 
 

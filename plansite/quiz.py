@@ -1,0 +1,524 @@
+"""Self-check questions generated from the content model, never written by hand.
+
+Every question asks for a fact the model holds — who carries a block and in
+which role, its timing as written, what a document implements, which
+documents a footnote lists, what an abbreviation stands for, which task or
+purpose a quoted sentence belongs to — and names the plan element whose text
+answers it. Distractors are drawn from the same plan. Wording comes from the
+`study:` group of content/labels.yaml; a question whose template is missing
+there is not asked.
+
+Deterministic: the options and their order come from a seed hashed from the
+content, so a trainer and a learner see the same set.
+
+>>> ' '.join(fragments('Một hai ba bốn năm sáu. Bảy tám; chín mười.'))
+'Một hai ba bốn năm sáu Bảy tám chín mười'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+from dataclasses import dataclass
+from enum import Enum
+from typing import Iterable, Iterator
+
+from . import model as m
+from .graph import Graph
+from .paths import GLOSSARY, element_paths
+
+FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
+# A sentence or a clause: ends at . ; ! ? followed by a space (the plan's
+# clauses are separated by semicolons; "./." closes a section).
+FRAGMENT_END = re.compile(r"(?<=[.;!?])\s+")
+MAX_OPTIONS = 4            # one answer and up to three distractors
+MIN_OPTIONS = 2            # fewer is no question
+QUOTE_WORDS = (8, 45)      # a quoted fragment is 8 to 45 words long
+EXCERPT_WORDS = 12         # a block named by its opening words
+
+
+class Kind(str, Enum):
+    """What a question asks; the value is its key under study.kinds / study.templates."""
+
+    LEAD = "lead"                    # chủ trì
+    SUPPORT = "support"              # phối hợp
+    IMPLEMENTER = "implementer"      # thực hiện (a role of its own)
+    CARRIER = "carrier"              # the only role the block names
+    TIMING = "timing"
+    RELATION = "relation"            # which document a document implements (documents.yaml)
+    FOOTNOTE = "footnote"            # which document a footnote lists
+    ABBREVIATION = "abbreviation"    # glossary
+    TASK_QUOTE = "task_quote"        # which task a quoted sentence belongs to
+    PURPOSE_QUOTE = "purpose_quote"  # which purpose (mục I) a statement comes from
+
+
+@dataclass(frozen=True)
+class Option:
+    key: str    # stable within the question (a unit, document, task id…)
+    text: str
+
+
+@dataclass(frozen=True)
+class Passage:
+    """The plan text that answers a question, and where it lives."""
+
+    page: str     # .md page of the anchor
+    anchor: str   # element id on that page
+    text: str     # shown after answering (plain text, footnote marks as "(1)")
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str                          # ASCII; its short URL is k/on-tap/<id>/
+    kind: Kind
+    text: str
+    quote: str | None                # a quoted sentence the question is about
+    options: tuple[Option, ...]      # in the seeded order
+    answer: str                      # key of the correct option
+    passage: Passage
+    sections: tuple[str, ...]        # sections whose text it is about
+    units: tuple[str, ...]           # units whose duty it is about
+
+    @property
+    def correct(self) -> Option:
+        return next(o for o in self.options if o.key == self.answer)
+
+
+# -----------------------------------------------------------------------------
+# Adapters: the only places that read responsibility, timing and numbering
+# -----------------------------------------------------------------------------
+
+ROLES = ("lead", "implementer", "support")
+# Question ids (and short URLs k/q-…/) by kind of unit question: chủ trì, phối hợp, thực hiện, đơn vị.
+ROLE_CODES = {Kind.LEAD: "ct", Kind.SUPPORT: "ph", Kind.IMPLEMENTER: "th", Kind.CARRIER: "dv"}
+
+
+def carriers(element) -> list[tuple[str, tuple[str, ...]]]:
+    """(role, unit ids) for each role an element's own responsibility names, in ROLES order."""
+    r = element.responsibility
+    if r is None:
+        return []
+    return [(role, units) for role, units in zip(ROLES, (r.lead, r.implementers, r.support)) if units]
+
+
+def responsibility_wording(element, role: str) -> str | None:
+    """The printed line(s) naming the units of `role` ("Cơ quan chủ trì: Văn phòng Sở"),
+    else the responsibility's own line ("Đơn vị thực hiện: …"), or None (an annotation)."""
+    r = element.responsibility
+    fields = [p.field for p in r.parties if p.field and p.role.value == role] or ([r.field] if r.field else [])
+    lines = [f"{f.label}: {f.text}" if f.label and f.text else (f.text or "") for f in fields]
+    return " ".join(x for x in lines if x) or None
+
+
+def is_request(element) -> bool:
+    """Asked of a body outside the issuer (Đề nghị) rather than assigned (Giao)."""
+    return element.responsibility.mode == m.Mode.REQUEST
+
+
+def timing_wording(element) -> str | None:
+    """The element's own timing as written, or None (never asked about then)."""
+    return element.timing.text if element.timing is not None and element.timing.text else None
+
+
+def group_ids(content: m.Content, unit_id: str) -> tuple[str, ...]:
+    """Groups a unit belongs to, nearest first."""
+    return tuple(g.id for g in content.groups_of(unit_id))
+
+
+def group_kin(content: m.Content, unit_id: str) -> set[str]:
+    """The unit, its groups and its members: none of them is a wrong answer where the unit is right."""
+    members = {u.id for u in content.units if unit_id in group_ids(content, u.id)}
+    return {unit_id, *group_ids(content, unit_id), *members}
+
+
+# -----------------------------------------------------------------------------
+# Text helpers
+# -----------------------------------------------------------------------------
+
+def plain(text: str | None, labels: dict[str, str]) -> str:
+    """Plan text for reading: [^fn-1] becomes "(1)", whitespace collapsed."""
+    if not text:
+        return ""
+    text = FOOTNOTE_REF.sub(lambda mt: f"({labels.get(mt.group(1), mt.group(1))})", text)
+    return " ".join(text.split())
+
+
+def fragments(text: str) -> list[str]:
+    """Sentences and clauses of a text, without their closing punctuation."""
+    out = []
+    for part in FRAGMENT_END.split(" ".join(text.split())):
+        part = part.rstrip(" .;:!?/")
+        if part:
+            out.append(part)
+    return out
+
+
+def words(text: str, n: int, ellipsis: str) -> str:
+    parts = text.split()
+    return " ".join(parts[:n]) + (ellipsis if len(parts) > n else "")
+
+
+def clean_title(title: str) -> str:
+    return " ".join(title.split()).rstrip(" .")
+
+
+def content_seed(content: m.Content) -> str:
+    """A hash of everything a question can be made from (and of its wording)."""
+    data = repr((content.plan, content.documents, content.units, content.terms, content.kinds,
+                 content.relation_types, content.labels.get("study")))
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:16]
+
+
+# -----------------------------------------------------------------------------
+# The generator
+# -----------------------------------------------------------------------------
+
+class QuestionBank:
+    """Every question the content supports, in plan order, and selections of them."""
+
+    def __init__(self, content: m.Content):
+        self.content = content
+        self.L = content.labels["study"]
+        self.seed = content_seed(content)
+        self.graph = Graph(content)
+        self.number_of = self.graph.number  # hierarchical: "II.4", "III (gạch đầu dòng 2)"
+        self.where = element_paths(content)
+        self.footnote_labels = {f.id: f.label for f in content.plan.footnotes}
+        self.section_of: dict[str, m.Section] = {}
+        for s in content.plan.sections:
+            for b in s.walk():
+                self.section_of[b.id] = s
+        for f in content.plan.footnotes:  # a footnote belongs with the first section that marks it
+            ref = f"[^{f.id}]"
+            home = next((s for s in content.plan.sections
+                         if any(ref in (b.text or "") + (b.title or "") for b in s.walk())), None)
+            for b in f.blocks:
+                for bb in b.walk():
+                    if home is not None:
+                        self.section_of[bb.id] = home
+        self.questions: tuple[Question, ...] = tuple(self._generate())
+        self.by_id = {q.id: q for q in self.questions}
+
+    # -- selections ----------------------------------------------------------
+
+    def select(self, questions: Iterable[Question], key: str, limit: int = 15) -> list[Question]:
+        """Up to `limit` questions, kinds interleaved, the same for the same content and key."""
+        rng = self._rng("select", key)
+        groups: dict[Kind, list[Question]] = {}
+        for q in questions:
+            groups.setdefault(q.kind, []).append(q)
+        for group in groups.values():
+            rng.shuffle(group)
+        kinds = sorted(groups, key=lambda k: k.value)
+        rng.shuffle(kinds)
+        out: list[Question] = []
+        while len(out) < limit and any(groups.values()):
+            for kind in kinds:
+                if groups[kind] and len(out) < limit:
+                    out.append(groups[kind].pop(0))
+        return out
+
+    def of_section(self, section: m.Section) -> list[Question]:
+        return [q for q in self.questions if section.id in q.sections]
+
+    def of_unit(self, unit_id: str) -> tuple[list[Question], list[Question]]:
+        """(own, inherited): questions on the unit's duties and on those of its groups."""
+        groups = set(group_ids(self.content, unit_id))
+        own = [q for q in self.questions if unit_id in q.units]
+        inherited = [q for q in self.questions if unit_id not in q.units and groups & set(q.units)]
+        return own, inherited
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for q in self.questions:
+            out[q.kind.value] = out.get(q.kind.value, 0) + 1
+        return out
+
+    # -- generation ----------------------------------------------------------
+
+    def _rng(self, *parts: str) -> random.Random:
+        return random.Random(":".join((self.seed, *parts)))
+
+    def _generate(self) -> Iterator[Question]:
+        makers = (self._unit_questions, self._timing_questions, self._quote_questions,
+                  self._relation_questions, self._footnote_questions, self._abbreviation_questions)
+        seen: set[str] = set()
+        for make in makers:
+            for q in make():
+                if q is None or q.id in seen:
+                    continue
+                seen.add(q.id)
+                yield q
+
+    def _question(self, qid: str, kind: Kind, text: str, answer: Option, distractors: list[Option],
+                  passage: Passage, sections: Iterable[str], units: Iterable[str] = (),
+                  quote: str | None = None, preferred: int = 0) -> Question | None:
+        """A question with up to three seeded distractors, or None when it cannot be fair.
+
+        The first `preferred` distractors are always kept (they test a
+        distinction the plan makes, e.g. lead vs coordinating unit).
+        """
+        rng = self._rng("options", qid)
+        pool, texts = [], {answer.text.casefold()}
+        for i, d in enumerate(distractors):  # distinct texts, never the answer's
+            if d.text and d.text.casefold() not in texts:
+                texts.add(d.text.casefold())
+                pool.append((i < preferred, d))
+            elif i < preferred:
+                preferred += 1  # a dropped preferred one leaves its place to the next
+        if len(pool) + 1 < MIN_OPTIONS:
+            return None
+        if answer.text.casefold() in (text + " " + (quote or "")).casefold():
+            return None  # the question would state its own answer
+        rest = [d for keep, d in pool if not keep]
+        rng.shuffle(rest)
+        options = [answer] + ([d for keep, d in pool if keep] + rest)[: MAX_OPTIONS - 1]
+        rng.shuffle(options)
+        return Question(qid, kind, text, quote, tuple(options), answer.key, passage,
+                        tuple(dict.fromkeys(sections)), tuple(dict.fromkeys(units)))
+
+    def _passage_of_block(self, block, anchor: str | None = None, text: str | None = None) -> Passage:
+        own = getattr(block, "text", None) or block.title  # a section has a title only
+        return Passage(self.where[block.id], anchor or block.id,
+                       text if text is not None else plain(own, self.footnote_labels))
+
+    def _place(self, section: m.Section, block) -> str:
+        P = self.L["place"]
+        number = self.number_of(block)
+        if block is section:
+            return P["section"].format(number=section.number, title=clean_title(section.title.capitalize()))
+        if block.kind in ("task", "subtask") and number:
+            if block.title:
+                return P["task"].format(number=number, title=clean_title(plain(block.title, {})),
+                                        section=section.number)
+            return P["task_untitled"].format(number=number, section=section.number)
+        excerpt = words(plain(block.text or block.title, self.footnote_labels), EXCERPT_WORDS, self.L["ellipsis"])
+        if not excerpt:  # a group of bullets: named by its number alone
+            return P["untitled"].format(section=section.number, number=number)
+        return P["block"].format(excerpt=excerpt.rstrip(" .;:"), section=section.number, number=number)
+
+    def _unit_name(self, ids: Iterable[str]) -> str:
+        return self.L["joiner"].join(self.content.unit(u).name for u in ids)
+
+    # -- who -----------------------------------------------------------------
+
+    def _unit_questions(self) -> Iterator[Question | None]:
+        T = self.L["templates"]
+        # Every set of units the plan assigns anything to: distractors come from here first.
+        plan = self.content.plan
+        assigned: list[tuple[str, ...]] = []
+        for _, el in plan.elements():
+            for _, units in carriers(el):
+                if units not in assigned:
+                    assigned.append(units)
+        singles = [(u.id,) for u in self.content.units if u.kind == "internal"]
+        for section, el in plan.elements():
+            roles = carriers(el)
+            if not roles:
+                continue
+            everyone = [u for _, units in roles for u in units]
+            for role, units in roles:
+                kind = Kind.CARRIER if len(roles) == 1 else Kind(role)
+                template = T.get(f"{kind.value}_request") if is_request(el) else None
+                template = template or T.get(kind.value)
+                if not template:
+                    continue
+                kin = set().union(*(group_kin(self.content, u) for u in units))
+                # Units of the element's other roles come first: they test lead vs coordinating.
+                others = [us for r, us in roles if r != role]
+                distractors = [Option("+".join(cand), self._unit_name(cand))
+                               for cand in others + assigned + singles
+                               if not kin & set(cand) and cand != units]
+                wording = responsibility_wording(el, role)
+                passage = (Passage(self.where[el.id], el.responsibility.id, wording) if wording
+                           else self._passage_of_block(el))
+                yield self._question(
+                    f"{ROLE_CODES[kind]}-{el.id}", kind, template.format(place=self._place(section, el)),
+                    Option("+".join(units), self._unit_name(units)), distractors, passage,
+                    [section.id], everyone, preferred=len([o for o in others if not kin & set(o)]))
+
+    # -- when ----------------------------------------------------------------
+
+    def _timing_questions(self) -> Iterator[Question | None]:
+        template = self.L["templates"].get("timing")
+        if not template:
+            return
+        timed = [(s, el) for s, el in self.content.plan.elements() if timing_wording(el)]
+        wordings = list(dict.fromkeys(timing_wording(b) for _, b in timed))
+        for section, block in timed:
+            answer = timing_wording(block)
+            t = block.timing
+            # No printed label: an editorial annotation, called so (as the plan's pages do).
+            label = t.label or self.content.labels.get("resp", {}).get("timing_annotation") \
+                or self.content.labels["task"]["timing"]
+            yield self._question(
+                f"tg-{block.id}", Kind.TIMING, template.format(place=self._place(section, block)),
+                Option(t.id, answer),
+                [Option(f"t{i}", w) for i, w in enumerate(wordings) if w != answer],
+                Passage(self.where[block.id], t.id, f"{label}: {answer}"),
+                [section.id], [u for _, us in carriers(block) for u in us])
+
+    # -- which task, which purpose --------------------------------------------
+
+    def _quote_questions(self) -> Iterator[Question | None]:
+        T = self.L["templates"]
+        O = self.L["option"]
+        plan = self.content.plan
+        tasks = [(s, b) for s in plan.sections for b in s.walk() if b.kind == "task"]
+        if "task_quote" in T and len(tasks) >= MIN_OPTIONS:
+            options = [Option(b.id, O["task"].format(number=self.number_of(b) or b.id,
+                                                     title=clean_title(plain(b.title or b.text, {}))))
+                       for s, b in tasks]
+            texts = {b.id: self._body_texts(b) for _, b in tasks}
+            for (section, task), answer in zip(tasks, options):
+                found = self._quote(task.id, texts, skip_first=not task.title)
+                if found is None:
+                    continue
+                block, quote = found
+                yield self._question(
+                    f"nv-{task.id}", Kind.TASK_QUOTE, T["task_quote"], answer,
+                    [o for o in options if o.key != task.id], self._passage_of_block(block),
+                    [section.id], [u for _, us in carriers(task) for u in us], quote)
+        templates = T.get("purpose_quote") or {}
+        for section in plan.sections:
+            template = templates.get(section.role or "")
+            items = [b for b in section.blocks if b.number]
+            if not template or len(items) < MIN_OPTIONS:
+                continue
+            options = []
+            for b in items:
+                opening = (clean_title(plain(b.title, {})) if b.title
+                           else words(fragments(plain(b.text, self.footnote_labels))[0], EXCERPT_WORDS,
+                                      self.L["ellipsis"]))
+                options.append(Option(b.id, O["item"].format(number=self.number_of(b), opening=opening)))
+            texts = {b.id: self._body_texts(b) for b in items}
+            for item, answer in zip(items, options):
+                found = self._quote(item.id, texts, skip_first=not item.title)
+                if found is None:
+                    continue
+                block, quote = found
+                yield self._question(
+                    f"md-{item.id}", Kind.PURPOSE_QUOTE, template.format(section=section.number), answer,
+                    [o for o in options if o.key != item.id], self._passage_of_block(block), [section.id],
+                    quote=quote)
+
+    def _body_texts(self, block) -> list[tuple[object, str]]:
+        """(block, text) of a block and its descendants — text, never titles; no footnote marks."""
+        return [(b, " ".join(FOOTNOTE_REF.sub("", b.text).split())) for b in block.walk() if b.text]
+
+    def _quote(self, owner: str, texts: dict[str, list], skip_first: bool):
+        """A seeded fragment of `owner`'s text that no other owner's text contains."""
+        others = " ".join(t for o, pairs in texts.items() if o != owner for _, t in pairs).casefold()
+        candidates = []
+        for i, (block, text) in enumerate(texts[owner]):
+            for j, frag in enumerate(fragments(text)):
+                if skip_first and i == 0 and j == 0:
+                    continue  # the option shows these opening words
+                n = len(frag.split())
+                if QUOTE_WORDS[0] <= n <= QUOTE_WORDS[1] and frag.casefold() not in others:
+                    candidates.append((block, frag))
+        if not candidates:
+            return None
+        return self._rng("quote", owner).choice(candidates)
+
+    # -- documents -------------------------------------------------------------
+
+    def _cited_in(self) -> dict[str, list[str]]:
+        """Block id -> registered documents its text cites, in order."""
+        out: dict[str, list[str]] = {}
+        for c in self.graph.citations:
+            docs = out.setdefault(c.block.id, [])
+            if c.doc_id not in docs:
+                docs.append(c.doc_id)
+        return out
+
+    def _doc_option(self, doc: m.Document, prefix: str = "") -> Option:
+        return Option(prefix + doc.id, self.content.document_label(doc))
+
+    def _relation_questions(self) -> Iterator[Question | None]:
+        templates = self.L["templates"].get("relation") or {}
+        c = self.content
+        cited = self._cited_in()
+        blocks = list(c.plan.walk())
+        for doc in c.documents:
+            for rtype in dict.fromkeys(r.type for r in doc.relations):
+                template = templates.get(rtype)
+                if not template:
+                    continue
+                targets = [r.target for r in doc.relations if r.type == rtype]
+                # The passage: a plan paragraph that cites the target(s) — and the
+                # document itself, unless the document is the plan.
+                need = set(targets) | (set() if doc.is_plan else {doc.id})
+                block = next((b for b in blocks if need <= set(cited.get(b.id, ()))), None)
+                if block is None:
+                    continue  # the plan's text does not state it: not asked
+                near = self._relation_closure(rtype, doc.id)
+                distractors = [self._doc_option(d) for d in c.documents
+                               if d.id not in near and not d.is_plan]
+                name = self.L["this_plan"] if doc.is_plan else c.document_label(doc)
+                answer = Option("+".join(targets), self.L["joiner"].join(
+                    c.document_label(c.document(t)) for t in targets))
+                section = self.section_of.get(block.id)
+                sections = [section.id] if section else []
+                yield self._question(f"vb-{doc.id}-{rtype}".replace("_", "-"), Kind.RELATION,
+                                     template.format(document=name), answer, distractors,
+                                     self._passage_of_block(block), sections)
+
+    def _relation_closure(self, rtype: str, doc_id: str) -> set[str]:
+        """Documents linked to `doc_id` by `rtype` in either direction, transitively."""
+        edges = [(d.id, r.target) for d in self.content.documents for r in d.relations if r.type == rtype]
+        near, frontier = {doc_id}, [doc_id]
+        while frontier:
+            cur = frontier.pop()
+            for a, b in edges:
+                for x, y in ((a, b), (b, a)):
+                    if x == cur and y not in near:
+                        near.add(y)
+                        frontier.append(y)
+        return near
+
+    def _footnote_questions(self) -> Iterator[Question | None]:
+        template = self.L["templates"].get("footnote")
+        if not template:
+            return
+        c = self.content
+        cited = self._cited_in()
+        for footnote in c.plan.footnotes:
+            listed = {d for b in footnote.blocks for bb in b.walk() for d in cited.get(bb.id, ())}
+            distractors = [self._doc_option(d) for d in c.documents if d.id not in listed and not d.is_plan]
+            for block in footnote.blocks:
+                docs = [d for d in cited.get(block.id, ()) if not c.document(d).is_plan]
+                if not docs:
+                    continue
+                answer = self._doc_option(c.document(self._rng("footnote", block.id).choice(docs)))
+                section = self.section_of.get(block.id)
+                yield self._question(f"cth-{block.id}", Kind.FOOTNOTE, template.format(label=footnote.label),
+                                     answer, distractors, self._passage_of_block(block),
+                                     [section.id] if section else [])
+
+    # -- words -----------------------------------------------------------------
+
+    def _abbreviation_questions(self) -> Iterator[Question | None]:
+        template = self.L["templates"].get("abbreviation")
+        if not template:
+            return
+        c = self.content
+        abbrs = [t for t in c.terms if t.abbr]
+        texts = [(self.section_of.get(b.id), " ".join(x for x in (b.title, b.text) if x))
+                 for b in c.plan.walk()]
+        for term in abbrs:
+            pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(f) for f in (term.term, *term.variants))
+                                 + r")(?!\w)")
+            where = [s for s, text in texts if pattern.search(text)]
+            if not where:
+                continue  # not used in the plan: not the plan's to teach
+            sections = [s.id for s in where if s is not None]
+            text = self.L["abbreviation_passage"].format(term=term.term, expansion=term.expansion)
+            if term.definition:
+                text += " " + term.definition
+            yield self._question(
+                f"vt-{term.id}", Kind.ABBREVIATION, template.format(term=term.term),
+                Option(term.id, term.expansion),
+                [Option(t.id, t.expansion) for t in abbrs if t.id != term.id],
+                Passage(GLOSSARY, term.id, text), sections)
