@@ -148,7 +148,7 @@ def _files(site: Path) -> dict[str, bytes]:
 
 def test_a_build_from_the_cache_is_byte_identical_to_an_uncached_one(tmp_path):
     project = tmp_path / "project"
-    for name in ("content", "docs", "templates", "hooks", "plansite"):
+    for name in ("content", "docs", "templates", "hooks", "plansite", "overrides"):
         shutil.copytree(REPO / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("mkdocs.yml", "permalinks.lock.json"):
         shutil.copy(REPO / name, project / name)

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from plansite.cache import DiskCache
@@ -150,6 +150,11 @@ def use_content(content: Content, project: Path, cache: DiskCache) -> None:
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                       HealthCheck.too_slow])
 @given(case=damage())
+# damage that once passed `check` and crashed the build or `permalinks`
+@example(case=("labels.yaml", ORIGINAL["labels.yaml"].replace(b"{number}", b"{numbr}", 1)))
+@example(case=("labels.yaml", ORIGINAL["labels.yaml"].replace(b"  lead: ", b"  leed: ", 1)))
+@example(case=(MANIFEST, b"<<<<<<< HEAD\n" + ORIGINAL[MANIFEST]))
+@example(case=(MANIFEST, b""))
 def test_any_damage_to_any_file_is_reported_not_raised(project, site_index, tmp_path_factory, case):
     name, raw = case
     path = project / (name if name == MANIFEST else f"content/{name}")

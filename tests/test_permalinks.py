@@ -91,7 +91,7 @@ def site_url_of(site: Path) -> str:
 
 def copy_project(dest: Path) -> Path:
     """The project's build inputs (and its permalink manifest) in a temporary directory."""
-    for name in ("content", "docs", "templates", "hooks", "plansite"):
+    for name in ("content", "docs", "templates", "hooks", "plansite", "overrides"):
         shutil.copytree(REPO / name, dest / name)
     for name in ("mkdocs.yml", MANIFEST):
         shutil.copy(REPO / name, dest / name)

@@ -328,7 +328,7 @@ def test_fold_strips_vietnamese_marks():
 # -----------------------------------------------------------------------------
 
 def copy_project(dest: Path) -> Path:
-    for name in ("content", "docs", "templates", "hooks", "plansite"):
+    for name in ("content", "docs", "templates", "hooks", "plansite", "overrides"):
         shutil.copytree(REPO / name, dest / name)
     shutil.copy(REPO / "mkdocs.yml", dest / "mkdocs.yml")
     return dest
