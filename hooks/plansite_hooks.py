@@ -22,7 +22,7 @@ from plansite.linker import add_abbreviations, link_citations
 from plansite.loader import load_content
 from plansite.paths import document_path, md_to_html_path, relative
 from plansite.permalinks import aliases, check_manifest, linkables, page_moves, scan_site, static_files
-from plansite.render import render_backlinks, render_site
+from plansite.render import escape_page_title, render_backlinks, render_site
 from plansite.searchfold import fold_search_index
 from plansite.slug import slugify
 
@@ -126,6 +126,7 @@ def on_env(env, config, files):
 
 
 def on_post_page(output, page, config):
+    output = escape_page_title(output, page.title)  # the theme un-escapes titles in <title>
     return _name_search_dialog(output, page.file.src_uri)
 
 

@@ -62,6 +62,12 @@ def main(argv: list[str] | None = None) -> int:
     except ContentError as exc:
         print(exc.report(), file=sys.stderr)
         return 1
+    from .checkrender import check_site  # renders every page in memory, as a build would
+
+    problems = check_site(content, content_dir, Path.cwd())
+    if problems:
+        print(ContentError(problems).report(), file=sys.stderr)
+        return 1
     plan = content.plan
     tasks = sum(1 for _ in plan.tasks())
     print(f"content OK: {len(plan.sections)} sections, {tasks} tasks, "

@@ -24,12 +24,31 @@ class Citation:
 
 @dataclass(frozen=True)
 class Assignment:
-    """A unit's part in a block: lead (chủ trì/thực hiện) or support (phối hợp)."""
+    """A unit's part in an element (section or block): lead (chủ trì),
+    implementer (thực hiện) or support (phối hợp); `via` is the group the
+    duty reaches the unit through, if it is a shared one (Nhiệm vụ chung)."""
 
     unit_id: str
     role: str
     section: m.Section
-    block: m.Block
+    element: m.Section | m.Block
+    responsibility: m.Responsibility
+    timing: m.Timing | None
+    via: m.Unit | None = None
+
+    @property
+    def block(self) -> m.Section | m.Block:
+        return self.element
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of the schedule (Tiến độ): an element, its timing and who does it."""
+
+    section: m.Section
+    element: m.Section | m.Block
+    timing: m.Timing | None
+    responsibility: m.Responsibility | None
 
 
 class Graph:
@@ -50,6 +69,11 @@ class Graph:
         self._citations_of: dict[str, list[Citation]] = {}
         for c in self.citations:
             self._citations_of.setdefault(c.doc_id, []).append(c)
+        self.numbers: dict[str, str] = {}
+        self._parent: dict[str, m.Section | m.Block] = {}
+        self._section_of: dict[str, m.Section] = {}
+        for section in content.plan.sections:
+            self._number_section(section)
         self._assignments = self._collect_assignments()
         self._assignments_of: dict[str, list[Assignment]] = {}
         for a in self._assignments:
@@ -80,21 +104,144 @@ class Graph:
 
     def _collect_assignments(self) -> list[Assignment]:
         out = []
-        for section in self.content.plan.sections:
-            for block in section.walk():
-                r = block.responsibility
-                if r is None:
-                    continue
-                out += [Assignment(u, "lead", section, block) for u in r.lead]
-                out += [Assignment(u, "support", section, block) for u in r.support]
+        for section, el in self.content.plan.elements():
+            r = el.responsibility
+            if r is None:
+                continue
+            timing = self.timing_of(el)
+            for party in r.parties:
+                out += [Assignment(u, party.role.value, section, el, r, timing) for u in party.units]
         return out
 
     def assignments_of(self, unit_id: str) -> list[Assignment]:
         return list(self._assignments_of.get(unit_id, ()))
 
+    def inherited_of(self, unit_id: str) -> list[tuple[m.Unit, list[Assignment]]]:
+        """Duties of the groups a unit belongs to (Nhiệm vụ chung), group by group."""
+        out = []
+        for group in self.content.groups_of(unit_id):
+            items = [Assignment(unit_id, a.role, a.section, a.element, a.responsibility, a.timing, group)
+                     for a in self._assignments_of.get(group.id, ())]
+            if items:
+                out.append((group, items))
+        return out
+
+    def all_duties_of(self, unit_id: str) -> list[Assignment]:
+        """Own and shared duties in plan order (the unit's checklist)."""
+        items = self.assignments_of(unit_id) + [a for _, group in self.inherited_of(unit_id) for a in group]
+        order = {el.id: i for i, (_, el) in enumerate(self.content.plan.elements())}
+        return sorted(items, key=lambda a: order[a.element.id])
+
+    def assigned_elements(self) -> list[tuple[m.Section, m.Section | m.Block]]:
+        return [(s, el) for s, el in self.content.plan.elements() if el.responsibility is not None]
+
+    def units_under(self, element: m.Section | m.Block) -> list[str]:
+        """Every unit assigned in an element's subtree (for the outline), in order, once."""
+        blocks = element.walk() if isinstance(element, m.Block) else element.walk()
+        out: list[str] = []
+        for b in blocks:
+            for u in (b.responsibility.units if b.responsibility else ()):
+                if u not in out:
+                    out.append(u)
+        return out
+
+    def outline(self, section: m.Section) -> list[tuple[m.Section | m.Block, list[str]]]:
+        """The home page's outline of a section: its tasks with every unit assigned
+        anywhere inside them, then each assignment outside a task."""
+        tasks = [b for b in section.blocks if b.kind in ("task", "subtask")]
+        covered = {x.id for b in tasks for x in b.walk()}
+        items: list[tuple[m.Section | m.Block, list[str]]] = [(b, self.units_under(b)) for b in tasks]
+        items += [(el, list(el.responsibility.units)) for s, el in self.assigned_elements()
+                  if s is section and el.id not in covered]
+        order = {el.id: i for i, (_, el) in enumerate(self.content.plan.elements())}
+        return sorted(items, key=lambda item: order[item[0].id])
+
+    def matrix(self) -> tuple[list[m.Section | m.Block], list[tuple[m.Unit, list[Assignment | None]]]]:
+        """Columns (assigned elements) and one row per unit: its assignment in each
+        column, own or shared through a group (Assignment.via), or None."""
+        columns = [el for _, el in self.assigned_elements()]
+        rows = []
+        for unit in self.assigned_units():
+            cells = []
+            own = {a.element.id: a for a in self.assignments_of(unit.id)}
+            shared = {a.element.id: a for _, group in self.inherited_of(unit.id) for a in group}
+            for el in columns:
+                cells.append(own.get(el.id) or shared.get(el.id))
+            rows.append((unit, cells))
+        return columns, rows
+
+    # -- numbering -------------------------------------------------------------
+
+    def number(self, element: m.Section | m.Block) -> str:
+        """Full hierarchical number: "II.4", "III (gạch đầu dòng 2)", "II.2.1.b"."""
+        return self.numbers[element.id]
+
+    def section_of(self, element: m.Section | m.Block) -> m.Section:
+        return self._section_of[element.id]
+
+    def parent_of(self, element: m.Section | m.Block) -> m.Section | m.Block | None:
+        return self._parent.get(element.id)
+
+    def timing_of(self, element: m.Section | m.Block) -> m.Timing | None:
+        """The element's timing, or the nearest enclosing element's."""
+        return self._inherited(element, "timing")
+
+    def responsibility_of(self, element: m.Section | m.Block) -> m.Responsibility | None:
+        """The element's responsibility, or the nearest enclosing element's."""
+        return self._inherited(element, "responsibility")
+
+    def _inherited(self, element, name: str):
+        while element is not None:
+            if getattr(element, name) is not None:
+                return getattr(element, name)
+            element = self.parent_of(element)
+        return None
+
+    def _number_section(self, section: m.Section) -> None:
+        self.numbers[section.id] = section.number
+        self._section_of[section.id] = section
+        self._number_children(section, section.blocks, [section.number], [], {"bullet": 0, "paragraph": 0})
+
+    def _number_children(self, parent, blocks, nums: list[str], suffix: list[str], counter: dict) -> None:
+        L = self.content.labels["numbering"]
+        section = self._section_of[parent.id]
+        for b in blocks:
+            self._parent[b.id] = parent
+            self._section_of[b.id] = section
+            if b.kind == "group":
+                # A group is transparent for counting: its bullets continue the run.
+                first = counter["bullet"] + 1
+                self._number_children(b, b.blocks, nums, suffix, counter)
+                last = counter["bullet"]
+                numbered = [c.number for c in b.blocks if c.number]
+                if numbered and not suffix:
+                    own = _fmt(nums + [f"{numbered[0]}–{numbered[-1]}" if len(numbered) > 1 else numbered[0]], [])
+                elif last >= first:
+                    n = str(first) if last == first else f"{first}–{last}"
+                    own = _fmt(nums, suffix + [L["bullet"].format(n=n)])
+                else:
+                    own = _fmt(nums, suffix)
+                self.numbers[b.id] = own
+                continue
+            if b.number:
+                if suffix:
+                    own_nums, own_suffix = nums, suffix[:-1] + [f"{suffix[-1]}.{b.number}"]
+                elif nums and b.number.startswith(nums[-1] + "."):
+                    own_nums, own_suffix = nums[:-1] + [b.number], []
+                else:
+                    own_nums, own_suffix = nums + [b.number], []
+            else:
+                kind = "bullet" if b.kind == "bullet" else "paragraph"
+                counter[kind] += 1
+                own_nums, own_suffix = nums, suffix + [L[kind].format(n=counter[kind])]
+            self.numbers[b.id] = _fmt(own_nums, own_suffix)
+            self._number_children(b, b.blocks, own_nums, own_suffix, {"bullet": 0, "paragraph": 0})
+
     def assigned_units(self) -> list[m.Unit]:
+        """Units with a duty of their own or through a group, in registry order."""
         ids = self._assignments_of.keys()
-        return [u for u in self.content.units if u.id in ids]
+        return [u for u in self.content.units
+                if u.id in ids or any(g.id in ids for g in self.content.groups_of(u.id))]
 
     def recipient_of(self, unit_id: str) -> list[m.Recipient]:
         rec = self.content.plan.recipients
@@ -102,17 +249,42 @@ class Graph:
 
     # -- schedule --------------------------------------------------------------
 
-    def timed_blocks(self) -> list[tuple[m.Section, m.Block]]:
-        return [(s, b) for s in self.content.plan.sections for b in s.walk() if b.timing is not None]
+    def schedule(self) -> list[tuple[str, list[tuple[str | None, list[Entry]]]]]:
+        """Tiến độ: every timed or assigned element once, under its timing's main kind.
+
+        Dated kinds are sorted by their (possibly partial) date and grouped by
+        year; an assignment with no timing anywhere above it goes under "none".
+        """
+        entries: dict[str, list[Entry]] = {}
+        for section, el in self.content.plan.elements():
+            if el.timing is None and el.responsibility is None:
+                continue
+            timing = self.timing_of(el)
+            kind = timing.primary if timing else "none"
+            entries.setdefault(kind, []).append(Entry(section, el, timing, self.responsibility_of(el)))
+        out = []
+        for kind in (*m.TIMING_KINDS, "none"):
+            items = entries.get(kind)
+            if not items:
+                continue
+            if kind in ("deadline", "period"):
+                items = sorted(items, key=lambda e: e.timing.sort_key)  # stable: plan order within a date
+                years: dict[str | None, list[Entry]] = {}
+                for e in items:
+                    date = e.timing.deadline or e.timing.end or e.timing.start
+                    years.setdefault(str(date.year) if date else None, []).append(e)
+                out.append((kind, list(years.items())))
+            else:
+                out.append((kind, [(None, items)]))
+        return out
 
     def by_timing_kind(self) -> list[tuple[str, list[tuple[m.Section, m.Block]]]]:
-        order = ["deadline", "period", "superior_schedule", "recurring", "open_ended"]
-        groups = []
-        for kind in order:
-            members = [(s, b) for s, b in self.timed_blocks() if kind in b.timing.kinds]
-            if members:
-                groups.append((kind, members))
-        return groups
+        return [(kind, [(e.section, e.element) for _, group in groups for e in group])
+                for kind, groups in self.schedule()]
+
+
+def _fmt(nums: list[str], suffix: list[str]) -> str:
+    return ".".join(nums) + (f" ({', '.join(suffix)})" if suffix else "")
 
 
 def _strip_footnote_refs(text: str) -> str:

@@ -328,11 +328,30 @@ class _Checker:
             self.define("unit", src, path + ("id",), u["id"])
             if "parent" in u:
                 self.ref("unit", src, path + ("parent",), u["parent"])
+            for j, member in enumerate(u.get("members", [])):
+                self.ref("unit", src, path + ("members", j), member)
             for j, old in enumerate(u.get("moved_from", [])):
                 self.define_moved("unit", src, path + ("moved_from", j), old, u["id"])
             out.append(m.Unit(u["id"], u["name"], u["kind"], u.get("parent"), u.get("description"),
-                              tuple(u.get("moved_from", []))))
+                              tuple(u.get("moved_from", [])), tuple(u.get("members", []))))
+        self.check_groups(src, out)
         return tuple(out)
+
+    def check_groups(self, src: Source, units: list[m.Unit]) -> None:
+        """A group may not contain itself, directly or through other groups."""
+        members = {u.id: u.members for u in units}
+        for i, u in enumerate(units):
+            seen, frontier = set(), list(u.members)
+            while frontier:
+                x = frontier.pop()
+                if x == u.id:
+                    self.problems.append(src.problem(
+                        ("units", i, "members"), f"group '{u.id}' contains itself (through its members)",
+                        "remove the member that leads back to this group"))
+                    break
+                if x not in seen:
+                    seen.add(x)
+                    frontier += members.get(x, ())
 
     def terms(self) -> tuple[m.Term, ...]:
         src = self.s["glossary"]
@@ -429,10 +448,12 @@ class _Checker:
             path = ("sections", i)
             self.define("plan", src, path + ("id",), s["id"])
             self.moved(src, path, s)
+            resp, timing = self.resp_and_timing(src, path, s)
             sections.append(m.Section(
                 s["id"], s["number"], s["title"], s.get("role"),
                 tuple(self.block(src, path + ("blocks", j), b) for j, b in enumerate(s["blocks"])),
-                self.notes(src, path + ("notes",), s.get("notes"), "plan"), tuple(s.get("moved_from", []))))
+                self.notes(src, path + ("notes",), s.get("notes"), "plan"), tuple(s.get("moved_from", [])),
+                resp, timing))
         footnotes = []
         for i, f in enumerate(data.get("footnotes", [])):
             path = ("footnotes", i)
@@ -464,33 +485,84 @@ class _Checker:
         self.define("plan", src, path + ("id",), b["id"])
         self.moved(src, path, b)
         self._block_paths[b["id"]] = path
-        resp = timing = None
-        if "responsibility" in b:
-            r = b["responsibility"]
-            rp = path + ("responsibility",)
-            self.define("plan", src, rp + ("id",), r["id"])
-            for role in ("lead", "support"):
-                for j, u in enumerate(r.get(role, [])):
-                    self.ref("unit", src, rp + (role, j), u)
-            if not r.get("lead") and not r.get("support"):
-                self.problems.append(src.problem(rp, "responsibility names no unit",
-                                                 "add lead: [unit-id] (and support: if any)"))
-            resp = m.Responsibility(r["id"], r.get("label"), r.get("text"), tuple(r.get("lead", [])),
-                                    tuple(r.get("support", [])), r.get("support_label"), r.get("support_text"))
-        if "timing" in b:
-            t = b["timing"]
-            tp = path + ("timing",)
-            self.define("plan", src, tp + ("id",), t["id"])
-            if "deadline" in t["kinds"] and not t.get("deadline"):
-                self.problems.append(src.problem(tp, "timing of kind 'deadline' has no deadline date",
-                                                 "add deadline: d/m/yyyy"))
-            timing = m.Timing(t["id"], t.get("label"), t["text"], tuple(t["kinds"]),
-                              self.date(src, tp + ("deadline",), t.get("deadline")),
-                              self.date(src, tp + ("start",), t.get("start")),
-                              self.date(src, tp + ("end",), t.get("end")))
+        if b["kind"] == "group" and ("text" in b or "title" in b):
+            self.problems.append(src.problem(path + ("kind",), "a group has no text or title of its own",
+                                             "use kind: bullet (or item) for a block with its own text"))
+        if b["kind"] == "group" and not b.get("blocks"):
+            self.problems.append(src.problem(path, "a group holds no blocks",
+                                             "put the bullets it groups under blocks:"))
+        resp, timing = self.resp_and_timing(src, path, b)
         children = tuple(self.block(src, path + ("blocks", j), c) for j, c in enumerate(b.get("blocks", [])))
         return m.Block(b["id"], b["kind"], b.get("number"), b.get("title"), b.get("text"), children, resp, timing,
                        self.notes(src, path + ("notes",), b.get("notes"), "plan"), tuple(b.get("moved_from", [])))
+
+    def resp_and_timing(self, src: Source, path: tuple, b: dict):
+        resp = self.responsibility(src, path + ("responsibility",), b["responsibility"]) \
+            if "responsibility" in b else None
+        timing = self.timing(src, path + ("timing",), b["timing"]) if "timing" in b else None
+        return resp, timing
+
+    @staticmethod
+    def field(data: dict | None) -> m.Field | None:
+        if not data or not any(data.get(k) for k in ("label", "letter", "text")):
+            return None
+        return m.Field(data.get("label"), data.get("letter"), data.get("text"))
+
+    def responsibility(self, src: Source, rp: tuple, r: dict) -> m.Responsibility:
+        self.define("plan", src, rp + ("id",), r["id"])
+        parties = []
+        for role in m.Role:
+            key = {"implementer": "implementers"}.get(role.value, role.value)
+            if key not in r:
+                continue
+            value = r[key]
+            ids, own, upath = (value, None, rp + (key,)) if isinstance(value, list) \
+                else (value.get("units", []), self.field(value), rp + (key, "units"))
+            for j, u in enumerate(ids):
+                self.ref("unit", src, upath + (j,), u)
+            parties.append(m.Party(role, tuple(ids), own))
+        if not any(p.units for p in parties):
+            self.problems.append(src.problem(rp, "responsibility names no unit",
+                                             "add lead:, implementers: or support: with unit ids from "
+                                             "content/units.yaml"))
+        return m.Responsibility(r["id"], tuple(parties), self.field(r), self.field(r.get("content")),
+                                m.Mode(r.get("mode", "assign")))
+
+    def plan_date(self, source: Source, path: tuple, text: str | None) -> m.PlanDate | None:
+        if text is None:
+            return None
+        try:
+            return m.PlanDate.parse(text)
+        except ValueError:
+            self.problems.append(source.problem(path, f"{text!r} is not a real date",
+                                                "write d/m/yyyy, m/yyyy or yyyy as the plan gives it "
+                                                "(e.g. 30/6/2025, 12/2025, 2025)"))
+            return None
+
+    def timing(self, src: Source, tp: tuple, t: dict) -> m.Timing:
+        self.define("plan", src, tp + ("id",), t["id"])
+        kinds = t["kinds"]
+        needs = {"deadline": (("deadline",), "add deadline: d/m/yyyy, m/yyyy or yyyy as written"),
+                 "period": (("start", "end"), "add start: and/or end: (d/m/yyyy, m/yyyy or yyyy)"),
+                 "per_document": (("document",), "add document: <id of the document in documents.yaml>")}
+        for kind, (keys, fix) in needs.items():
+            if kind in kinds and not any(t.get(k) for k in keys):
+                self.problems.append(src.problem(tp, f"timing of kind '{kind}' has no {' or '.join(keys)}", fix))
+        if "document" in t:
+            self.ref("document", src, tp + ("document",), t["document"])
+        day_month = t.get("day_month")
+        if day_month:
+            d, _, mo = day_month.partition("/")
+            try:
+                dt.date(2024, int(mo), int(d))  # a leap year: 29/2 exists
+            except ValueError:
+                self.problems.append(src.problem(tp + ("day_month",), f"{day_month!r} is not a real day",
+                                                 "write d/m, e.g. 15/11"))
+        return m.Timing(t["id"], t.get("label"), t["text"], tuple(kinds),
+                        self.plan_date(src, tp + ("deadline",), t.get("deadline")),
+                        self.plan_date(src, tp + ("start",), t.get("start")),
+                        self.plan_date(src, tp + ("end",), t.get("end")),
+                        t.get("letter"), day_month, t.get("document"))
 
     def check_footnotes(self, src: Source, plan: m.Plan) -> None:
         defined = {f.id for f in plan.footnotes}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from enum import Enum
 from functools import cached_property
 from typing import Iterator
 
@@ -32,29 +33,178 @@ class Note:
 
 
 @dataclass(frozen=True)
+class PlanDate:
+    """A date as a plan writes it, possibly partial: 30/6/2025, 12/2025 or 2025.
+
+    Nothing the source leaves out is filled in: a month or a year stays a
+    month or a year. `sort_key` orders a partial date after every full date it
+    contains (a deadline "12/2025" runs to the end of December).
+
+    >>> PlanDate.parse("12/2025").precision, PlanDate.parse("12/2025").sort_key
+    ('month', (2025, 12, 32))
+    >>> str(PlanDate.parse("2025"))
+    '2025'
+    """
+
+    text: str
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> "PlanDate":
+        parts = [int(p) for p in text.split("/")]
+        if len(parts) == 3:
+            d, mo, y = parts
+            dt.date(y, mo, d)  # raises ValueError for a date that does not exist
+            return cls(text, y, mo, d)
+        if len(parts) == 2:
+            mo, y = parts
+            if not 1 <= mo <= 12:
+                raise ValueError("month out of range")
+            return cls(text, y, mo)
+        return cls(text, parts[0])
+
+    @property
+    def value(self) -> dt.date | None:
+        """The calendar date, only when the source gives the day."""
+        return dt.date(self.year, self.month, self.day) if self.day and self.month else None
+
+    @property
+    def precision(self) -> str:
+        return "day" if self.day else "month" if self.month else "year"
+
+    @property
+    def sort_key(self) -> tuple[int, int, int]:
+        return (self.year, self.month or 13, self.day or 32)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class Field:
+    """A labelled line as the source prints it: "b) Cơ quan chủ trì: Văn phòng Sở"."""
+
+    label: str | None = None
+    letter: str | None = None
+    text: str | None = None
+
+
+class Role(str, Enum):
+    LEAD = "lead"                # chủ trì
+    SUPPORT = "support"          # phối hợp
+    IMPLEMENTER = "implementer"  # đơn vị / cơ quan thực hiện
+
+
+class Mode(str, Enum):
+    ASSIGN = "assign"    # Giao: a duty of the issuer's own units
+    REQUEST = "request"  # Đề nghị: asked of a body outside the issuer
+
+
+@dataclass(frozen=True)
+class Party:
+    """Units in one role; `field` is their own printed line, if the source gives one."""
+
+    role: Role
+    units: tuple[str, ...]
+    field: Field | None = None
+
+
+@dataclass(frozen=True)
 class Responsibility:
+    """Who does it, every wording as written.
+
+    `field` is one printed line naming all parties ("Đơn vị thực hiện: Phòng
+    X chủ trì phối hợp …"); a party with a field of its own is a line of its
+    own ("Cơ quan phối hợp: …"). Neither: an editorial annotation.
+    """
+
     id: str
-    label: str | None
-    text: str | None
-    lead: tuple[str, ...]
-    support: tuple[str, ...]
-    support_label: str | None = None
-    support_text: str | None = None
+    parties: tuple[Party, ...]
+    field: Field | None = None
+    content: Field | None = None   # "Nội dung thực hiện: …"
+    mode: Mode = Mode.ASSIGN
+
+    def of(self, role: Role) -> tuple[str, ...]:
+        return tuple(u for p in self.parties if p.role == role for u in p.units)
+
+    @property
+    def lead(self) -> tuple[str, ...]:
+        return self.of(Role.LEAD)
+
+    @property
+    def support(self) -> tuple[str, ...]:
+        return self.of(Role.SUPPORT)
+
+    @property
+    def implementers(self) -> tuple[str, ...]:
+        return self.of(Role.IMPLEMENTER)
 
     @property
     def units(self) -> tuple[str, ...]:
-        return self.lead + self.support
+        return self.lead + self.implementers + self.support
+
+    def _party_field(self, role: Role) -> Field | None:
+        return next((p.field for p in self.parties if p.role == role and p.field), None)
+
+    @property
+    def label(self) -> str | None:
+        f = self.field or self._party_field(Role.LEAD) or self._party_field(Role.IMPLEMENTER)
+        return f.label if f else None
+
+    @property
+    def text(self) -> str | None:
+        f = self.field or self._party_field(Role.LEAD) or self._party_field(Role.IMPLEMENTER)
+        return f.text if f else None
+
+    @property
+    def support_label(self) -> str | None:
+        f = self._party_field(Role.SUPPORT)
+        return f.label if f else None
+
+    @property
+    def support_text(self) -> str | None:
+        f = self._party_field(Role.SUPPORT)
+        return f.text if f else None
+
+    def wordings(self) -> tuple[str, ...]:
+        """Every wording the source gives, in print order."""
+        fields = [self.content, self.field, *(p.field for p in self.parties)]
+        return tuple(x for f in fields if f for x in (f.label, f.text) if x)
+
+
+TIMING_KINDS = ("deadline", "period", "annual", "monthly", "recurring", "superior_schedule", "per_document",
+                "open_ended", "free")
 
 
 @dataclass(frozen=True)
 class Timing:
+    """When, as written (`text`), classified by `kinds`, with any dates the source gives."""
+
     id: str
     label: str | None
     text: str
     kinds: tuple[str, ...]
-    deadline: WrittenDate | None = None
-    start: WrittenDate | None = None
-    end: WrittenDate | None = None
+    deadline: PlanDate | None = None
+    start: PlanDate | None = None
+    end: PlanDate | None = None
+    letter: str | None = None
+    day_month: str | None = None   # annual: "15/11" (ngày 15 tháng 11 hằng năm)
+    document: str | None = None    # per_document: the registered document whose schedule applies
+
+    @property
+    def primary(self) -> str:
+        """The kind the schedule files it under: the first the editor lists."""
+        return self.kinds[0]
+
+    @property
+    def sort_key(self) -> tuple:
+        date = self.deadline or self.end or self.start
+        return date.sort_key if date else (9999, 13, 32)
+
+    def wordings(self) -> tuple[str, ...]:
+        return tuple(x for x in (self.label, self.text) if x)
 
 
 @dataclass(frozen=True)
@@ -85,6 +235,8 @@ class Section:
     blocks: tuple[Block, ...]
     notes: tuple[Note, ...] = ()
     moved_from: tuple[str, ...] = ()
+    responsibility: Responsibility | None = None
+    timing: Timing | None = None
 
     def walk(self) -> Iterator[Block]:
         for block in self.blocks:
@@ -161,6 +313,13 @@ class Plan:
                 if block.kind in ("task", "subtask"):
                     yield section, block
 
+    def elements(self) -> Iterator[tuple["Section", "Section | Block"]]:
+        """Each section, then its blocks: everything that can carry responsibility or timing."""
+        for section in self.sections:
+            yield section, section
+            for block in section.walk():
+                yield section, block
+
 
 @dataclass(frozen=True)
 class DocumentKind:
@@ -207,6 +366,7 @@ class Unit:
     parent: str | None = None
     description: str | None = None
     moved_from: tuple[str, ...] = ()
+    members: tuple[str, ...] = ()   # a group ("Các phòng, đơn vị trực thuộc Sở") and the units in it
 
 
 @dataclass(frozen=True)
@@ -237,6 +397,16 @@ class Content:
 
     def unit(self, unit_id: str) -> Unit:
         return self._by_id["units"][unit_id]
+
+    def groups_of(self, unit_id: str) -> tuple[Unit, ...]:
+        """The groups a unit belongs to, nearest first (a group of a group too)."""
+        out: list[Unit] = []
+        frontier = [unit_id]
+        while frontier:
+            found = [u for u in self.units if any(f in u.members for f in frontier) and u not in out]
+            out += found
+            frontier = [u.id for u in found]
+        return tuple(out)
 
     def kind(self, kind_id: str) -> DocumentKind:
         return self._by_id["kinds"][kind_id]

@@ -78,6 +78,9 @@ def element_paths(content: m.Content) -> dict[str, str]:
         page = section_path(section)
         for ident in (section.id, *section.moved_from):
             where[ident] = page
+        for extra in (section.responsibility, section.timing):
+            if extra is not None:
+                where[extra.id] = page
         for block in section.blocks:
             put(block, page)
     for footnote in plan.footnotes:

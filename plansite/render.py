@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup, escape
 
 from . import model as m
 from .cache import NO_CACHE, DiskCache
@@ -23,7 +24,10 @@ from .paths import (DOCUMENTS, FULL_TEXT, GLOSSARY, HOME, SCHEDULE, TRAINERS, UN
                     md_to_html_path, relative, section_path, unit_path)
 
 FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
-MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
+# Characters that are Markdown (or attr_list) syntax: backslash-escaped, so
+# Python-Markdown shows them literally. <, > and & become entities instead
+# (a backslash does not stop raw HTML).
+MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
 
 
 @dataclass(frozen=True)
@@ -56,12 +60,22 @@ class Renderer:
         self.site_url = site_url
         self.linkables = {u.id: u for u in linkables(content)}
         self.env = _environment(Path(templates), cache)
+        # `python -m plansite check` sets a list here: a page that fails to
+        # render is recorded (template, path, context, exception), not raised.
+        self.failures: list | None = None
+
+    def variables(self, path: str) -> dict:
+        return dict(c=self.content, plan=self.content.plan, L=self.labels, v=_View(self, path), graph=self.graph)
 
     def page(self, template: str, path: str, title: str, role: str, **context) -> Page:
-        view = _View(self, path)
-        text = self.env.get_template(template).render(
-            c=self.content, plan=self.content.plan, L=self.labels, v=view, graph=self.graph,
-            title=title, page_path=path, **context)
+        try:
+            text = self.env.get_template(template).render(
+                **self.variables(path), title=title, page_path=path, **context)
+        except Exception as exc:  # noqa: BLE001 - reported with its content location by `check`
+            if self.failures is None:
+                raise
+            self.failures.append((template, path, context, exc))
+            text = ""
         return Page(path, title, text, role)
 
     def pages(self) -> list[Page]:
@@ -74,8 +88,9 @@ class Renderer:
             self.page("full_text.md.j2", FULL_TEXT, L["pages"]["full_text"], "copy"),
             self.page("documents.md.j2", DOCUMENTS, L["pages"]["documents"], "registry"),
             *(self.page("document.md.j2", document_path(d.id), self.doc_title(d), "registry", doc=d,
-                        diagram=relation_svg(self.graph, d, self.doc_label,
-                                                 _View(self, document_path(d.id)).document_href))
+                        # relation_svg escapes every text it draws (autoescape would escape the SVG)
+                        diagram=Markup(relation_svg(self.graph, d, self.doc_label,
+                                                    _View(self, document_path(d.id)).document_href)))
               for d in c.documents),
             self.page("units.md.j2", UNITS, L["pages"]["units"], "registry"),
             *(self.page("unit.md.j2", unit_path(u.id), u.name, "registry", unit=u) for u in c.units),
@@ -96,9 +111,11 @@ class Renderer:
     def nav(self) -> list:
         """MkDocs-style nav: titles from content and labels, paths from here."""
         c, L = self.content, self.labels
+        # MkDocs' theme templates insert nav titles unescaped: escape content here
+        # (titles MkDocs takes from a page's h1 stay escaped as rendered).
         return [
             {L["pages"]["home"]: HOME},
-            *({f"{s.number}. {s.title.capitalize()}": section_path(s)} for s in c.plan.sections),
+            *({html.escape(f"{s.number}. {s.title.capitalize()}"): section_path(s)} for s in c.plan.sections),
             {L["pages"]["full_text"]: FULL_TEXT},
             {L["pages"]["documents"]: [DOCUMENTS, *(document_path(d.id) for d in c.documents)]},
             {L["pages"]["units"]: [UNITS, *(unit_path(u.id) for u in c.units)]},
@@ -117,21 +134,21 @@ class _View:
 
     def link(self, target: str) -> str:
         """Relative link for Markdown (.md targets; MkDocs resolves and checks them)."""
-        return relative(target, self.path)
+        return _h(relative(target, self.path))
 
     def href(self, target: str) -> str:
         """Relative link for raw HTML (built .html targets)."""
         path, _, frag = target.partition("#")
-        return relative(md_to_html_path(path) + (f"#{frag}" if frag else ""), self.path)
+        return _h(relative(md_to_html_path(path) + (f"#{frag}" if frag else ""), self.path))
 
     def element(self, ident: str) -> str:
         """Markdown link target of a plan element on its canonical page."""
         page = self.r.where[ident]
-        return relative(page, self.path) + f"#{ident}" if page != self.path else f"#{ident}"
+        return _h(relative(page, self.path) + f"#{ident}" if page != self.path else f"#{ident}")
 
     def element_href(self, ident: str) -> str:
         page = self.r.where[ident]
-        return self.href(page + f"#{ident}") if page != self.path else f"#{ident}"
+        return self.href(page + f"#{ident}") if page != self.path else _h(f"#{ident}")
 
     def section(self, section: m.Section) -> str:
         return self.link(section_path(section))
@@ -153,12 +170,12 @@ class _View:
 
     def href_static(self, target: str) -> str:
         """Relative link to a static file of the built site (QR code, short URL)."""
-        return relative(target, self.path)
+        return _h(relative(target, self.path))
 
-    def text(self, text: str | None) -> str:
+    def text(self, text: str | None) -> Markup:
         """Verbatim plan text as HTML; [^id] becomes a footnote reference."""
         if not text:
-            return ""
+            return Markup("")
         labels = {f.id: f.label for f in self.r.content.plan.footnotes}
 
         def ref(match: re.Match) -> str:
@@ -166,26 +183,154 @@ class _View:
             return (f'<sup id="fnref:{fid}"><a class="footnote-ref" href="{self.element_href(fid)}">'
                     f'({_h(labels[fid])})</a></sup>')
 
-        return FOOTNOTE_REF.sub(ref, _h(text))
+        return Markup(FOOTNOTE_REF.sub(ref, _h(text)))
 
     def doc_label(self, doc: m.Document) -> str:
         return self.r.doc_label(doc)
 
+    # -- who does what, by when -------------------------------------------------
+
+    def number(self, element) -> str:
+        """Full hierarchical number of a section or block ("II.4", "III (gạch đầu dòng 2)")."""
+        return self.r.graph.number(element)
+
+    def short(self, element, words: int = 12) -> str:
+        """Title, or the first words of the text (an untitled element is never "None")."""
+        if getattr(element, "title", None):
+            return element.title
+        text = FOOTNOTE_REF.sub("", getattr(element, "text", None) or "")
+        if not text and isinstance(element, m.Block):  # a group: its first child's words
+            text = next((FOOTNOTE_REF.sub("", b.text or b.title or "") for b in element.walk() if b.text or b.title), "")
+        parts = text.split()
+        return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
+
+    def place(self, element, words: int = 12) -> str:
+        """"II.4 Tăng cường công tác tiếp công dân…": number and title (or first words)."""
+        return f"{self.number(element)} {self.short(element, words)}".strip()
+
+    def mark(self, block: m.Block) -> str:
+        """A block's number as printed before it: "a)" for a letter, "1." for a number."""
+        n = block.number or ""
+        return f"{n})" if len(n) == 1 and n.isalpha() else f"{n}."
+
+    def role(self, assignment) -> str:
+        L = self.r.labels
+        word = {"lead": L["units"]["lead_mark"], "support": L["units"]["support_mark"],
+                "implementer": L["resp"]["implementer_mark"]}[assignment.role]
+        if assignment.responsibility.mode == m.Mode.REQUEST:
+            word = f'{L["resp"]["request"]} ({word[0].lower() + word[1:]})'
+        return word
+
+    def meta(self, element) -> Markup:
+        """The element's own responsibility and timing, every wording once, anchored."""
+        return self.fields(element.responsibility, element.timing, anchors=True)
+
+    def fields(self, r: m.Responsibility | None, t: m.Timing | None, anchors: bool = False) -> Markup:
+        """A <dl> of the printed fields (a) Nội dung thực hiện / b) Đơn vị … / c) Thời gian …),
+        in the source's letter order; unit names in a wording link to the unit's page."""
+        if r is None and t is None:
+            return Markup("")
+        L = self.r.labels
+        rows: list[tuple[str, str | None, str, str, str | None]] = []  # (letter, label, value html, class, id)
+        if r is not None:
+            rid = r.id if anchors else None
+            if r.content:
+                rows.append((r.content.letter, r.content.label, str(_h(r.content.text or "")), "content", None))
+            named = [p for p in r.parties if p.field is None]
+            if r.field:
+                rows.append((r.field.letter, r.field.label or L["task"]["units"],
+                             self._wording(r.field.text, named), "units", None))
+                named = []
+            for p in r.parties:
+                if p.field:
+                    label = p.field.label or self._role_word(p.role)
+                    rows.append((p.field.letter, label, self._wording(p.field.text, [p]), "units", None))
+            if named:  # no wording names these units: an editorial annotation
+                roles = {p.role for p in named}
+                label = L["task"]["annotation"]
+                value = " · ".join(
+                    (f'<span class="plan-role">{_h(self._role_word(p.role))}:</span> ' if len(roles) > 1 else "")
+                    + self._links(p.units, p.role.value) for p in named)
+                rows.append((None, label, value, "units annotation", None))
+            if r.mode == m.Mode.REQUEST and rows:
+                letter, label, value, cls, _ = rows[0]
+                rows[0] = (letter, label, f'<span class="plan-tag">{_h(L["resp"]["request"])}</span> {value}', cls, None)
+            if rows:
+                first = next((i for i, row in enumerate(rows) if row[3] != "content"), 0)
+                letter, label, value, cls, _ = rows[first]
+                rows[first] = (letter, label, value, cls, rid)
+        if t is not None:
+            value = str(_h(t.text))
+            if t.document:
+                doc = self.r.content.document(t.document)
+                value += f' <a class="plan-doc-ref" href="{self.document_href(doc.id)}">({_h(self.r.doc_label(doc))})</a>'
+            rows.append((t.letter, t.label or L["resp"]["timing_annotation"], value, "timing",
+                         t.id if anchors else None))
+        if all(row[0] for row in rows):
+            rows.sort(key=lambda row: row[0])
+        out = ['<dl class="plan-meta">']
+        for letter, label, value, cls, ident in rows:
+            attr = f' id="{_h(ident)}"' if ident else ""
+            prefix = f'<span class="plan-letter">{_h(letter)})</span> ' if letter else ""
+            out.append(f'<div class="plan-meta-row plan-meta-{cls.split()[0]}"><dt{attr}>{prefix}{_h(label or "")}:</dt>'
+                       f'<dd>{value}</dd></div>')
+        out.append("</dl>")
+        return Markup("\n".join(out))
+
+    def _role_word(self, role: m.Role) -> str:
+        L = self.r.labels
+        return {m.Role.LEAD: L["task"]["lead"], m.Role.SUPPORT: L["task"]["support"],
+                m.Role.IMPLEMENTER: L["resp"]["implementer"]}[role]
+
+    def _links(self, units, role: str) -> str:
+        return "; ".join(f'<a class="plan-unit plan-unit-{role}" href="{self.unit_href(u)}">'
+                         f'{_h(self.r.content.unit(u).name)}</a>' for u in units)
+
+    def _wording(self, text: str | None, parties) -> str:
+        """The wording as written, each unit's name in it a link; units it does not name follow."""
+        text = text or ""
+        spans: list[tuple[int, int, str, str]] = []
+        missing: list[tuple[m.Role, str]] = []
+        low = text.lower()
+        for p in parties:
+            for u in p.units:
+                name = self.r.content.unit(u).name
+                at = low.find(name.lower())
+                if at >= 0 and not any(a < at + len(name) and at < b for a, b, _, _ in spans):
+                    spans.append((at, at + len(name), u, p.role.value))
+                else:
+                    missing.append((p.role, u))
+        out, pos = [], 0
+        for a, b, u, role in sorted(spans):
+            out.append(str(_h(text[pos:a])))
+            out.append(f'<a class="plan-unit plan-unit-{role}" href="{self.unit_href(u)}">{_h(text[a:b])}</a>')
+            pos = b
+        out.append(str(_h(text[pos:])))
+        html_text = f'<span class="plan-source">{"".join(out)}</span>' if text else ""
+        if missing:
+            roles = {role for role, _ in missing}
+            links = " · ".join((f'<span class="plan-role">{_h(self._role_word(role))}:</span> '
+                                if len(roles) > 1 or len(parties) > 1 else "") + self._links([u], role.value)
+                               for role, u in missing)
+            html_text += f' <span class="plan-units">→ {links}</span>'
+        return html_text
+
     def cite(self, ident: str) -> str:
         """HTML attributes that make a unit citable: its citation and canonical link."""
         unit = self.r.linkables[ident]
-        return f' data-cite="{_h(unit.citation)}" data-href="{_h(relative(unit.target, self.path))}"'
+        return Markup(f' data-cite="{_h(unit.citation)}" data-href="{_h(relative(unit.target, self.path))}"')
 
 
     def unknown(self, value) -> str:
         """A value, or the 'unknown' marker when the source does not give it."""
         if value is None or value == "":
-            return f'<span class="plan-unknown">{_h(self.r.labels["unknown"])}</span>'
+            return Markup(f'<span class="plan-unknown">{_h(self.r.labels["unknown"])}</span>')
         return _h(str(value))
 
 
-def _h(value) -> str:
-    return html.escape(str(value), quote=True)
+def _h(value) -> Markup:
+    """HTML-escaped text (Markup passes through: it is HTML already)."""
+    return escape(value if isinstance(value, Markup) else str(value))
 
 
 # One environment per templates folder and cache for the life of the process:
@@ -207,7 +352,7 @@ def _environment(templates: Path, cache: DiskCache) -> jinja2.Environment:
             pass
         env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(templates)),
-            autoescape=False,
+            autoescape=True,  # escape by construction: content is never HTML
             undefined=jinja2.StrictUndefined,
             keep_trailing_newline=True,
             trim_blocks=True,
@@ -219,9 +364,15 @@ def _environment(templates: Path, cache: DiskCache) -> jinja2.Environment:
     return env
 
 
-def md_escape(value) -> str:
-    """Escape text for Markdown inline context (titles in headings, tables)."""
-    return MD_SPECIAL.sub(r"\\\1", str(value))
+def md_escape(value) -> Markup:
+    """Text for a Markdown inline context (headings, link text, table cells):
+    shown literally, never as HTML, Markdown or attr_list syntax.
+
+    >>> str(md_escape("TỔ CHỨC <img src=x> {#a}"))
+    'TỔ CHỨC &lt;img src=x&gt; \\{\\#a\\}'
+    """
+    text = html.escape(str(value), quote=False)
+    return Markup(MD_SPECIAL.sub(r"\\\1", text).replace("\n", " "))
 
 
 def render_site(content: m.Content, templates: Path, site_url: str | None = None,
@@ -252,3 +403,16 @@ def render_backlinks(places: list, here: str, content: m.Content, units: dict) -
         rows.append(f'<li><a class="plan-backlink" href="{_h(relative(f"{page}#{found.anchor}", here))}">'
                     f'{_h(place)}</a><br><span class="plan-excerpt">{excerpt}</span></li>')
     return '<ul class="plan-backlinks-list">' + "".join(rows) + "</ul>"
+
+
+def escape_page_title(output: str, title: str | None) -> str:
+    """The built page with its <title> text escaped again.
+
+    Material writes `<title>{{ page.title | striptags }}`, and striptags turns
+    the escaped title back into raw text: a section titled "<img onerror=…>"
+    or "</title><script>" would become markup. Only that exact text is touched.
+    """
+    if not title:
+        return output
+    written = Markup(str(title)).striptags()
+    return output.replace(f"<title>{written}", f"<title>{html.escape(written, quote=False)}", 1)

@@ -107,12 +107,14 @@ def test_section_two_tasks(content, seed):
     assert all(section.number == "II" for section, _ in content.plan.tasks())
 
 
+# (chủ trì, đơn vị thực hiện, phối hợp): "Đơn vị thực hiện: X" names implementers;
+# II-5's one line names a chủ trì and a phối hợp.
 EXPECTED_LEADS = {
-    "1": (("phong-truc-thuoc",), ()),
-    "2": (("phong-truc-thuoc",), ()),
-    "3": (("phong-truc-thuoc",), ()),
-    "4": (("thanh-tra-so",), ()),
-    "5": (("phong-thqhkh",), ("phong-lien-quan",)),
+    "1": ((), ("phong-truc-thuoc",), ()),
+    "2": ((), ("phong-truc-thuoc",), ()),
+    "3": ((), ("phong-truc-thuoc",), ()),
+    "4": ((), ("thanh-tra-so",), ()),
+    "5": (("phong-thqhkh",), (), ("phong-lien-quan",)),
 }
 
 
@@ -124,7 +126,7 @@ def test_task_responsibility(content, seed):
     for task, first_line in zip(tasks, written):
         r = task.responsibility
         assert r is not None, task.id
-        assert (r.lead, r.support) == EXPECTED_LEADS[task.number], task.id
+        assert (r.lead, r.implementers, r.support) == EXPECTED_LEADS[task.number], task.id
         assert r.label == "Đơn vị thực hiện"
         assert squash(r.text).startswith(squash(first_line)), task.id
         for unit_id in r.units:
@@ -352,8 +354,8 @@ BAD = [
         lambda t: locate(t, "  subject: Lặp lại", at="subject"),
         "key 'subject' appears twice in the same block", "keep one of them"),
     Bad("dangling unit reference", "plan.yaml",
-        replace_once("lead: [thanh-tra-so]", "lead: [thanh-tra-sox]"),
-        lambda t: locate(t, "lead: [thanh-tra-sox]", at="thanh-tra-sox"),
+        replace_once("implementers: [thanh-tra-so]", "implementers: [thanh-tra-sox]"),
+        lambda t: locate(t, "implementers: [thanh-tra-sox]", at="thanh-tra-sox"),
         "unit 'thanh-tra-sox' does not exist", "did you mean 'thanh-tra-so'?"),
     Bad("dangling document reference", "documents.yaml",
         replace_once("{type: implements, target: ct-49-tw}", "{type: implements, target: ct-99-tw}"),
@@ -478,7 +480,7 @@ def test_several_semantic_problems_in_one_run(content_copy):
     docs.write_text(docs.read_text(encoding="utf-8").replace("date: 26/11/2021", "date: 31/2/2021"),
                     encoding="utf-8")
     plan = content_copy / "plan.yaml"
-    plan.write_text(plan.read_text(encoding="utf-8").replace("lead: [thanh-tra-so]", "lead: [khong-co]"),
+    plan.write_text(plan.read_text(encoding="utf-8").replace("implementers: [thanh-tra-so]", "implementers: [khong-co]"),
                     encoding="utf-8")
     problems = problems_of(content_copy)
     assert len(problems) == 2, "\n".join(map(str, problems))

@@ -361,9 +361,9 @@ def test_broken_anchor_fails_strict_build(tmp_path):
 def test_invalid_content_fails_build_with_file_and_line(tmp_path):
     project = copy_project(tmp_path)
     plan = project / "content" / "plan.yaml"
-    text = plan.read_text(encoding="utf-8").replace("lead: [thanh-tra-so]", "lead: [thanh-tra]")
+    text = plan.read_text(encoding="utf-8").replace("implementers: [thanh-tra-so]", "implementers: [thanh-tra]")
     plan.write_text(text, encoding="utf-8")
-    line = next(i + 1 for i, l in enumerate(text.splitlines()) if "lead: [thanh-tra]" in l)
+    line = next(i + 1 for i, l in enumerate(text.splitlines()) if "implementers: [thanh-tra]" in l)
     result = build(project)
     assert result.returncode != 0
     assert f"content/plan.yaml:{line}:" in result.stderr

@@ -1,0 +1,93 @@
+"""Escape by construction: content is shown as text, never run as HTML,
+Markdown or attr_list syntax — in the page body, the navigation and the title."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from plansite.render import md_escape
+
+REPO = Path(__file__).resolve().parent.parent
+
+IMG = "TỔ CHỨC <img src=x onerror=alert(1)>"
+ATTR = "Thực hiện tốt công tác dân vận {onmouseover=alert(1) id=II-2"
+UNIT = "Thanh tra <script>alert(1)</script> & *Sở*"
+TIMING = "Thường xuyên <b onclick=alert(1)>x</b>"
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory) -> Path:
+    dest = tmp_path_factory.mktemp("hostile")
+    for name in ("content", "templates", "hooks", "plansite"):
+        shutil.copytree(REPO / name, dest / name)
+    shutil.copytree(REPO / "docs" / "assets", dest / "docs" / "assets")
+    shutil.copy(REPO / "mkdocs.yml", dest / "mkdocs.yml")
+    plan = dest / "content" / "plan.yaml"
+    text = plan.read_text(encoding="utf-8")
+    text = text.replace("    title: TỔ CHỨC THỰC HIỆN\n", f"    title: '{IMG}'\n", 1)
+    text = text.replace("        title: Thực hiện tốt công tác dân vận trong việc thực hiện nhiệm vụ, công vụ.\n",
+                        f"        title: '{ATTR}'\n", 1)
+    text = text.replace('        number: "5"\n', '        number: "5<i>x</i>"\n', 1)
+    text = text.replace("          text: Thường xuyên.\n          kinds: [recurring]\n\n  - id: III",
+                        f"          text: '{TIMING}'\n          kinds: [recurring]\n\n  - id: III", 1)
+    assert IMG in text and ATTR in text and TIMING in text and "5<i>x</i>" in text
+    plan.write_text(text, encoding="utf-8")
+    units = dest / "content" / "units.yaml"
+    units.write_text(units.read_text(encoding="utf-8").replace("name: Thanh tra Sở", f"name: '{UNIT}'"),
+                     encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(dest / "site")],
+                            cwd=dest, capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert result.returncode == 0, result.stderr
+    return dest / "site"
+
+
+def pages(site: Path) -> list[Path]:
+    return [p for p in site.rglob("*.html") if "assets" not in p.parts and p.parent.name != "k"]
+
+
+def test_no_content_becomes_markup_anywhere(hostile_site):
+    for path in pages(hostile_site):
+        html = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        rel = path.relative_to(hostile_site).as_posix()
+        assert not html.select("img[onerror], script:-soup-contains('alert(1)'), [onclick], [onmouseover]"), rel
+        assert not html.select("article i"), rel  # the number "5<i>x</i>"
+
+
+def test_hostile_titles_show_literally_in_body_nav_and_title(hostile_site):
+    html = BeautifulSoup((hostile_site / "muc" / "III.html").read_text(encoding="utf-8"), "html.parser")
+    assert html.select_one("article h1").get_text().startswith(f"III. {IMG}")
+    # the navigation writes section titles in sentence case (Renderer.nav)
+    assert f"III. {IMG.capitalize()} - " in html.title.get_text()
+    nav = [a.get_text(" ", strip=True) for a in html.select("nav.md-nav a")]
+    assert f"III. {IMG.capitalize()}" in nav, nav
+    ii = BeautifulSoup((hostile_site / "muc" / "II.html").read_text(encoding="utf-8"), "html.parser")
+    heading = ii.find(id="II-2")
+    assert heading is not None and heading.name == "h2"
+    assert ATTR in heading.get_text()  # the braces stayed text; no attribute came of them
+    assert "5<i>x</i>" in ii.find(id="II-5").get_text()
+    assert TIMING in ii.find(id="II-5-tg").find_next("dd").get_text()
+
+
+def test_hostile_unit_name_shows_literally_on_its_page_in_lists_and_matrix(hostile_site):
+    for page in ("don-vi/thanh-tra-so.html", "don-vi/index.html", "index.html", "muc/II.html", "tien-do.html"):
+        html = BeautifulSoup((hostile_site / page).read_text(encoding="utf-8"), "html.parser")
+        assert UNIT in html.select_one("article").get_text(), page
+    unit = BeautifulSoup((hostile_site / "don-vi" / "thanh-tra-so.html").read_text(encoding="utf-8"), "html.parser")
+    assert UNIT in unit.title.get_text()
+
+
+@pytest.mark.parametrize("text,shown", [
+    ("TỔ CHỨC <img src=x>", "TỔ CHỨC &lt;img src=x&gt;"),
+    ("a {#id .cls}", "a \\{\\#id \\.cls\\}"),
+    ("*x* _y_ [z](u) `c`", "\\*x\\* \\_y\\_ \\[z\\]\\(u\\) \\`c\\`"),
+    ("A & B", "A &amp; B"),
+])
+def test_md_escape(text, shown):
+    assert str(md_escape(text)) == shown

@@ -1,0 +1,260 @@
+"""Who does what, by when: on every view, for the real plan and every fixture.
+
+Each plan (the real content and the fictional plans in tests/fixtures) is
+built with the real hooks (`mkdocs build --strict`), and the built HTML is
+checked against the plan's YAML: every wording of every responsibility and
+timing appears on the element's section page, on the page of every unit it
+names (and of every member of a group it names) and on Tiến độ; elements are
+named by hierarchical numbers; no "None", no raw ids.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+PLANS = {"real": REPO / "content", "sample_plan": FIXTURES / "sample_plan",
+         "lettered_plan": FIXTURES / "lettered_plan", "agency_plan": FIXTURES / "agency_plan"}
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def build_plan(content: Path, dest: Path) -> Path:
+    """A project whose content/ is `content`, built strictly; returns the site folder."""
+    for name in ("templates", "hooks", "plansite"):
+        shutil.copytree(REPO / name, dest / name)
+    shutil.copytree(REPO / "docs" / "assets", dest / "docs" / "assets")  # fixtures cite none of the guide's documents
+    shutil.copy(REPO / "mkdocs.yml", dest / "mkdocs.yml")
+    shutil.copytree(content, dest / "content", ignore=shutil.ignore_patterns("schema"))
+    shutil.copytree(REPO / "content" / "schema", dest / "content" / "schema")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(dest / "site")],
+                            cwd=dest, capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert result.returncode == 0, result.stderr
+    return dest / "site"
+
+
+@pytest.fixture(scope="module", params=list(PLANS))
+def plan_site(request, tmp_path_factory, built_site):
+    name = request.param
+    site = built_site if name == "real" else build_plan(PLANS[name], tmp_path_factory.mktemp(name))
+    return name, PLANS[name], site
+
+
+def flat(text: str) -> str:
+    """Without any whitespace: markup boundaries (a link inside a sentence) do not count."""
+    return re.sub(r"\s+", "", text)
+
+
+def article_text(site: Path, page: str) -> str:
+    html = BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser")
+    return squash(html.select_one("article.md-content__inner").get_text(" "))
+
+
+def load(content: Path, name: str) -> dict:
+    return yaml.safe_load((content / name).read_text(encoding="utf-8"))
+
+
+def elements(plan: dict):
+    """(section id, element) for each section and each block, in order."""
+    def walk(blocks):
+        for b in blocks:
+            yield b
+            yield from walk(b.get("blocks", []))
+
+    for section in plan["sections"]:
+        yield section["id"], section
+        for b in walk(section["blocks"]):
+            yield section["id"], b
+
+
+def wordings(element: dict) -> list[str]:
+    """Every label and text the source prints for an element's responsibility and timing."""
+    out = []
+    r = element.get("responsibility") or {}
+    for part in (r, r.get("content") or {}, *(r.get(k) for k in ("lead", "implementers", "support"))):
+        if isinstance(part, dict):
+            out += [part[k] for k in ("label", "text") if part.get(k)]
+    t = element.get("timing") or {}
+    out += [t[k] for k in ("label", "text") if t.get(k)]
+    return [squash(w) for w in out]
+
+
+def units_of(element: dict) -> list[str]:
+    r = element.get("responsibility") or {}
+    out = []
+    for k in ("lead", "implementers", "support"):
+        v = r.get(k, [])
+        out += v if isinstance(v, list) else v["units"]
+    return out
+
+
+# -----------------------------------------------------------------------------
+# Every wording on the section page, the unit pages and Tiến độ
+# -----------------------------------------------------------------------------
+
+def test_every_wording_on_section_unit_pages_and_schedule(plan_site):
+    name, content, site = plan_site
+    plan = load(content, "plan.yaml")
+    units = {u["id"]: u for u in load(content, "units.yaml")["units"]}
+    members = {u["id"]: u.get("members", []) for u in units.values()}
+    schedule = flat(article_text(site, "tien-do.html"))
+    checked = 0
+    for section_id, el in elements(plan):
+        words = wordings(el)
+        if not words:
+            continue
+        section_page = flat(article_text(site, f"muc/{section_id}.html"))
+        for w in words:
+            assert flat(w) in section_page, (name, el["id"], w)
+            assert flat(w) in schedule, (name, el["id"], w, "Tiến độ")
+            checked += 1
+        for unit in units_of(el):
+            for u in [unit, *members.get(unit, [])]:
+                page = flat(article_text(site, f"don-vi/{u}.html"))
+                for w in words:
+                    assert flat(w) in page, (name, el["id"], u, w)
+    assert checked >= 4
+
+
+def test_no_none_and_no_raw_ids_on_any_view(plan_site):
+    name, content, site = plan_site
+    pages = ["index.html", "tien-do.html", "don-vi/index.html",
+             *(p.relative_to(site).as_posix() for p in (site / "muc").glob("*.html")),
+             *(p.relative_to(site).as_posix() for p in (site / "don-vi").glob("*.html"))]
+    for page in pages:
+        text = article_text(site, page)
+        assert not re.search(r"\bNone\b", text), (name, page)
+    html = BeautifulSoup((site / "don-vi" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    heads = [squash(th.get_text(" ")) for th in html.select("table.plan-matrix thead th")[1:]]
+    plan = load(content, "plan.yaml")
+    ids = {el["id"] for _, el in elements(plan)}
+    sections = {s["number"] for s in plan["sections"]}
+    for head in heads:
+        assert head.split()[0] not in ids or head.split()[0] in sections, (name, head)
+        assert head.split(".")[0].split(" ")[0] in sections, (name, head)  # starts with its section's number
+
+
+# -----------------------------------------------------------------------------
+# The real plan: numbers, shared duties, reporting duty, no repetitions
+# -----------------------------------------------------------------------------
+
+def test_thanh_tra_so_sees_its_own_and_its_groups_duties(built_site):
+    html = BeautifulSoup((built_site / "don-vi" / "thanh-tra-so.html").read_text(encoding="utf-8"), "html.parser")
+    own = [squash(a.get_text(" ")) for a in html.select("#nhiem-vu ~ ul.plan-duties")[0].select("a.plan-duty-link")]
+    assert [o.split()[0] for o in own] == ["II.4"]
+    shared_heading = html.select_one("h2#nhiem-vu-chung")
+    assert shared_heading is not None
+    shared = html.select("ul.plan-duties-shared a.plan-duty-link")
+    numbers = [squash(a.select_one(".plan-number").get_text()) for a in shared]
+    assert numbers == ["II.1", "II.2", "II.3", "III (gạch đầu dòng 2)"]
+    assert "Các phòng, đơn vị trực thuộc Sở" in html.select_one("p.plan-shared-intro").get_text()
+    rows = html.select("table.plan-checklist tbody tr")
+    assert [squash(r.select("td")[1].get_text()) for r in rows] == ["II.1", "II.2", "II.3", "II.4",
+                                                                      "III (gạch đầu dòng 2)"]
+    assert all("☐" in r.select("td")[0].get_text() for r in rows)
+    assert "Thường xuyên." in rows[3].get_text()
+
+
+def test_reporting_duty_of_van_phong_so_is_on_the_schedule(built_site):
+    text = article_text(built_site, "tien-do.html")
+    assert "III (gạch đầu dòng 3)" in text
+    assert "định kỳ theo quy định" in text and "Văn phòng Sở" in text
+
+
+def test_task_boxes_do_not_repeat_themselves(built_site):
+    text = article_text(built_site, "muc/II.html")
+    assert "Thường xuyên. [Thường xuyên]" not in text and "Thường xuyên. Thường xuyên" not in text
+    assert "Các phòng, đơn vị trực thuộc Sở. → Các phòng, đơn vị trực thuộc Sở" not in text
+    assert flat(text).count(flat("Các phòng, đơn vị trực thuộc Sở.")) == 1
+    assert "Các phòng, đơn vị trực thuộc Sở" in text
+
+
+def test_home_outline_shows_units_of_every_assignment(built_site):
+    text = article_text(built_site, "index.html")
+    assert "III (gạch đầu dòng 3) Giao Văn phòng Sở" in text
+    assert "II.4 Tăng cường công tác tiếp công dân" in text
+
+
+# -----------------------------------------------------------------------------
+# The fixtures: numbering, letters, partial dates, groups, requests
+# -----------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def lettered(tmp_path_factory) -> Path:
+    return build_plan(PLANS["lettered_plan"], tmp_path_factory.mktemp("lettered"))
+
+
+def test_lettered_fields_keep_letters_labels_and_order(lettered):
+    html = BeautifulSoup((lettered / "muc" / "II.html").read_text(encoding="utf-8"), "html.parser")
+    box = html.find(id="II-1-2").find_next("dl", class_="plan-meta")
+    rows = [flat(div.get_text()) for div in box.select("div.plan-meta-row")]
+    assert rows[0].startswith(flat("a) Nội dung thực hiện:"))
+    assert rows[1].startswith(flat("b) Cơ quan chủ trì: Sở Nội vụ"))
+    assert rows[2].startswith(flat("c) Cơ quan phối hợp: Các sở, ban, ngành; Ủy ban nhân dân các xã, phường."))
+    assert rows[3] == flat("d) Thời gian thực hiện: Hoàn thành trong năm 2025.")
+    # a) b) bullets keep their letters
+    assert squash(html.find(id="II-2-2-b").get_text(" ")).startswith("b) Tổ chức hội nghị")
+
+
+def test_partial_dates_are_never_completed_and_sort_by_year(lettered):
+    text = article_text(lettered, "tien-do.html")
+    assert "31/12/2025" not in text and "1/12/2025" not in text
+    html = BeautifulSoup((lettered / "tien-do.html").read_text(encoding="utf-8"), "html.parser")
+    section = html.find(id="deadline")
+    years = [h.get_text(" ") for h in html.select("h3") if h.get("id", "").startswith("deadline-")]
+    assert [squash(y).split(" ¶")[0] for y in years] == ["Năm 2025"]
+    entries = [squash(li.select_one(".plan-number").get_text())
+               for li in section.find_next("ul", class_="plan-schedule").select("li.plan-schedule-entry")]
+    # 10/12/2025 before "12/2025" (the whole month) before "2025" (the whole year)
+    assert entries == ["III.1", "II.1.1", "II.1.2"]
+
+
+def test_hierarchical_numbers_for_subtasks_bullets_and_groups(lettered):
+    text = article_text(lettered, "don-vi/so-tu-phap.html")
+    for number in ("II.1.1", "II.2.2.b", "III.1", "II.2.3 (gạch đầu dòng 3)"):
+        assert number in text, number
+    shared = article_text(lettered, "don-vi/van-phong-ubnd.html")
+    assert "II.2.3 (gạch đầu dòng 1–2)" in shared  # the group of two bullets
+    assert "Giai đoạn 2026 - 2030 và những năm tiếp theo." in shared
+
+
+def test_request_is_told_apart_from_assignment(lettered):
+    text = article_text(lettered, "don-vi/mttq-tinh.html")
+    assert "Đề nghị (phối hợp)" in text
+    assert "Đề nghị" in article_text(lettered, "muc/III.html")
+
+
+def test_per_document_timing_links_the_document(lettered):
+    html = BeautifulSoup((lettered / "muc" / "II.html").read_text(encoding="utf-8"), "html.parser")
+    dd = html.find(id="II-2-2-b-tg").find_next("dd")
+    assert "Theo kế hoạch công tác tư pháp hằng năm." in dd.get_text()
+    assert dd.select_one("a.plan-doc-ref")["href"].endswith("van-ban/kh-tu-phap-hang-nam.html")
+
+
+@pytest.fixture(scope="module")
+def agency(tmp_path_factory) -> Path:
+    return build_plan(PLANS["agency_plan"], tmp_path_factory.mktemp("agency"))
+
+
+def test_agency_plan_headed_duties_inherit_to_members_and_show_untimed(agency):
+    text = article_text(agency, "don-vi/ubnd-huyen-a.html")
+    assert "Nhiệm vụ chung" in text and "II.4 Ủy ban nhân dân các huyện, thị xã, thành phố" in text
+    schedule = article_text(agency, "tien-do.html")
+    assert "Không ghi thời gian" in schedule
+    assert "II.3 Công an tỉnh" in schedule
+    assert "II.1 (gạch đầu dòng 2)" in schedule and "Tháng 02/2026." in schedule
+    assert "Văn bản không ghi đơn vị thực hiện." in schedule  # IV-1: timing, no unit
+    funding = article_text(agency, "muc/III.html")
+    assert funding.startswith("III. KINH PHÍ") and "Kinh phí" in funding.split("KINH PHÍ", 1)[1]
