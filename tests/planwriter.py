@@ -71,27 +71,49 @@ def _marker(block: dict, parent_marker: str | None) -> str:
     return "plus" if parent_marker == "dash" else "dash"
 
 
-def _fields(block: dict, marker: str) -> list[tuple[str, str]]:
+def _field_lines(block: dict) -> list[tuple[str | None, str]]:
+    """The labelled lines a printed plan shows for the element's responsibility and timing,
+    as (letter, "Label: text"), in the order of their letters."""
+    lines: list[tuple[str | None, str]] = []
+    r = block.get("responsibility") or {}
+    if r.get("content"):
+        lines.append((r["content"].get("letter"), f"{r['content']['label']}: {r['content']['text']}"))
+    if r.get("label"):
+        lines.append((r.get("letter"), f"{r['label']}: {r['text']}"))
+    for role in ("lead", "implementers", "support"):
+        party = r.get(role)
+        if isinstance(party, dict) and party.get("label"):
+            lines.append((party.get("letter"), f"{party['label']}: {party['text']}"))
+    if r.get("support_label"):
+        lines.append((None, f"{r['support_label']}: {r['support_text']}"))
+    t = block.get("timing") or {}
+    if t.get("label"):
+        lines.append((t.get("letter"), f"{t['label']}: {t['text']}"))
+    if all(letter for letter, _ in lines):
+        lines.sort(key=lambda x: x[0])
+    return lines
+
+
+def _fields(block: dict, marker: str) -> list[tuple[str, str | None, str]]:
     style = "field-plus" if marker == "dash" else "field-dash"
-    out = []
-    r = block.get("responsibility")
-    if r and r.get("label"):
-        out.append((style, None, f"{r['label']}: {r['text']}"))
-        if r.get("support_label"):
-            out.append((style, None, f"{r['support_label']}: {r['support_text']}"))
-    t = block.get("timing")
-    if t and t.get("label"):
-        out.append((style, None, f"{t['label']}: {t['text']}"))
-    return out
+    return [("field-letter", letter, text) if letter else (style, None, text)
+            for letter, text in _field_lines(block)]
 
 
 def _block(block: dict, body: list, parent_marker: str | None) -> None:
+    children = block.get("blocks", [])
+    if block["kind"] == "group":
+        # a group prints as its bullets, then the lines that govern them
+        for child in children:
+            _block(child, body, parent_marker)
+        style = "field-plus" if parent_marker == "dash" else "field-dash"
+        body.extend((style, None, text) for _, text in _field_lines(block))
+        return
     marker = _marker(block, parent_marker)
     own = block.get("title") or block.get("text")
     body.append((marker, block.get("number"), own))
     if block.get("title") and block.get("text"):
         body.append(("plain", None, block["text"]))
-    children = block.get("blocks", [])
     fields = _fields(block, marker)
     numbered_children = any(c.get("number") for c in children)
     if numbered_children or not children:
@@ -114,8 +136,9 @@ def write_txt(plan: dict, path: Path) -> list[str]:
     lines = p["header_left"] + p["header_right"]
     for style, number, text in p["body"]:
         lines.append(_prefix(style, number) + text)
-    lines.append(f"{p['recipients_label']}:")
-    lines += [f"- {r}" for r in p["recipients"]]
+    if p["recipients"]:
+        lines.append(f"{p['recipients_label']}:")
+        lines += [f"- {r}" for r in p["recipients"]]
     lines += p["signature"]
     if p["footnotes"]:
         lines.append("_" * 20)
@@ -132,7 +155,7 @@ def _prefix(style: str, number: str | None) -> str:
     """What Word's numbering prints before the paragraph (a text export keeps it)."""
     if style in ("num", "num2"):
         return f"{number}. "
-    if style == "letter":
+    if style in ("letter", "field-letter"):
         return f"{number}) "
     return PREFIX.get(style, "")
 
@@ -225,6 +248,8 @@ def write_docx(plan: dict, path: Path) -> list[str]:
         elif style in ("dash", "plus", "field-dash", "field-plus"):
             numbered(par, bullets, 1 if style.endswith("plus") else 0)
             add_text(par, text, label_italic=style.startswith("field"))
+        elif style == "field-letter":
+            add_text(par, f"{number}) {text}", label_italic=False)
         elif style == "kind":
             add_text(par, text)
             par.runs[0].bold = True
@@ -235,14 +260,15 @@ def write_docx(plan: dict, path: Path) -> list[str]:
     # closing table: Nơi nhận left, signature right
     closing = doc.add_table(rows=1, cols=2)
     left, right = closing.rows[0].cells
-    left.paragraphs[0].text = f"{p['recipients_label']}:"
-    for entry in p["recipients"]:
-        left.add_paragraph(f"- {entry}")
+    if p["recipients"]:
+        left.paragraphs[0].text = f"{p['recipients_label']}:"
+        for entry in p["recipients"]:
+            left.add_paragraph(f"- {entry}")
     if p["signature"]:
         right.paragraphs[0].text = p["signature"][0]
         for line in p["signature"][1:]:
             right.add_paragraph(line)
-    written += [f"{p['recipients_label']}:"] + p["recipients"] + p["signature"]
+    written += ([f"{p['recipients_label']}:"] if p["recipients"] else []) + p["recipients"] + p["signature"]
 
     if footnote_ids:
         notes = []

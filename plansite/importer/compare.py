@@ -105,6 +105,18 @@ def structure_match(draft: dict, hand: dict, vocab: dict, *, header: bool = Fals
     for f in hp.get("footnotes", []):
         index(f["blocks"], h_blocks, f["id"])
 
+    # the section role of every hand-made element; documents by what identifies them in print
+    roles = {}
+    for s in hp["sections"]:
+        for ident in _ids(s["blocks"]):
+            roles[ident] = s.get("role")
+
+    def doc_names(documents):
+        return {d["id"]: d.get("number") or (d.get("cited_as") or [d.get("title")])[0].lower()
+                for d in documents["documents"]}
+
+    docs = (doc_names(hand["documents"]), doc_names(draft["documents"]))
+
     # sections
     match.check("number of sections", len(dp["sections"]) == len(hp["sections"]))
     for hs, ds in zip(hp["sections"], dp["sections"]):
@@ -112,7 +124,7 @@ def structure_match(draft: dict, hand: dict, vocab: dict, *, header: bool = Fals
             match.check(f"section {hs['id']} {key}", _norm(hs.get(key)) == _norm(ds.get(key)))
         match.check(f"section {hs['id']} children", [b["id"] for b in hs["blocks"]] ==
                     [b["id"] for b in ds["blocks"]])
-        _fields(match, f"section {hs['id']}", hs, ds, h_units, d_units, ukeys, words)
+        _fields(match, f"section {hs['id']}", hs, ds, h_units, d_units, ukeys, words, docs, True)
 
     # elements
     for ident, (hb, parent) in h_blocks.items():
@@ -126,7 +138,7 @@ def structure_match(draft: dict, hand: dict, vocab: dict, *, header: bool = Fals
             match.check(f"{ident} {key}", _norm(hb.get(key)) == _norm(db.get(key)))
         match.check(f"{ident} children", [b["id"] for b in hb.get("blocks", [])] ==
                     [b["id"] for b in db.get("blocks", [])])
-        _fields(match, ident, hb, db, h_units, d_units, ukeys, words)
+        _fields(match, ident, hb, db, h_units, d_units, ukeys, words, docs, roles.get(ident) == "organization")
     for ident in d_blocks:
         if ident not in h_blocks:
             match.check(f"{ident}: in the draft only", False)
@@ -185,7 +197,16 @@ def structure_match(draft: dict, hand: dict, vocab: dict, *, header: bool = Fals
     return match
 
 
-def _fields(match: Match, where: str, hb: dict, db: dict, h_units, d_units, ukeys, words: UnitWords) -> None:
+def _ids(blocks) -> list[str]:
+    out = []
+    for b in blocks or []:
+        out.append(b["id"])
+        out += _ids(b.get("blocks"))
+    return out
+
+
+def _fields(match: Match, where: str, hb: dict, db: dict, h_units, d_units, ukeys, words: UnitWords,
+            docs: tuple[dict, dict], organization: bool) -> None:
     hr, dr = hb.get("responsibility"), db.get("responsibility")
     if hr is not None:
         texts = [hr.get("text"), hr.get("support_text"), hb.get("text"), hb.get("title")] + [
@@ -206,7 +227,18 @@ def _fields(match: Match, where: str, hb: dict, db: dict, h_units, d_units, ukey
             if dr is not None:
                 for key in ("label", "text", "letter"):
                     match.check(f"{where} responsibility {key}", _norm(hr.get(key)) == _norm(dr.get(key)))
+                match.check(f"{where} responsibility mode", (hr.get("mode") or "assign") ==
+                            (dr.get("mode") or "assign"))
+                if hr.get("content") or dr.get("content"):
+                    match.check(f"{where} responsibility content", hr.get("content") == dr.get("content"))
                 d_parties = _parties(dr)
+                if not hr.get("label") and not any(isinstance(hr.get(r), dict) for r in ROLES):
+                    # an unlabelled duty in prose: "who" is stated, "lead" or "implementer" is a reading
+                    for parties_ in (stated, d_parties):
+                        merged = parties_.pop("lead", []) + parties_.pop("implementers", [])
+                        if merged:
+                            parties_["implementers"] = merged
+                    parties = {r: v for r, v in stated.items()}
                 for role, ids in stated.items():
                     match.check(f"{where} responsibility {role}",
                                 ukeys(ids, h_units) == ukeys(d_parties.get(role, []), d_units))
@@ -219,7 +251,10 @@ def _fields(match: Match, where: str, hb: dict, db: dict, h_units, d_units, ukey
         match.check(f"{where} responsibility: in the draft only", False)
     ht, dt = hb.get("timing"), db.get("timing")
     if ht is not None:
-        stated = ht.get("label") or _norm(ht["text"]) in _norm(hb.get("text", "") + " " + hb.get("title", ""))
+        # without a label, a timing counts as stated only in the duty sentences of the organisation
+        # section; elsewhere picking a phrase out of a sentence is the editor's reading
+        stated = ht.get("label") or (organization and _norm(ht["text"]) in
+                                     _norm(hb.get("text", "") + " " + hb.get("title", "")))
         if not stated:
             match.excluded.append(f"{where} timing (editorial)")
             if dt is not None:
@@ -227,8 +262,11 @@ def _fields(match: Match, where: str, hb: dict, db: dict, h_units, d_units, ukey
             return
         match.check(f"{where} timing", dt is not None)
         if dt is not None:
-            for key in ("label", "text", "letter", "deadline", "start", "end", "day_month", "document"):
+            for key in ("label", "text", "letter", "deadline", "start", "end", "day_month"):
                 match.check(f"{where} timing {key}", _norm(ht.get(key)) == _norm(dt.get(key)))
+            if ht.get("document") or dt.get("document"):
+                match.check(f"{where} timing document", docs[0].get(ht.get("document")) ==
+                            docs[1].get(dt.get("document")))
             match.check(f"{where} timing kinds", sorted(ht["kinds"]) == sorted(dt["kinds"]))
     elif dt is not None:
         match.check(f"{where} timing: in the draft only", False)

@@ -35,7 +35,7 @@ class Emitter:
         self.ids = Ids()
         self.units = Units(vocab)
         self.documents = Documents(vocab, self.units, review)
-        self.fields = FieldEmitter(vocab, self.caps, self.units, review, self.documents.find_in)
+        self.fields = FieldEmitter(vocab, self.caps, self.units, review, self.documents.schedule_of)
         self.words = UnitWords(vocab)
         self.footnote_ids: dict[str, str] = {}
         self.texts: list[str] = []
@@ -210,11 +210,21 @@ class Emitter:
         out["blocks"] = blocks
         return out
 
-    def _children(self, parent, parent_id: str) -> list[dict]:
+    def _children(self, parent, parent_id: str, member_of: str | None = None) -> list[dict]:
         out = []
-        bullets = paragraphs = 0
+        bullets = paragraphs = groups = 0
         for node in parent.children:
-            if node.marker is None:
+            if node.kind == "group":
+                groups += 1
+                ident = self.claim(f"{parent_id}-g" + ("" if groups == 1 else str(groups)))
+                group = self._block(node, ident, parent, member_of=ident)
+                bullets += len(node.children)
+                out.append(group)
+                continue
+            if member_of is not None:
+                bullets += 1
+                ident = f"{member_of}-{bullets}"
+            elif node.marker is None:
                 paragraphs += 1
                 ident = f"{parent_id}-p{paragraphs}"
             elif node.number:
@@ -225,27 +235,19 @@ class Emitter:
             out.append(self._block(node, self.claim(ident), parent))
         return out
 
-    def _block(self, node: Node, ident: str, parent) -> dict:
+    def _block(self, node: Node, ident: str, parent, member_of: str | None = None) -> dict:
         out: dict = {"id": ident, "kind": node.kind}
-        self.source_ids[node.where] = ident
+        self.source_ids.setdefault(node.where, ident)
         if node.number:
             out["number"] = node.number
         if node.title:
             out["title"] = self.fix(node.title)
         if node.text:
             out["text"] = self.fix(node.text)
-        blocks = self._children(node, ident)
+        blocks = self._children(node, ident, member_of)
         section = _section_of(node)
-        if section is not None and section.role == "organization" and not node.fields:
-            text = node.text or node.title or ""
-            unit = self.words.in_prose(text)
-            if unit:
-                node.annotation_units = [unit]
-                self.review.add("inferred", node.where, f"“{unit}” was taken as the unit in charge from the "
-                                "wording (no label); check", path=("block", ident))
-            timing = timing_in_prose(text, self.v)
-            if timing and unit and self.v.get("prose_timing"):
-                node.annotation_timing = timing
+        if section is not None and not any(f.role != "timing" for f in node.fields) and node.kind != "group":
+            self._prose_fields(node, section, ident)
         leftover: list = []
         if blocks:
             out["blocks"] = blocks
@@ -257,10 +259,36 @@ class Emitter:
             out["text"] = "…"
         return out
 
+    def _prose_fields(self, node: Node, section: Section, ident: str) -> None:
+        """Units and timing stated in prose, without labels: the duty sentences of the
+        organisation section ("Giao Văn phòng Sở theo dõi …", "Đề nghị … phối hợp …") and,
+        in a plan organised by agency, a task whose title is the agency ("2. Sở Tài chính")."""
+        text = node.text or node.title or ""
+        unit = role = None
+        if section.role == "organization":
+            found = self.words.in_prose(text)
+            if found:
+                unit, role = found
+            timing = timing_in_prose(text, self.v)
+            if timing and self.v.get("prose_timing"):
+                node.annotation_timing = timing
+        elif section.role == "tasks" and node.kind == "task" and node.title and \
+                not any(f.role != "timing" for f in node.fields):
+            unit = self.words.title_unit(node.title)
+            role = "implementers"
+        if unit:
+            node.annotation_units = [unit]
+            node.annotation_role = role
+            node.annotation_mode = "request" if text.startswith(tuple(self.v["request_words"])) else None
+            self.review.add("inferred", node.where, f"“{unit}” was taken as the unit in charge from the "
+                            "wording (no label); check", path=("block", ident))
+
     def _fields(self, out: dict, node, ident: str, leftover: list) -> None:
         for f in node.fields:
             self.source_ids[f.where] = f"{ident}-tg" if f.role == "timing" else f"{ident}-dv"
-        resp, left = self.fields.responsibility(ident, node.fields, getattr(node, "annotation_units", []))
+        resp, left = self.fields.responsibility(ident, node.fields, getattr(node, "annotation_units", []),
+                                                getattr(node, "annotation_role", None),
+                                                getattr(node, "annotation_mode", None))
         leftover += left
         if resp:
             out["responsibility"] = resp

@@ -29,6 +29,7 @@ class Capabilities:
     letters: bool
     timing_kinds: tuple[str, ...]
     partial_dates: bool
+    modes: bool = False
 
     @classmethod
     def from_schema(cls, schema: dict) -> "Capabilities":
@@ -38,7 +39,8 @@ class Capabilities:
         kinds = tuple(timing.get("kinds", {}).get("items", {}).get("enum", []))
         deadline_ref = timing.get("deadline", {}).get("$ref", "")
         return cls(implementers="implementers" in resp, party_objects="party" in defs, content="content" in resp,
-                   letters="letter" in resp, timing_kinds=kinds, partial_dates=deadline_ref.endswith("partial_date"))
+                   letters="letter" in resp, timing_kinds=kinds, partial_dates=deadline_ref.endswith("partial_date"),
+                   modes="mode" in resp)
 
 
 # -----------------------------------------------------------------------------
@@ -107,11 +109,25 @@ class UnitWords:
         if head is None:
             return None
         stops = "|".join(re.escape(s) for s in sorted(self.v["unit_stops"], key=len, reverse=True))
-        end = re.search(rf"\s(?:{stops})\b|[.;:]", rest)
+        end = re.search(rf"\s(?P<stop>{stops})\b|[.;:]", rest)
         if end is None:
             return None
         name = self.clean(rest[: end.start()])
-        return name if len(name.split()) >= 2 else None
+        if len(name.split()) < 2 or name.lower() in self.v["unit_everyone"]:
+            return None
+        role = "support" if (end.groupdict().get("stop") or "").startswith("phối hợp") else "implementers"
+        return name, role
+
+    def title_unit(self, title: str) -> str | None:
+        """A task titled by an agency ("2. Sở Tài chính", "5. Đề nghị Tỉnh đoàn"): the agency."""
+        assign = "|".join(re.escape(w) for w in self.v["assign_words"])
+        rest = re.sub(rf"^(?:{assign})\s+", "", title.strip()).rstrip(":. ")
+        if not self.head_re.match(rest) or len(rest.split()) > 12:
+            return None
+        stops = "|".join(re.escape(s) for s in self.v["unit_stops"])
+        if re.search(rf"\b(?:{stops})\b", rest):
+            return None
+        return self.clean(rest)
 
 
 # -----------------------------------------------------------------------------
@@ -133,6 +149,10 @@ def classify_timing(text: str, vocab: dict, caps: Capabilities, find_document=No
     out: dict = {}
     words = vocab["timing"]
     dates = _dates(text)
+    per_doc = find_document(text) if find_document and re.match(
+        r"\s*theo\s+(?:kế hoạch|chương trình|quyết định|công văn|hướng dẫn)\b", t) else None
+    if per_doc and "per_document" in caps.timing_kinds:
+        return {"kinds": ["per_document"], "document": per_doc}
     if re.search(r"\btừ\b.*\bđến\b", t) and dates:
         kinds.append("period")
         m = re.search(rf"từ\s+(?:ngày\s+)?({DATE}|tháng\s+\d{{1,2}}/\d{{4}}|năm\s+\d{{4}})", text, re.I)
@@ -149,10 +169,13 @@ def classify_timing(text: str, vocab: dict, caps: Capabilities, find_document=No
     elif re.search(r"\b(trước|chậm nhất|hoàn thành|xong)\b", t) and dates:
         kinds.append("deadline")
         out["deadline"] = dates[-1]
-    elif m := re.fullmatch(r"(?:trong\s+)?tháng\s+(\d{1,2}/\d{4})\.?", t.strip()):
+    elif m := re.search(r"giai đoạn\s+(\d{4})\s*-\s*(\d{4})", t):
+        kinds.append("period")
+        out["start"], out["end"] = m[1], m[2]
+    elif m := re.fullmatch(r"(?:(?:hoàn thành|thực hiện)\s+)?(?:trong\s+)?tháng\s+(\d{1,2}/\d{4})\.?", t.strip()):
         kinds.append("deadline")
         out["deadline"] = m[1]
-    elif m := re.fullmatch(r"(?:trong\s+)?năm\s+(\d{4})\.?", t.strip()):
+    elif m := re.fullmatch(r"(?:(?:hoàn thành|thực hiện)\s+)?(?:trong\s+)?năm\s+(\d{4})\.?", t.strip()):
         kinds.append("deadline")
         out["deadline"] = m[1]
     if any(w in t for w in words["monthly"]):
@@ -163,11 +186,6 @@ def classify_timing(text: str, vocab: dict, caps: Capabilities, find_document=No
         kinds.append("recurring")
     if any(w in t for w in words["superior_schedule"]):
         kinds.append("superior_schedule")
-    if find_document and re.search(r"\btheo\s+(kế hoạch|chương trình|quyết định|công văn)\b", t):
-        doc = find_document(text)
-        if doc:
-            kinds.append("per_document")
-            out["document"] = doc
     # Only what the project's schema knows.
     allowed = set(caps.timing_kinds)
     kinds = [k for k in kinds if k in allowed]
@@ -196,6 +214,9 @@ def timing_in_prose(text: str, vocab: dict) -> str | None:
         for m in re.finditer(rf"(?<!\w){re.escape(p)}(?!\w)", text, re.I):
             if not any(s <= m.start() < e for s, e in spans):
                 spans.append((m.start(), m.end()))
+    for m in re.finditer(r"(?:trước|chậm nhất)\s+(?:ngày\s+)?\d{1,2}/\d{1,2}/\d{4}", text, re.I):
+        if not any(s <= m.start() < e for s, e in spans):
+            spans.append((m.start(), m.end()))
     if not spans:
         return None
     spans.sort()
@@ -238,9 +259,13 @@ class FieldEmitter:
             return party
         return ids
 
-    def responsibility(self, element_id: str, fields: list[Field], annotation: list[str]) -> tuple[dict | None, list[Field]]:
+    def responsibility(self, element_id: str, fields: list[Field], annotation: list[str],
+                       annotation_role: str | None = None, mode: str | None = None
+                       ) -> tuple[dict | None, list[Field]]:
         """The responsibility object, and the fields it could not hold (kept as text)."""
         resp: dict = {"id": f"{element_id}-dv"}
+        if mode and self.caps.modes:
+            resp["mode"] = mode
         leftover: list[Field] = []
         primary = [f for f in fields if f.role in ("implementers", "lead")]
         support = [f for f in fields if f.role == "support"]
@@ -251,7 +276,6 @@ class FieldEmitter:
                                    "text": f.text}
             else:
                 leftover.append(f)
-        lead_ids: list[str] = []
         if primary:
             f = primary[0]
             lead_names, support_names, split = self.words.roles(f.text)
@@ -260,8 +284,9 @@ class FieldEmitter:
                                 path=("responsibility",))
             ids = self._ids(lead_names, f.where)
             sup_ids = self._ids(support_names, f.where)
-            if f.role == "lead" and self.caps.party_objects:
-                resp["lead"] = self._party(f, ids)
+            if self.caps.party_objects and not split and (f.role == "lead" or f.letter):
+                # a line of its own naming the units of one role: "b) Cơ quan chủ trì: Sở Nội vụ"
+                resp["lead" if f.role == "lead" else "implementers"] = self._party(f, ids)
             else:
                 resp["label"] = f.label
                 if f.letter and self.caps.letters:
@@ -269,7 +294,6 @@ class FieldEmitter:
                 resp["text"] = f.text
                 if split or f.role == "lead" or not self.caps.implementers:
                     resp["lead"] = ids
-                    lead_ids = ids
                 else:
                     resp["implementers"] = ids
                 if sup_ids:
@@ -281,11 +305,13 @@ class FieldEmitter:
                 resp["support"] = self._party(f, ids)
             else:
                 resp["support_label"], resp["support_text"], resp["support"] = f.label, f.text, ids
-        del lead_ids
         if not primary and not support and annotation:
             ids = self._ids(annotation, 0)
-            resp["implementers" if self.caps.implementers else "lead"] = ids
-        if len(resp) == 1:
+            role = annotation_role or "implementers"
+            if role == "implementers" and not self.caps.implementers:
+                role = "lead"
+            resp[role] = ids
+        if not any(k in resp for k in ("label", "lead", "implementers", "support", "content")):
             return None, leftover
         return resp, leftover
 

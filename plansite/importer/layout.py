@@ -141,7 +141,7 @@ def _is_caps(text: str) -> bool:
 def _join(lines: list[Line], review: Review, basis_openers: list[str], zone: str) -> list[Para]:
     if not lines:
         return []
-    starts_lower = sum(1 for ln in lines if ln.text[:1].islower())
+    starts_lower = sum(1 for ln in lines if ln.text[:1].islower() and not MARKER.match(ln.text))
     wrapped = starts_lower >= max(2, len(lines) * 0.1)
     width = _width(lines)
     openers = tuple(o + " " for o in basis_openers)

@@ -184,6 +184,29 @@ class Documents:
             if doc["_issuer_name"]:
                 doc["issuer"] = self.units.add(doc["_issuer_name"], internal=False)
 
+    def schedule_of(self, text: str) -> str | None:
+        """The document whose schedule a timing follows ("Theo kế hoạch công tác tư pháp hằng năm"):
+        by its number if it has one, else registered once by the phrase that cites it."""
+        found = self.find_in(text)
+        if found:
+            return found
+        m = re.match(r"\s*theo\s+(?P<phrase>(?P<kind>kế hoạch|chương trình|quyết định|công văn|hướng dẫn)\b[^.;]*)",
+                     text, re.I)
+        if not m:
+            return None
+        phrase = m["phrase"].strip()
+        key = ("phrase", phrase.lower())
+        if key not in self.by_key:
+            kind = next(k for k, n in self.kinds.items() if n.lower() == m["kind"].lower())
+            ident = self.ids.claim(make_id(phrase, 40))
+            self.by_key[key] = {"id": ident, "kind": kind, "number": None, "title": phrase[:1].upper() + phrase[1:],
+                                "date": None, "issuer": None, "_issuer_name": None, "cited_as": [phrase],
+                                "_where": None}
+            self.review.add("inferred", None, f"the timing follows “{phrase}”, registered as a document without "
+                            "number; complete its title and issuer", file="documents.yaml",
+                            path=("documents", ident))
+        return self.by_key[key]["id"]
+
     def find_in(self, text: str) -> str | None:
         for _, _, number in DocNumber.finditer(text):
             if number.key in self.by_key:
@@ -195,6 +218,12 @@ class Documents:
         for doc in self.by_key.values():
             entry = {k: v for k, v in doc.items() if not k.startswith("_")}
             entry["subject"] = None
+            if doc["number"] is None:
+                entry.pop("issuer", None)
+                entry = {"id": entry["id"], "kind": entry["kind"], "number": None, "title": entry["title"],
+                         "date": None, "issuer": None, "subject": None, "cited_as": entry["cited_as"]}
+                out.append(entry)
+                continue
             rel = [{"type": t, "target": self.by_key[b]["id"]} for a, t, b in self.relations
                    if a == tuple(DocNumber.parse(doc["number"]).key) and b in self.by_key and b != a]
             if rel:

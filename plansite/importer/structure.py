@@ -218,8 +218,11 @@ class Parser:
         last: Node | Section | None = None
         field_target: Node | Section | None = None
         closing: list[Para] = []
+        pending: list[_Pending] = []
         for i, p in enumerate(paras):
-            if p.zone == "closing" or _squash(p.text).startswith(_squash(self.v["recipients_label"])):
+            if p.zone == "closing" or _squash(p.text).startswith(_squash(self.v["recipients_label"])) or (
+                    re.match(r"(?:%s)\s+\S" % "|".join(re.escape(x) for x in self.v["signature_prefixes"]), p.text)
+                    and _caps(p.text)):
                 closing = paras[i:]
                 break
             if m := self._roman(p):
@@ -230,9 +233,21 @@ class Parser:
             section = sections[-1]
             mtype, number, rest = self._marker(p)
             fld = self._field(rest, p.where)
+            if fld is not None and mtype == "letter" and fld.letter is None:
+                fld.letter = number   # "b) Cơ quan chủ trì: …"
             if fld is not None:
                 if field_target is None:
                     field_target = self._field_target(mtype, last, section)
+                    if last is not None and last is not section and last.parent is field_target \
+                            and mtype is not None and last.marker == mtype:
+                        # fields closing a run of bullets: a group, if more follows in the same parent
+                        run = []
+                        for sibling in reversed(field_target.children):
+                            if sibling.marker != mtype or getattr(sibling, "_closed", False):
+                                break
+                            run.insert(0, sibling)
+                        field_target = _Pending(field_target, run)
+                        pending.append(field_target)
                 self._attach(field_target, fld)
                 continue
             field_target = None
@@ -252,6 +267,8 @@ class Parser:
             node.kind = self._kind(mtype, section.role, parent)
             parent.children.append(node)
             last = node
+        for group in pending:
+            group.settle()
         for section in sections:
             self._finish(section)
         return sections, closing
@@ -308,6 +325,9 @@ class Parser:
         return last
 
     def _attach(self, target, fld: Field) -> None:
+        if isinstance(target, _Pending):
+            target.fields.append(fld)
+            return
         if any(f.role == fld.role for f in target.fields) and fld.role != "content":
             self.review.add("attached", fld.where, f"a second “{fld.label}” for the same element; it was kept as "
                             "a separate line of text — check which element it belongs to")
@@ -392,6 +412,32 @@ class Parser:
         for p in paras:
             out.setdefault(p.footnote, []).append(Node("paragraph", None, p.text.strip(), p.where, None))
         return list(out.items())
+
+
+class _Pending:
+    """Fields that close a run of bullets. If the parent holds more after them, the
+    bullets and fields form a group of their own; otherwise the fields are the parent's."""
+
+    def __init__(self, parent, run: list[Node]):
+        self.parent, self.run, self.fields = parent, run, []
+        self.count = len(parent.children)
+        for node in run:
+            node._closed = True
+
+    def settle(self) -> None:
+        more = self.parent.children[self.count:]
+        if not more or not self.run:
+            if any(f.role == g.role for f in self.fields for g in self.parent.fields):
+                self.parent.fields += [f for f in self.fields if all(f.role != g.role for g in self.parent.fields)]
+            else:
+                self.parent.fields += self.fields
+            return
+        group = Node("group", None, "", self.run[0].where, "group", self.parent, fields=self.fields)
+        start = self.parent.children.index(self.run[0])
+        for node in self.run:
+            node.parent = group
+        group.children = list(self.run)
+        self.parent.children[start:start + len(self.run)] = [group]
 
 
 def _squash(text: str) -> str:
