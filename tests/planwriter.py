@@ -46,8 +46,11 @@ def printed(plan: dict) -> dict:
     recipients = [e["text"] for e in (plan.get("recipients") or {}).get("entries", [])]
     sig = h.get("signature") or {}
     signature = []
-    if sig.get("prefix") or sig.get("authority"):
-        signature.append(" ".join(x for x in (sig.get("prefix"), sig.get("authority")) if x))
+    authority = sig.get("authority")
+    if isinstance(authority, list):       # authority lines as written: TM. …, KT. …
+        signature += authority
+    elif sig.get("prefix") or authority:
+        signature.append(" ".join(x for x in (sig.get("prefix"), authority) if x))
     if sig.get("title"):
         signature.append(sig["title"])
     if sig.get("name"):

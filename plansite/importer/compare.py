@@ -302,7 +302,11 @@ def plan_text(plan: dict) -> str:
         d, m, y = h["date"].split("/")
         parts.append(f"{h.get('place') or ''}, ngày {d} tháng {m} năm {y}")
     sig = h.get("signature") or {}
-    parts.append(" ".join(x for x in (sig.get("prefix"), sig.get("authority")) if x))
+    authority = sig.get("authority")
+    if isinstance(authority, list):
+        parts += authority
+    else:
+        parts.append(" ".join(x for x in (sig.get("prefix"), authority) if x))
     return " \n ".join(_norm(p) for p in parts)
 
 

@@ -32,9 +32,10 @@ class Emitter:
         self.review = review
         self.caps = Capabilities.from_schema(schema)
         self.section_fields = "responsibility" in schema.get("$defs", {}).get("section", {}).get("properties", {})
+        self.header_schema = schema.get("$defs", {}).get("header", {})
         self.ids = Ids()
         self.units = Units(vocab)
-        self.documents = Documents(vocab, self.units, review)
+        self.documents = Documents(vocab, self.units, review, self.ids)
         self.fields = FieldEmitter(vocab, self.caps, self.units, review, self.documents.schedule_of)
         self.words = UnitWords(vocab)
         self.footnote_ids: dict[str, str] = {}
@@ -141,19 +142,34 @@ class Emitter:
         if h.subject is None:
             self.review.add("header", h.where, "no subject (trích yếu) found; write it in header.subject",
                             path=("header", "subject"))
-        sig = self.d.signature
-        signature = None
-        if sig and (sig.prefix or sig.title or sig.name):
-            prefix = sig.prefix if sig.prefix in self.v["signature_prefixes"] else None
-            signature = {"prefix": prefix, "authority": sig.authority, "title": sig.title, "name": sig.name}
         header = {"parent_body": h.parent_body, "province": None, "issuing_body": issuing, "number": h.number,
                   "symbol": h.symbol, "place": h.place, "date": h.date, "kind": self.v["plan_kind"],
-                  "subject": h.subject or "Chưa rõ trích yếu", "signature": signature}
+                  "subject": h.subject or "Chưa rõ trích yếu", "signature": self._signature()}
+        if "province" not in self.header_schema.get("required", []):
+            del header["province"]   # an older field the schema no longer asks for
         for key in ("number", "symbol", "date", "place"):
             if header[key] is None:
                 self.review.add("header", h.where, f"header.{key} is not in the source; it stays null "
                                 "(shown as unknown)", path=("header", key))
         return header
+
+    def _signature(self) -> dict | None:
+        """The signature in the schema's shape: authority lines as written (TM. …, KT. …) where the
+        schema takes them, else one prefix + authority."""
+        sig = self.d.signature
+        if not sig or not (sig.authority_lines or sig.title or sig.name):
+            return None
+        authority = self.schema.get("$defs", {}).get("signature", {}).get("properties", {}).get("authority", {})
+        types = authority.get("type", [])
+        if "array" in (types if isinstance(types, list) else [types]):
+            lines = sig.authority_lines
+            return {"authority": (lines[0] if len(lines) == 1 else lines) if lines else None,
+                    "title": sig.title, "name": sig.name}
+        if len(sig.authority_lines) > 1:
+            self.review.add("header", None, f"the signature's lines {sig.authority_lines} do not fit the "
+                            "schema's one prefix and authority; only the first was kept", path=("header", "signature"))
+        prefix = sig.prefix if sig.prefix in self.v["signature_prefixes"] else None
+        return {"prefix": prefix, "authority": sig.authority, "title": sig.title, "name": sig.name}
 
     def _plan_id(self, header: dict) -> str:
         year = None

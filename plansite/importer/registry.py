@@ -33,10 +33,13 @@ def make_id(text: str, limit: int = 48) -> str:
 class Ids:
     """Ids unique case-insensitively, never one of the site's reserved names."""
 
-    RESERVED = {"index", "search", "assets", "404", "sitemap", "k", "qr", "muc", "van-ban", "don-vi"}
+    # Names the site generates pages, folders or headings with (the hostile-input rules refuse them as ids).
+    RESERVED = {"index", "search", "assets", "404", "sitemap", "k", "qr", "muc", "van-ban", "don-vi", "toan-van",
+                "tien-do", "thuat-ngu", "giang-vien", "internal", "external", "recurring", "annual", "monthly",
+                "deadline", "period", "open-ended", "superior-schedule", "per-document", "free", "ma-tran"}
 
-    def __init__(self):
-        self.taken: set[str] = set()
+    def __init__(self, taken: set[str] | None = None):
+        self.taken: set[str] = taken if taken is not None else set()
 
     def claim(self, ident: str) -> str:
         base = ident if ident.lower() not in self.RESERVED else f"{ident}-1"
@@ -83,7 +86,7 @@ class Units:
 
 
 class Documents:
-    def __init__(self, vocab: dict, units: Units, review: Review):
+    def __init__(self, vocab: dict, units: Units, review: Review, ids: Ids | None = None):
         self.v = vocab
         self.units = units
         self.review = review
@@ -91,7 +94,7 @@ class Documents:
         names = sorted(self.kinds.values(), key=len, reverse=True)
         self.kind_before = re.compile(rf"(?P<kind>{'|'.join(re.escape(n) for n in names)})\s+(?:số\s+)?$", re.I)
         self.by_key: dict[tuple, dict] = {}
-        self.ids = Ids()
+        self.ids = ids or Ids()   # shared with the plan's elements: both get short URLs k/<id>/
         self.relations: list[tuple[tuple, str, tuple]] = []
 
     def scan(self, text: str, where: int | None) -> None:

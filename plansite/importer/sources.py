@@ -252,14 +252,20 @@ def _read_docx(path: Path) -> SourceText:
 def _paragraph_text(p) -> str:
     """Text of a paragraph, footnote references as \\ue000N\\ue001, tabs and breaks as spaces."""
     out = []
+    custom_mark = False
     for node in p.iter():
         tag = node.tag
         if tag == W + "t":
-            out.append(node.text or "")
+            text = node.text or ""
+            if custom_mark:  # the mark typed after a custom-marked reference, e.g. "(1)"
+                text = re.sub(r"^\s*(?:\(\d{1,3}\)|\d{1,3}|\*+)", "", text, count=1)
+                custom_mark = False
+            out.append(text)
         elif tag in (W + "tab", W + "br", W + "cr"):
             out.append(" ")
         elif tag == W + "footnoteReference":
             out.append(f"{FOOTNOTE_OPEN}{node.get(W + 'id')}{FOOTNOTE_CLOSE}")
+            custom_mark = node.get(W + "customMarkFollows") in ("1", "true", "on")
         elif tag == W + "noBreakHyphen":
             out.append("-")
     return "".join(out)
@@ -287,6 +293,8 @@ def _footnotes(document, name: str, number: int) -> list[Line]:
         ident = fn.get(W + "id")
         for j, p in enumerate(fn.findall(f"{W}p")):
             text = _paragraph_text(p).strip()
+            if j == 0:  # a mark typed at the start of the note ("(1) Chỉ thị …") is Word's, not the text
+                text = re.sub(r"^\(\d{1,3}\)\s+", "", text)
             if text:
                 number += 1
                 lines.append(Line(text, number, zone="footnote", footnote=ident))

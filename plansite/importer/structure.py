@@ -77,6 +77,7 @@ class Signature:
     title: str | None = None
     name: str | None = None
     lines: list[str] = field(default_factory=list)
+    authority_lines: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -125,7 +126,17 @@ class Parser:
     # -- entry ---------------------------------------------------------------
 
     def parse(self, paras: list[Para]) -> Draft:
-        body = [p for p in paras if p.zone in ("body", "header", "closing")]
+        notes_at = next((i for i, p in enumerate(paras) if p.zone != "footnote" and
+                         p.text.startswith(self.v["editorial_notes_heading"])), None)
+        if notes_at is not None:
+            dropped = [p for p in paras[notes_at:] if p.zone != "footnote"]
+            self.review.add("structure", paras[notes_at].where, f"{len(dropped)} paragraph(s) of editorial notes "
+                            "(“Ghi chú biên tập”, added by the site's own export) were left out; add them back "
+                            "as notes: where they still apply")
+            paras = paras[:notes_at] + [p for p in paras[notes_at:] if p.zone == "footnote"]
+        # decorative rules under the header ("-----", "___") are layout, not text
+        body = [p for p in paras if p.zone in ("body", "header", "closing")
+                and not re.fullmatch(r"[-_=.*~–—\s]{3,}", p.text)]
         notes = [p for p in paras if p.zone == "footnote"]
         first_section = next((i for i, p in enumerate(body) if p.zone == "body" and self._roman(p)), None)
         if first_section is None:
@@ -153,16 +164,11 @@ class Parser:
         header.where = paras[kind_at].where
         top = paras[:kind_at]
         rest = paras[kind_at + 1:]
-        openers = tuple(o + " " for o in self.v["basis_openers"])
+        # the trích yếu: the paragraph after KẾ HOẠCH (and any line continuing it in lower case)
         subject = []
-        while rest and rest[0].zone != "closing" and (not subject or not rest[0].text.startswith(openers)) \
-                and not (subject and rest[0].text.rstrip().endswith((";", ":"))):
+        while rest and rest[0].zone == "body" and (not subject or rest[0].text[:1].islower()):
             subject.append(rest.pop(0))
-            if len(subject) >= 1 and not rest[:1] or (rest and rest[0].text.startswith(openers)):
-                break
         header.subject = " ".join(p.text for p in subject) or None
-        if header.subject is None:
-            self.review.add("header", header.where, "no subject (trích yếu) after “KẾ HOẠCH”", path=("header",))
         bodies = []
         for p in top:
             text = p.text.strip()
@@ -254,9 +260,14 @@ class Parser:
             self._unknown_label(rest, p.where)
             node = Node("paragraph", number, rest, p.where, mtype)
             if mtype is None:
+                after_bullet = bool(stack) and stack[-1].marker in ("dash", "plus")
                 while stack and stack[-1].marker not in NUMBERED:
                     stack.pop()
                 parent = stack[-1] if stack else section
+                if after_bullet:
+                    self.review.add("attached", p.where, "an unnumbered paragraph after a bullet was attached to "
+                                    "the element holding the bullets, not to the bullet itself; check",
+                                    anchor=p.where)
             else:
                 types = [n.marker for n in stack]
                 if mtype in types:
@@ -382,27 +393,30 @@ class Parser:
         return label, recipients, self._signature(sig_lines)
 
     def _signature(self, paras: list[Para]) -> Signature | None:
+        """Authority lines (TM./KT./… first), the signer's title (the last line in capitals), the name."""
         if not paras:
             return None
         sig = Signature(lines=[p.text for p in paras])
-        prefixes = tuple(self.v["signature_prefixes"])
+        prefixes = tuple(p + " " for p in self.v["signature_prefixes"])
         caps = []
         for p in paras:
             text = p.text.strip()
             if text.startswith(prefixes):
-                prefix, _, rest = text.partition(" ")
-                if sig.prefix is None:
-                    sig.prefix, sig.authority = prefix, rest.strip() or None
-                else:
-                    caps.append(text)
+                sig.authority_lines.append(text)
             elif _caps(text):
                 caps.append(text)
-            elif not text.startswith("(") and sig.name is None:
-                sig.name = text
+            elif not text.startswith("(") and sig.name is None and re.search(r"\w", text):
+                sig.name = text   # a blank left for the signer ("…") is no name
         if caps:
             sig.title = caps[-1]
-            if sig.authority is None and len(caps) > 1:
-                sig.authority = caps[0]
+            sig.authority_lines += caps[:-1]
+        if sig.authority_lines:
+            first = sig.authority_lines[0]
+            head, _, rest = first.partition(" ")
+            if head + " " in prefixes:
+                sig.prefix, sig.authority = head, rest.strip() or None
+            else:
+                sig.authority = first
         return sig
 
     # -- footnotes -------------------------------------------------------------
