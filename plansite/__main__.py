@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import unicodedata
 from pathlib import Path
@@ -99,6 +100,13 @@ def _import(parser: argparse.ArgumentParser, args) -> int:
     except ImportFailure as exc:
         print(f"import failed: {exc}", file=sys.stderr)
         return 2
+    except Exception as exc:  # a bug of ours must not greet the editor with a traceback
+        if os.environ.get("PLANSITE_DEBUG"):
+            raise
+        print(f"import failed: {args.source}: the importer stopped on something it does not handle "
+              f"({type(exc).__name__}: {exc}) — please report it with the file; PLANSITE_DEBUG=1 shows the details",
+              file=sys.stderr)
+        return 3
     print(result.report, end="")
     print(f"draft written to {result.out_dir}/ in {result.seconds:.2f} s; review report: "
           f"{result.out_dir}/{REPORT_NAME}")

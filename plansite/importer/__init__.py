@@ -83,21 +83,29 @@ def import_plan(source: Path, out_dir: Path, *, project_content: Path, force: bo
     emitter = Emitter(draft, vocab, schema, review, text.structured)
     plan, documents, units, terms = emitter.build()
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    files = {}
-    for name, data in (("plan.yaml", plan), ("documents.yaml", documents), ("units.yaml", units),
-                       ("glossary.yaml", terms)):
-        files[name] = dump(data, HEADERS[name].format(source=text.name, report=REPORT))
-        (out_dir / name).write_text(files[name], encoding="utf-8")
-    if out_dir.resolve() != project_content.resolve():
-        shutil.copyfile(project_content / "labels.yaml", out_dir / "labels.yaml")
-        if (out_dir / "schema").exists():
-            shutil.rmtree(out_dir / "schema")
-        shutil.copytree(schema_dir, out_dir / "schema")
+    files = {name: dump(data, HEADERS[name].format(source=text.name, report=REPORT))
+             for name, data in (("plan.yaml", plan), ("documents.yaml", documents), ("units.yaml", units),
+                                ("glossary.yaml", terms))}
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for name, body in files.items():
+            (out_dir / name).write_text(body, encoding="utf-8")
+        if out_dir.resolve() != project_content.resolve():
+            shutil.copyfile(project_content / "labels.yaml", out_dir / "labels.yaml")
+            if (out_dir / "schema").exists():
+                shutil.rmtree(out_dir / "schema")
+            shutil.copytree(schema_dir, out_dir / "schema")
+    except OSError as exc:
+        raise ImportFailure(str(out_dir), f"cannot write the draft there ({exc.strerror or exc})",
+                            "choose a folder you can write to") from None
     _locate(review, out_dir, plan, documents, emitter.source_ids)
     display = out_dir.as_posix()
     report = review.report(display)
-    (out_dir / REPORT).write_text(report, encoding="utf-8")
+    try:
+        (out_dir / REPORT).write_text(report, encoding="utf-8")
+    except OSError as exc:
+        raise ImportFailure(str(out_dir / REPORT), f"cannot write the review report ({exc.strerror or exc})",
+                            "choose a folder you can write to") from None
     return ImportResult(out_dir, review, report, time.perf_counter() - started, files)
 
 
