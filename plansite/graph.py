@@ -69,6 +69,7 @@ class Graph:
         self._citations_of: dict[str, list[Citation]] = {}
         for c in self.citations:
             self._citations_of.setdefault(c.doc_id, []).append(c)
+        self._order = {el.id: i for i, (_, el) in enumerate(content.plan.elements())}
         self.numbers: dict[str, str] = {}
         self._parent: dict[str, m.Section | m.Block] = {}
         self._section_of: dict[str, m.Section] = {}
@@ -129,8 +130,7 @@ class Graph:
     def all_duties_of(self, unit_id: str) -> list[Assignment]:
         """Own and shared duties in plan order (the unit's checklist)."""
         items = self.assignments_of(unit_id) + [a for _, group in self.inherited_of(unit_id) for a in group]
-        order = {el.id: i for i, (_, el) in enumerate(self.content.plan.elements())}
-        return sorted(items, key=lambda a: order[a.element.id])
+        return sorted(items, key=lambda a: self._order[a.element.id])
 
     def assigned_elements(self) -> list[tuple[m.Section, m.Section | m.Block]]:
         return [(s, el) for s, el in self.content.plan.elements() if el.responsibility is not None]
@@ -153,8 +153,7 @@ class Graph:
         items: list[tuple[m.Section | m.Block, list[str]]] = [(b, self.units_under(b)) for b in tasks]
         items += [(el, list(el.responsibility.units)) for s, el in self.assigned_elements()
                   if s is section and el.id not in covered]
-        order = {el.id: i for i, (_, el) in enumerate(self.content.plan.elements())}
-        return sorted(items, key=lambda item: order[item[0].id])
+        return sorted(items, key=lambda item: self._order[item[0].id])
 
     def matrix(self) -> tuple[list[m.Section | m.Block], list[tuple[m.Unit, list[Assignment | None]]]]:
         """Columns (assigned elements) and one row per unit: its assignment in each

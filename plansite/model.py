@@ -400,13 +400,25 @@ class Content:
 
     def groups_of(self, unit_id: str) -> tuple[Unit, ...]:
         """The groups a unit belongs to, nearest first (a group of a group too)."""
-        out: list[Unit] = []
-        frontier = [unit_id]
-        while frontier:
-            found = [u for u in self.units if any(f in u.members for f in frontier) and u not in out]
-            out += found
-            frontier = [u.id for u in found]
-        return tuple(out)
+        return self._groups.get(unit_id, ())
+
+    @cached_property
+    def _groups(self) -> dict[str, tuple[Unit, ...]]:
+        direct: dict[str, list[Unit]] = {}
+        for group in self.units:
+            for member in group.members:
+                direct.setdefault(member, []).append(group)
+        out = {}
+        for unit_id in direct:
+            found: list[Unit] = []
+            frontier = [unit_id]
+            while frontier:
+                step = list(dict.fromkeys(g for f in frontier for g in direct.get(f, ())
+                                          if g not in found and g.id != unit_id))
+                found += step
+                frontier = [g.id for g in step]
+            out[unit_id] = tuple(found)
+        return out
 
     def kind(self, kind_id: str) -> DocumentKind:
         return self._by_id["kinds"][kind_id]

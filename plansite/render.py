@@ -194,11 +194,13 @@ class _View:
         """Full hierarchical number of a section or block ("II.4", "III (gạch đầu dòng 2)")."""
         return self.r.graph.number(element)
 
-    def short(self, element, words: int = 12) -> str:
-        """Title, or the first words of the text (an untitled element is never "None")."""
-        if getattr(element, "title", None):
-            return element.title
-        text = FOOTNOTE_REF.sub("", getattr(element, "text", None) or "")
+    def short(self, element, words: int = 12, titles: bool = False) -> str:
+        """Title, or the first words of the text (an untitled element is never "None");
+        with `titles`, a long title is cut to `words` too (matrix headings)."""
+        text = FOOTNOTE_REF.sub("", getattr(element, "title", None) or "")
+        if text and not titles:
+            return text
+        text = text or FOOTNOTE_REF.sub("", getattr(element, "text", None) or "")
         if not text and isinstance(element, m.Block):  # a group: its first child's words
             text = next((FOOTNOTE_REF.sub("", b.text or b.title or "") for b in element.walk() if b.text or b.title), "")
         parts = text.split()
@@ -368,8 +370,8 @@ def md_escape(value) -> Markup:
     """Text for a Markdown inline context (headings, link text, table cells):
     shown literally, never as HTML, Markdown or attr_list syntax.
 
-    >>> str(md_escape("TỔ CHỨC <img src=x> {#a}"))
-    'TỔ CHỨC &lt;img src=x&gt; \\{\\#a\\}'
+    >>> print(md_escape("TỔ CHỨC <img src=x> {#a}"))
+    TỔ CHỨC &lt;img src=x&gt; \\{\\#a\\}
     """
     text = html.escape(str(value), quote=False)
     return Markup(MD_SPECIAL.sub(r"\\\1", text).replace("\n", " "))

@@ -258,3 +258,73 @@ def test_agency_plan_headed_duties_inherit_to_members_and_show_untimed(agency):
     assert "Văn bản không ghi đơn vị thực hiện." in schedule  # IV-1: timing, no unit
     funding = article_text(agency, "muc/III.html")
     assert funding.startswith("III. KINH PHÍ") and "Kinh phí" in funding.split("KINH PHÍ", 1)[1]
+
+
+# -----------------------------------------------------------------------------
+# Bad input of the new shapes: located, with a fix
+# -----------------------------------------------------------------------------
+
+from plansite.errors import ContentError  # noqa: E402
+from plansite.loader import load_content  # noqa: E402
+
+III_C_TIMING = """          text: định kỳ theo quy định
+          kinds: [superior_schedule, recurring]"""
+
+BAD = [
+    ("plan.yaml", III_C_TIMING, III_C_TIMING.replace("superior_schedule, recurring", "deadline"),
+     "timing of kind 'deadline' has no deadline", "add deadline:"),
+    ("plan.yaml", III_C_TIMING, III_C_TIMING + "\n          deadline: 13/2025",
+     "'13/2025' is not a real date", "m/yyyy"),
+    ("plan.yaml", III_C_TIMING, III_C_TIMING.replace("superior_schedule, recurring", "per_document"),
+     "timing of kind 'per_document' has no document", "add document:"),
+    ("plan.yaml", III_C_TIMING, III_C_TIMING.replace("superior_schedule, recurring", "annual")
+     + "\n          day_month: 31/2", "'31/2' is not a real day", "15/11"),
+    ("plan.yaml", III_C_TIMING, III_C_TIMING.replace("superior_schedule, recurring", "per_document")
+     + "\n          document: khong-co", "document 'khong-co' does not exist", "documents.yaml"),
+    ("plan.yaml", "      - id: III-a\n        kind: bullet\n", "      - id: III-a\n        kind: group\n",
+     "a group has no text or title of its own", "kind: bullet"),
+    ("plan.yaml", "          id: III-b-dv\n          implementers: [phong-truc-thuoc]",
+     "          id: III-b-dv\n          implementers: {label: Đơn vị, units: []}",
+     "responsibility names no unit", "add lead:"),
+    ("units.yaml", "    members: [thanh-tra-so, van-phong-so, phong-thqhkh]",
+     "    members: [thanh-tra-so, van-phong-so, phong-thqhkh, phong-truc-thuoc]",
+     "group 'phong-truc-thuoc' contains itself", "remove the member"),
+    ("units.yaml", "    members: [thanh-tra-so, van-phong-so, phong-thqhkh]",
+     "    members: [thanh-tra-so, khong-co]", "unit 'khong-co' does not exist", "did you mean"),
+]
+
+
+@pytest.mark.parametrize("file,old,new,message,fix", BAD, ids=[b[3][:40] for b in BAD])
+def test_bad_responsibility_timing_and_groups_are_located(tmp_path, file, old, new, message, fix):
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    text = (content / file).read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    (content / file).write_text(text.replace(old, new), encoding="utf-8")
+    with pytest.raises(ContentError) as info:
+        load_content(content)
+    found = [p for p in info.value.problems if message in p.message]
+    assert found, info.value.report()
+    line = text[:text.index(old)].count("\n") + 1  # the edit, or the mapping it sits in (its id: line)
+    assert found[0].file == f"content/{file}" and line - 2 <= found[0].line <= line + new.count("\n") + 1
+    assert fix in found[0].fix
+
+
+def test_check_reports_a_template_failure_at_the_content_element(tmp_path):
+    for name in ("content", "templates", "docs"):
+        shutil.copytree(REPO / name, tmp_path / name)
+    macros = tmp_path / "templates" / "macros.j2"
+    macros.write_text(macros.read_text(encoding="utf-8").replace(
+        "{% macro blocks(items, depth) %}",
+        '{% macro blocks(items, depth) %}{% for b in items if b.id == "III-c" %}{{ none + 1 }}{% endfor %}', 1),
+        encoding="utf-8")
+    (tmp_path / "docs" / "ghi-chu.md").write_text("# Ghi chú\n\nTheo Chỉ thị số 99/CT-TTg.\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "plansite", "check"], cwd=tmp_path, capture_output=True,
+                            text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert result.returncode == 1
+    line = next(i for i, t in enumerate((REPO / "content" / "plan.yaml").read_text(encoding="utf-8").splitlines(), 1)
+                if t.strip() == "- id: III-c")
+    assert f"content/plan.yaml:{line}:" in result.stderr
+    assert "page muc/III.md cannot be rendered (templates/macros.j2:" in result.stderr
+    assert "docs/ghi-chu.md:3:6: cites 'Chỉ thị số 99/CT-TTg', which is not in content/documents.yaml" in result.stderr
+    assert "Traceback" not in result.stderr
