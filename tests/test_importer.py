@@ -375,6 +375,61 @@ def test_text_pdf_with_page_numbers_and_hyphenation(tmp_path):
     assert plan["preamble"][-1]["text"] == "Can cu tinh hinh thuc te, So Thu nghiem ban hanh Ke hoach nhu sau:"
 
 
+LAYOUT_EXTRACTION = """\
+       UBND TỈNH MẪU                          CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+        SỞ THỬ NGHIỆM                              Độc lập - Tự do - Hạnh phúc
+      Số: 123/KH-STN                       Thành phố Mẫu, ngày 15 tháng 3 năm 2025
+
+                                      KẾ HOẠCH
+              Thực hiện chuyển đổi số của Sở Thử nghiệm năm 2025
+
+          Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05/3/2020 của Chính phủ về công
+   tác văn thư;
+          Sở Thử nghiệm ban hành Kế hoạch thực hiện chuyển đổi số năm 2025 như sau:
+   I. MỤC TIÊU
+          1. Đẩy mạnh chuyển đổi số trong hoạt động của Sở, phục vụ người dân và
+   doanh nghiệp ngày càng tốt hơn.
+   II. NHIỆM VỤ
+          1. Rà soát, sửa đổi quy chế làm việc của Sở trên môi trường số.
+          - Đơn vị thực hiện: Văn phòng Sở.
+          - Thời gian thực hiện: Trước ngày 30/6/2025.
+                                          1
+\f   Nơi nhận:                                               KT. GIÁM ĐỐC
+   - UBND tỉnh Mẫu (b/c);                                   PHÓ GIÁM ĐỐC
+   - Lưu: VT, VP.
+
+                                                           Trần Thị Mẫu
+"""
+
+
+def test_pdf_layout_columns_of_header_and_closing(tmp_path, monkeypatch):
+    """What pdftotext -layout gives for a Vietnamese plan: the header's and the closing's two
+    columns side by side, indented first lines, a page number (a real PDF of Vietnamese text
+    needs an embedded font, so the extraction is given as pdftotext prints it)."""
+    from plansite.importer import sources
+
+    monkeypatch.setattr(sources, "_read_pdf", lambda path: sources._text_lines(path.name, "pdf", LAYOUT_EXTRACTION))
+    source = tmp_path / "ke-hoach.pdf"
+    source.write_bytes(b"%PDF-1.4\n")
+    import_plan(source, tmp_path / "out", project_content=CONTENT)
+    plan = yaml.safe_load((tmp_path / "out" / "plan.yaml").read_text(encoding="utf-8"))
+    h = plan["header"]
+    assert (h["parent_body"], h["issuing_body"], h["number"], h["symbol"]) == ("UBND TỈNH MẪU", "SỞ THỬ NGHIỆM",
+                                                                                "123", "KH-STN")
+    assert (h["place"], h["date"], h["subject"]) == ("Thành phố Mẫu", "15/3/2025",
+                                                     "Thực hiện chuyển đổi số của Sở Thử nghiệm năm 2025")
+    signature = h["signature"]
+    assert (signature.get("title"), signature.get("name")) == ("PHÓ GIÁM ĐỐC", "Trần Thị Mẫu")
+    assert [p["text"] for p in plan["preamble"]] == [
+        "Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05/3/2020 của Chính phủ về công tác văn thư;",
+        "Sở Thử nghiệm ban hành Kế hoạch thực hiện chuyển đổi số năm 2025 như sau:"]
+    assert plan["sections"][0]["blocks"][0]["text"].endswith("người dân và doanh nghiệp ngày càng tốt hơn.")
+    task = plan["sections"][1]["blocks"][0]
+    assert task["timing"]["deadline"] == "30/6/2025"
+    assert [e["text"] for e in plan["recipients"]["entries"]] == ["UBND tỉnh Mẫu (b/c);", "Lưu: VT, VP."]
+    load_content(tmp_path / "out")
+
+
 # -----------------------------------------------------------------------------
 # Pieces, table-style
 # -----------------------------------------------------------------------------

@@ -64,32 +64,36 @@ def _is_page_number(line: Line) -> bool:
 
 
 def _split_columns(lines: list[Line]) -> list[Line]:
-    """pdftotext -layout prints the header's two columns side by side: split them,
-    left column first (as Word's table is read)."""
+    """pdftotext -layout prints the header's and the closing's two columns side by side
+    (issuing body | national title; Nơi nhận | signature): split them, left column first,
+    as Word's tables are read."""
     out: list[Line] = []
-    left, right = [], []
-    in_header = True
+    left: list[Line] = []
+    right: list[Line] = []
+    zone = "header"
     for line in lines:
-        parts = re.split(r"\s{3,}", line.text.strip())
-        if in_header and re.fullmatch(r"K\s*Ế\s+H\s*O\s*Ạ\s*C\s*H", line.text.strip()):
-            in_header = False
+        text = line.text.strip()
+        if zone == "header" and re.fullmatch(r"K\s*Ế\s+H\s*O\s*Ạ\s*C\s*H", text):
             out += left + right
-        if in_header or line.text.lstrip().lower().startswith("nơi nhận") and len(parts) > 1:
-            if len(parts) > 1:
-                left.append(Line(parts[0], line.where, zone="header" if in_header else "closing", indent=0))
-                right.append(Line(" ".join(parts[1:]), line.where, zone="header" if in_header else "closing",
-                                  indent=1))
-            elif line.indent > 30:
-                right.append(Line(line.text.strip(), line.where, zone="header", indent=1))
-            else:
-                left.append(Line(line.text.strip(), line.where, zone="header", indent=0))
+            left, right, zone = [], [], "body"
+        elif zone == "body" and text.lower().startswith("nơi nhận"):
+            zone = "closing"
+        if zone == "body":
+            out.append(Line(" ".join(text.split()), line.where, page_start=line.page_start, indent=line.indent,
+                            after_rule=line.after_rule))
             continue
-        out.append(Line(" ".join(line.text.split()), line.where, line.zone, page_start=line.page_start,
-                        indent=line.indent, after_rule=line.after_rule))
-    if in_header:  # no KẾ HOẠCH line: leave the text as it was
+        parts = re.split(r"\s{3,}", text)
+        if len(parts) > 1:
+            left.append(Line(parts[0], line.where, zone=zone, indent=0))
+            right.append(Line(" ".join(parts[1:]), line.where, zone=zone, indent=1))
+        elif line.indent > 30:
+            right.append(Line(text, line.where, zone=zone, indent=1))
+        else:
+            left.append(Line(" ".join(text.split()), line.where, zone=zone, indent=0))
+    if zone == "header":  # no KẾ HOẠCH line: leave the text as it was
         return [Line(" ".join(ln.text.split()), ln.where, page_start=ln.page_start, indent=ln.indent,
                      after_rule=ln.after_rule) for ln in lines]
-    return out
+    return out + left + right
 
 
 def _lift_footnotes(lines: list[Line]) -> tuple[list[Line], list[tuple[str, list[Line]]]]:
@@ -141,8 +145,11 @@ def _is_caps(text: str) -> bool:
 def _join(lines: list[Line], review: Review, basis_openers: list[str], zone: str) -> list[Para]:
     if not lines:
         return []
-    starts_lower = sum(1 for ln in lines if ln.text[:1].islower() and not MARKER.match(ln.text))
-    wrapped = starts_lower >= max(2, len(lines) * 0.1)
+    # A text cut into lines has lines that go on a sentence in lower case; a text of one
+    # paragraph a line (Word's plain-text export) has almost none.
+    body = [ln for ln in lines if ln.zone == "body"]
+    starts_lower = sum(1 for ln in body if ln.text[:1].islower() and not MARKER.match(ln.text))
+    wrapped = starts_lower >= max(1, len(body) * 0.05)
     width = _width(lines)
     openers = tuple(o + " " for o in basis_openers)
     out: list[Para] = []
@@ -153,7 +160,7 @@ def _join(lines: list[Line], review: Review, basis_openers: list[str], zone: str
     for line in lines:
         text = line.text
         new = True
-        if current is not None and line.zone == prev.zone and wrapped and zone in ("body", "footnote"):
+        if current is not None and line.zone == prev.zone == "body" and wrapped:
             new = _breaks(prev.text, text, current_lines, width, seen_section, openers)
             if new and prev.text.rstrip().endswith(TERMINAL) and not MARKER.match(text) \
                     and len(prev.text) >= 0.92 * width and text[:1].isupper():
