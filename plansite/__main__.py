@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import unicodedata
 from pathlib import Path
 
 from .errors import ContentError
-from .permalinks import dump_manifest, scan_site, update_manifest
+from .permalinks import dump_manifest, reset_manifest, scan_site, update_manifest
 from .loader import FILES, load_content
 
 
@@ -90,28 +89,11 @@ def _permalinks(site: Path, manifest_path: Path) -> int:
 
 
 def _import(parser: argparse.ArgumentParser, args) -> int:
-    from .importer import ImportFailure, import_plan
+    from .importer.cli import run
 
     if not args.source or not args.output:
         parser.error("import needs SOURCE and -o DIR, e.g. python -m plansite import ke-hoach.docx -o nhap")
-    try:
-        result = import_plan(Path(args.source), Path(args.output), project_content=Path(args.content),
-                             force=args.force)
-    except ImportFailure as exc:
-        print(f"import failed: {exc}", file=sys.stderr)
-        return 2
-    except Exception as exc:  # a bug of ours must not greet the editor with a traceback
-        if os.environ.get("PLANSITE_DEBUG"):
-            raise
-        print(f"import failed: {args.source}: the importer stopped on something it does not handle "
-              f"({type(exc).__name__}: {exc}) — please report it with the file; PLANSITE_DEBUG=1 shows the details",
-              file=sys.stderr)
-        return 3
-    print(result.report, end="")
-    print(f"draft written to {result.out_dir}/ in {result.seconds:.2f} s; review report: "
-          f"{result.out_dir}/{REPORT_NAME}")
-    print(f"next: python -m plansite check --content {result.out_dir}")
-    return 0
+    return run(Path(args.source), Path(args.output), Path(args.content), force=args.force)
 
 
 def _reset_permalinks(manifest_path: Path) -> int:
@@ -120,24 +102,13 @@ def _reset_permalinks(manifest_path: Path) -> int:
         print(f"{manifest_path}: no manifest; nothing to reset")
         return 0
     try:
-        old = json.loads(manifest_path.read_text(encoding="utf-8"))
-        pages = old.get("pages", {})
-        if not isinstance(pages, dict):
-            raise ValueError("'pages' is not a mapping")
-    except (ValueError, AttributeError) as exc:
-        print(f"{manifest_path}: not a permalink manifest ({exc}); fix or delete it by hand", file=sys.stderr)
+        new, report = reset_manifest(json.loads(manifest_path.read_text(encoding="utf-8")), str(manifest_path))
+        manifest_path.write_text(dump_manifest(new), encoding="utf-8")
+    except (OSError, ValueError) as exc:
+        print(f"{manifest_path}: cannot reset the manifest ({exc}) — fix or delete it by hand", file=sys.stderr)
         return 1
-    count = sum(len(anchors) + 1 for anchors in pages.values())
-    for page, anchors in sorted(pages.items()):
-        shown = ", ".join(anchors[:8]) + (f", … ({len(anchors) - 8} more)" if len(anchors) > 8 else "")
-        print(f"drop {page}" + (f" (#{shown})" if anchors else ""))
-    manifest_path.write_text(dump_manifest({"version": 1, "pages": {}}), encoding="utf-8")
-    print(f"{manifest_path}: dropped {len(pages)} pages and {count} permalinks of the previous plan. "
-          "Build the new plan, then run `python -m plansite permalinks` to record its links.")
+    print("\n".join(report))
     return 0
-
-
-REPORT_NAME = "import-review.txt"
 
 
 if __name__ == "__main__":

@@ -506,6 +506,31 @@ def test_import_of_the_seed_is_fast_enough_to_rerun(seed_draft, tmp_path):
     assert result.files["plan.yaml"].startswith("# yaml-language-server: $schema=schema/plan.schema.json")
 
 
+@pytest.mark.parametrize("manifest,lines", [
+    ({"version": 1, "pages": {}}, ["m.json: dropped 0 pages and 0 permalinks"]),
+    ({"version": 1, "pages": {"index.html": [], "muc/I.html": ["I", "I-1"]}},
+     ["drop index.html", "drop muc/I.html (#I, I-1)", "m.json: dropped 2 pages and 4 permalinks"]),
+    ({"version": 1, "pages": {"muc/II.html": [f"a{i}" for i in range(10)]}},
+     ["drop muc/II.html (#a0, a1, a2, a3, a4, a5, a6, a7, … (2 more))", "m.json: dropped 1 pages and 11"]),
+])
+def test_reset_manifest_lists_what_it_drops(manifest, lines):
+    from plansite.permalinks import reset_manifest
+
+    new, report = reset_manifest(manifest, "m.json")
+    assert new == {"version": 1, "pages": {}}
+    assert len(report) == len(lines)
+    for got, want in zip(report, lines):
+        assert got.startswith(want)
+
+
+@pytest.mark.parametrize("bad", [[], {"pages": []}, "x"])
+def test_reset_manifest_refuses_what_is_no_manifest(bad):
+    from plansite.permalinks import reset_manifest
+
+    with pytest.raises(ValueError):
+        reset_manifest(bad)
+
+
 def test_import_failure_names_file_and_fix():
     exc = ImportFailure("a.docx", "the file is empty", "export it again")
     assert str(exc) == "a.docx: the file is empty — export it again"
