@@ -490,6 +490,15 @@ def test_document_numbers_with_stray_spaces_and_case_are_registered_once():
     assert any("27/NQ- TW" in e.message for e in review.entries)
 
 
+def test_a_number_that_cannot_be_read_is_reported():
+    review = Review("x.txt")
+    docs = Documents(vocabulary(), Units(vocabulary()), review)
+    docs.scan("Theo Công văn số 15/ubnd-vp ngày 02/01/2025 và Quyết định số 12/2025/QĐ-UBND.", 7)
+    assert [d["number"] for d in docs.by_key.values()] == ["12/2025/QĐ-UBND"]
+    assert [(e.kind, e.source_line) for e in review.entries] == [("number", 7)]
+    assert "15/ubnd-vp" in review.entries[0].message
+
+
 def test_ids_follow_the_scheme_and_are_unique_ignoring_case(seed_draft):
     plan = yaml.safe_load((seed_draft / "plan.yaml").read_text(encoding="utf-8"))
     ids = re.findall(r"\bid: (\S+)", (seed_draft / "plan.yaml").read_text(encoding="utf-8"))

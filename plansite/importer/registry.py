@@ -113,6 +113,14 @@ class Documents:
                             f"{number}, but the site links only the exact form — correct the text if the source "
                             "has a typo", file="documents.yaml", path=("documents",))
         found.sort(key=lambda f: f[0])
+        # "số …" followed by something number-like that neither grammar reads
+        for m in re.finditer(r"\bsố\s+(?P<n>\d[^\s,;()]*[/-][^\s,;()]*)", text):
+            token = m["n"].rstrip(".:")
+            if re.fullmatch(DATE, token) or any(s <= m.start("n") < e for s, e, _ in found):
+                continue
+            self.review.add("number", where, f"“số {token}” looks like a document number but is not written as "
+                            "one (33/CT-TTg, 30/2020/NĐ-CP, 217-QĐ/TW); it was not registered — check the source",
+                            file="documents.yaml", path=("documents",))
         for i, (start, end, number) in enumerate(found):
             before = text[max(0, start - 40):start]
             kind = None
