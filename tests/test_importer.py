@@ -19,11 +19,14 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import SEED, source_text
 from planwriter import write_docx, write_txt
@@ -428,6 +431,32 @@ def test_pdf_layout_columns_of_header_and_closing(tmp_path, monkeypatch):
     assert task["timing"]["deadline"] == "30/6/2025"
     assert [e["text"] for e in plan["recipients"]["entries"]] == ["UBND tỉnh Mẫu (b/c);", "Lưu: VT, VP."]
     load_content(tmp_path / "out")
+
+
+LINE_SHAPES = ["KẾ HOẠCH", "Thử nghiệm năm 2025", "Căn cứ Quyết định số 12/QĐ-UBND ngày 02/01/2025 của UBND tỉnh;",
+               "I. MỤC ĐÍCH", "II. NHIỆM VỤ", "III. TỔ CHỨC THỰC HIỆN", "IV. KINH PHÍ", "1. Làm việc A.",
+               "2. Làm việc B", "1.1. Việc nhỏ.", "a) Mục a.", "b) Cơ quan chủ trì: Sở Tư pháp",
+               "- Gạch đầu dòng(1).", "+ Ý phụ.", "- Đơn vị thực hiện: Văn phòng Sở chủ trì, phối hợp Thanh tra Sở.",
+               "- Thời gian thực hiện: Thường xuyên.", "c) Thời gian thực hiện: Tháng 12/2025.",
+               "- Thời hạn: trước ngày 31/2/2025.", "Giao Văn phòng Sở theo dõi, báo cáo định kỳ.",
+               "Đoạn văn không đánh số và kéo dài", "tiếp tục câu trước.", "Nơi nhận:", "- Lưu: VT.",
+               "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Nguyễn Văn A", "(1) Chú thích.", "_" * 20, "", "   ", "19.",
+               "- Đơn vị giám sát: Phòng Y.", "Số: 5/KH-X", "Mẫu, ngày 1 tháng 2 năm 2025", "COVID-", "2. ",
+               "III. ", "- ", "1. Index", "a) Search"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(LINE_SHAPES), min_size=1, max_size=40))
+def test_any_arrangement_of_plan_lines_imports_or_is_refused_cleanly(tmp_path, lines):
+    """Whatever order the lines come in: a draft that passes every check, or ImportFailure."""
+    case = Path(tempfile.mkdtemp(dir=tmp_path))
+    source = case / "kh.txt"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    try:
+        import_plan(source, case / "out", project_content=CONTENT)
+    except ImportFailure:
+        return
+    load_content(case / "out")
 
 
 # -----------------------------------------------------------------------------

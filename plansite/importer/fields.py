@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from .dates import real_date
 from .review import Review
 from .structure import Field
 
@@ -186,6 +187,10 @@ def classify_timing(text: str, vocab: dict, caps: Capabilities, find_document=No
         kinds.append("recurring")
     if any(w in t for w in words["superior_schedule"]):
         kinds.append("superior_schedule")
+    # Only real dates (a typo such as 31/2/2025 stays in the wording, not in a date field).
+    for key in ("deadline", "start", "end"):
+        if key in out and not real_date(out[key]):
+            del out[key]
     # Only what the project's schema knows.
     allowed = set(caps.timing_kinds)
     kinds = [k for k in kinds if k in allowed]
@@ -194,6 +199,8 @@ def classify_timing(text: str, vocab: dict, caps: Capabilities, find_document=No
             del out[key]
     if "deadline" in kinds and "deadline" not in out:
         kinds.remove("deadline")
+    if "period" in kinds and "start" not in out and "end" not in out:
+        kinds.remove("period")
     if "annual" not in kinds:
         out.pop("day_month", None)
     if "per_document" not in kinds:

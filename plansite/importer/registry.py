@@ -13,6 +13,7 @@ import unicodedata
 
 from ..docnumber import DocNumber
 from ..slug import slugify
+from .dates import real_date
 from .fields import UnitWords
 from .review import Review
 
@@ -164,6 +165,10 @@ class Documents:
                     self.relations.append((number.key, "implements", found[i + 1][2].key))
 
     def _register(self, number: DocNumber, kind: str, date: str | None, issuer: str | None, where) -> dict:
+        if date and not real_date(date):
+            self.review.add("number", where, f"{number} is dated {date}, which is no real date; the date was "
+                            "left unknown — check the source", file="documents.yaml", path=("documents",))
+            date = None
         doc = self.by_key.get(number.key)
         if doc is None:
             suffix = number.issuer if number.grammar == "party" else (

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .dates import real_date
 from .layout import Para
 from .review import Review
 from .sources import FOOTNOTE_CLOSE, FOOTNOTE_OPEN, ImportFailure
@@ -182,7 +183,8 @@ class Parser:
                 continue
             if m := DATE_WORDS.match(text):
                 header.place = m["place"].strip() if re.search(r"\w", m["place"]) else None
-                if m["d"].isdigit() and m["m"].isdigit() and m["y"].isdigit():
+                if m["d"].isdigit() and m["m"].isdigit() and m["y"].isdigit() and \
+                        real_date(f"{int(m['d'])}/{int(m['m'])}/{m['y']}"):
                     header.date = f"{int(m['d']):02d}/{int(m['m'])}/{m['y']}" if int(m["d"]) < 10 and \
                         m["d"].startswith("0") else f"{int(m['d'])}/{int(m['m'])}/{m['y']}"
                 header.date_text = text[len(m["place"]):].lstrip(" ,")
