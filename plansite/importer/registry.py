@@ -9,7 +9,6 @@ ignores case, punctuation and "trực thuộc Sở"-like endings.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from ..docnumber import DocNumber
 from ..slug import slugify
@@ -274,7 +273,3 @@ def glossary(texts: list[str], vocab: dict) -> list[dict]:
         if term not in terms and re.search(rf"(?<![\w-]){re.escape(term)}(?![\w])", joined):
             terms[term] = {"id": ids.claim(make_id(term)), "term": term, "abbr": True, "expansion": expansion}
     return list(terms.values())
-
-
-def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)

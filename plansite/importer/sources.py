@@ -62,10 +62,6 @@ class SourceText:
     lines: list[Line] = field(default_factory=list)
     structured: bool = False   # True: lines are paragraphs already (.docx)
 
-    def at(self, where: int) -> str:
-        unit = "paragraph" if self.kind == "docx" else "line"
-        return f"{self.name}:{where}" if unit == "line" else f"{self.name} {unit} {where}"
-
 
 def read_source(path: Path) -> SourceText:
     """The source's lines, or ImportFailure."""
