@@ -39,6 +39,7 @@ def build_plan(content: Path, dest: Path) -> Path:
     shutil.copy(REPO / "mkdocs.yml", dest / "mkdocs.yml")
     shutil.copytree(content, dest / "content", ignore=shutil.ignore_patterns("schema"))
     shutil.copytree(REPO / "content" / "schema", dest / "content" / "schema")
+    shutil.copy(REPO / "content" / "labels.yaml", dest / "content" / "labels.yaml")  # the site's own labels
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(dest / "site")],
                             cwd=dest, capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     assert result.returncode == 0, result.stderr

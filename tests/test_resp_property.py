@@ -152,6 +152,7 @@ def content_dir(tmp_path_factory) -> Path:
     dest = tmp_path_factory.mktemp("prop") / "content"
     shutil.copytree(REGISTRY, dest)
     shutil.copytree(REPO / "content" / "schema", dest / "schema")
+    shutil.copy(REPO / "content" / "labels.yaml", dest / "labels.yaml")
     return dest
 
 
