@@ -103,8 +103,9 @@ def test_seed_docx_imports_to_the_same_structure(tmp_path):
     import_plan(source, out, project_content=CONTENT)
     assert_full_match(out, hand_made(CONTENT), written, header=True, name="seed .docx")
     header = yaml.safe_load((out / "plan.yaml").read_text(encoding="utf-8"))["header"]
-    # the header table: bodies as printed (capitals), the symbol after "Số:", no invented number or date
-    assert (header["parent_body"], header["issuing_body"]) == ("UBND TỈNH", "SỞ KẾ HOẠCH VÀ ĐẦU TƯ")
+    # the header table: bodies as printed (capitals; "…" where the source leaves the province blank),
+    # the symbol after "Số:", no invented number or date
+    assert (header["parent_body"], header["issuing_body"]) == ("UBND TỈNH …", "SỞ KẾ HOẠCH VÀ ĐẦU TƯ")
     assert (header["number"], header["symbol"], header["date"]) == (None, "KH-SKHĐT", None)
 
 
