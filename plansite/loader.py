@@ -530,6 +530,7 @@ class _Checker:
 
     @staticmethod
     def signature(sig: dict | None) -> m.Signature | None:
+        """The signature data, in either form, as the model's Signature."""
         if sig is None:
             return None
         written = sig.get("authority")
@@ -691,3 +692,8 @@ class _Checker:
                 fix = f"did you mean '{guess[0]}'?" if guess else f"add it to {where} or fix the id"
                 self.problems.append(ref.source.problem(
                     ref.path, f"{ref.namespace.replace('_', ' ')} '{ref.target}' does not exist", fix))
+
+
+def read_signature(sig: dict | None) -> m.Signature | None:
+    """A header's signature as data (authority lines, or the older prefix + authority) -> the model's."""
+    return _Checker.signature(sig)

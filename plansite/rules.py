@@ -114,14 +114,26 @@ def _at(src: Source, path: tuple) -> str:
     return f"{src.file}:{src.where(path)[0]}"
 
 
+def template_anchors(templates_dir: Path | None) -> set[str]:
+    """The heading ids the templates write literally."""
+    found: set[str] = set()
+    if templates_dir is not None and templates_dir.is_dir():
+        for template in sorted(templates_dir.glob("*.j2")):
+            for a, b in TEMPLATE_ANCHOR.findall(template.read_text(encoding="utf-8")):
+                found.add(a or b)
+    return found
+
+
+def reserved_names(anchors: set[str], labels: Mapping) -> frozenset[str]:
+    """Every id the site itself uses, casefolded: generated pages and folders, the templates'
+    heading ids (`template_anchors`), unit kinds and timing kinds. The importer never generates them."""
+    kinds = set(UNIT_KINDS) | {k.replace("_", "-") for k in labels.get("timing_kinds", {})}
+    return frozenset(r.casefold() for r in RESERVED_NAMES | anchors | kinds)
+
+
 def _template_anchors(files: Files) -> set[str]:
     if "anchors" not in files._cache:
-        found: set[str] = set()
-        if files.templates_dir is not None and files.templates_dir.is_dir():
-            for template in sorted(files.templates_dir.glob("*.j2")):
-                for a, b in TEMPLATE_ANCHOR.findall(template.read_text(encoding="utf-8")):
-                    found.add(a or b)
-        files._cache["anchors"] = found
+        files._cache["anchors"] = template_anchors(files.templates_dir)
     return files._cache["anchors"]
 
 
@@ -129,9 +141,7 @@ def _template_anchors(files: Files) -> set[str]:
 def reserved_ids(files: Files) -> list[Problem]:
     """An id equal to a generated page, folder or heading id would replace it
     or duplicate an HTML id on the page."""
-    anchors = _template_anchors(files) | set(UNIT_KINDS) | {
-        k.replace("_", "-") for k in files["labels"].data.get("timing_kinds", {})}
-    reserved = {r.casefold() for r in RESERVED_NAMES | anchors}
+    reserved = reserved_names(_template_anchors(files), files["labels"].data)
     out = []
     for space in _url_spaces(files):
         for src, ident, path in space:

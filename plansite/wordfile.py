@@ -221,8 +221,8 @@ def _build(content: m.Content) -> bytes:
             r, t = b.responsibility, b.timing
             if r is not None and r.text:
                 text_para("- ", f"{r.label or L['task']['units']}: {r.text}")
-            if t is not None:
-                text_para("- ", f"{t.label or L['task']['timing']}: {t.text}")
+            if t is not None and t.label:   # no label: an editorial annotation, not a line of the document
+                text_para("- ", f"{t.label}: {t.text}")
 
     blocks(plan.preamble)
     for s in plan.sections:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from plansite.loader import LONG_DATE, read_signature
+
 NATIONAL = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 FOOTNOTE_REF = re.compile(r"\[\^([^\]]+)\]")
@@ -31,9 +33,10 @@ def printed(plan: dict) -> dict:
     left.append(f"Số: {h.get('number') or '     '}/{h.get('symbol') or '…'}")
     right = [NATIONAL, MOTTO]
     date = h.get("date")
-    if date:
-        d, m, y = date.split("/")
-        right.append(f"{h.get('place') or '……'}, ngày {d} tháng {m} năm {y}")
+    if date:   # as the document writes it: the long form verbatim, d/m/yyyy spelled out
+        if not LONG_DATE.fullmatch(date):
+            date = "ngày {} tháng {} năm {}".format(*date.split("/"))
+        right.append(f"{h.get('place') or '……'}, {date}")
     else:
         right.append(f"{h.get('place') or '……'}, ngày … tháng … năm …")
     body: list[tuple[str, str | None, str]] = [("kind", None, h["kind"]), ("subject", None, h["subject"])]
@@ -44,17 +47,8 @@ def printed(plan: dict) -> dict:
         for block in section["blocks"]:
             _block(block, body, parent_marker=None)
     recipients = [e["text"] for e in (plan.get("recipients") or {}).get("entries", [])]
-    sig = h.get("signature") or {}
-    signature = []
-    authority = sig.get("authority")
-    if isinstance(authority, list):       # authority lines as written: TM. …, KT. …
-        signature += authority
-    elif sig.get("prefix") or authority:
-        signature.append(" ".join(x for x in (sig.get("prefix"), authority) if x))
-    if sig.get("title"):
-        signature.append(sig["title"])
-    if sig.get("name"):
-        signature.append(sig["name"])
+    sig = read_signature(h.get("signature"))   # authority lines as written (TM. …, KT. …), title, name
+    signature = [str(line) for line in sig.authority] + [x for x in (sig.title, sig.name) if x] if sig else []
     footnotes = {f["id"]: [b["text"] for b in f["blocks"]] for f in plan.get("footnotes", [])}
     return {"header_left": left, "header_right": right, "body": body, "recipients_label":
             (plan.get("recipients") or {}).get("label", "Nơi nhận"), "recipients": recipients,

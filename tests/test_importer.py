@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import SEED, source_text
@@ -33,9 +33,10 @@ from planwriter import write_docx, write_txt
 from plansite.importer import REPORT, ImportFailure, import_plan, vocabulary
 from plansite.importer.compare import load_dir, structure_match, text_coverage
 from plansite.importer.fields import Capabilities, UnitWords, classify_timing
-from plansite.importer.registry import Documents, Units
+from plansite.importer.registry import Documents, Ids, Units
 from plansite.importer.review import Review
 from plansite.loader import load_content
+from plansite.rules import reserved_names, template_anchors
 
 REPO = Path(__file__).resolve().parent.parent
 CONTENT = REPO / "content"
@@ -175,7 +176,7 @@ def test_the_match_measure_sees_a_wrong_draft(seed_draft, tmp_path):
 def test_seed_draft_builds_and_reset_clears_the_old_manifest(seed_draft, tmp_path):
     """The draft, in place of content/, builds strictly once the old plan's manifest is reset."""
     project = tmp_path / "project"
-    for name in ("docs", "templates", "hooks", "plansite"):
+    for name in ("docs", "templates", "hooks", "plansite", "overrides"):
         shutil.copytree(REPO / name, project / name)
     shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
     shutil.copy(REPO / "permalinks.lock.json", project / "permalinks.lock.json")
@@ -420,8 +421,11 @@ def test_pdf_layout_columns_of_header_and_closing(tmp_path, monkeypatch):
     h = plan["header"]
     assert (h["parent_body"], h["issuing_body"], h["number"], h["symbol"]) == ("UBND TỈNH MẪU", "SỞ THỬ NGHIỆM",
                                                                                 "123", "KH-STN")
-    assert (h["place"], h["date"], h["subject"]) == ("Thành phố Mẫu", "15/3/2025",
+    # the header's date as the document writes it (the ND 30 header model); the register keeps d/m/yyyy
+    assert (h["place"], h["date"], h["subject"]) == ("Thành phố Mẫu", "ngày 15 tháng 3 năm 2025",
                                                      "Thực hiện chuyển đổi số của Sở Thử nghiệm năm 2025")
+    documents = yaml.safe_load((tmp_path / "out" / "documents.yaml").read_text(encoding="utf-8"))["documents"]
+    assert [d["date"] for d in documents if d["id"] == plan["document"]] == ["15/3/2025"]
     signature = h["signature"]
     assert (signature.get("title"), signature.get("name")) == ("PHÓ GIÁM ĐỐC", "Trần Thị Mẫu")
     assert [p["text"] for p in plan["preamble"]] == [
@@ -448,6 +452,7 @@ LINE_SHAPES = ["KẾ HOẠCH", "Thử nghiệm năm 2025", "Căn cứ Quyết đ
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.sampled_from(LINE_SHAPES), min_size=1, max_size=40))
+@example(lines=["I. MỤC ĐÍCH"])   # no unit named: the placeholder unit once took the reserved id don-vi
 def test_any_arrangement_of_plan_lines_imports_or_is_refused_cleanly(tmp_path, lines):
     """Whatever order the lines come in: a draft that passes every check, or ImportFailure."""
     case = Path(tempfile.mkdtemp(dir=tmp_path))
@@ -463,6 +468,20 @@ def test_any_arrangement_of_plan_lines_imports_or_is_refused_cleanly(tmp_path, l
 # -----------------------------------------------------------------------------
 # Pieces, table-style
 # -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("wanted,claimed", [
+    ("don-vi", "don-vi-1"),        # a folder of the site
+    ("Index", "Index-1"),          # a page, in another case
+    ("ma-tran", "ma-tran-1"),      # a heading id a template writes
+    ("recurring", "recurring-1"),  # a timing kind's heading
+    ("II-1", "II-1"),
+])
+def test_ids_are_never_the_sites_own(wanted, claimed):
+    labels = yaml.safe_load((CONTENT / "labels.yaml").read_text(encoding="utf-8"))
+    ids = Ids(reserved_names(template_anchors(REPO / "templates"), labels))
+    assert ids.claim(wanted) == claimed
+    assert ids.claim(wanted.upper()) not in {claimed, claimed.upper()}   # unique ignoring case
+
 
 CAPS_TODAY = Capabilities.from_schema(json.loads((CONTENT / "schema" / "plan.schema.json").read_text("utf-8")))
 

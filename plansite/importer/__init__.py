@@ -18,6 +18,7 @@ from pathlib import Path
 
 import yaml
 
+from ..rules import reserved_names, template_anchors
 from ..yamlsource import load as load_yaml
 from .emit import Emitter
 from .layout import paragraphs
@@ -80,7 +81,9 @@ def import_plan(source: Path, out_dir: Path, *, project_content: Path, force: bo
     paras = paragraphs(text, review, vocab["basis_openers"])
     draft = Parser(vocab, review, text.name).parse(paras)
     schema = json.loads((schema_dir / "plan.schema.json").read_text(encoding="utf-8"))
-    emitter = Emitter(draft, vocab, schema, review, text.structured)
+    labels = yaml.safe_load((project_content / "labels.yaml").read_text(encoding="utf-8")) or {}
+    reserved = reserved_names(template_anchors(project_content.parent / "templates"), labels)
+    emitter = Emitter(draft, vocab, schema, review, text.structured, reserved)
     plan, documents, units, terms = emitter.build()
 
     files = {name: dump(data, HEADERS[name].format(source=text.name, report=REPORT))

@@ -23,6 +23,7 @@ from pathlib import Path
 import yaml
 
 from ..docnumber import DocNumber
+from ..loader import LONG_DATE, read_signature
 from .fields import UnitWords
 
 ROLES = ("lead", "implementers", "support")
@@ -189,12 +190,30 @@ def structure_match(draft: dict, hand: dict, vocab: dict, *, header: bool = Fals
 
     if header:
         hh, dh = hp["header"], dp["header"]
-        for key in ("parent_body", "issuing_body", "number", "symbol", "place", "date", "kind", "subject"):
+        for key in ("parent_body", "issuing_body", "number", "symbol", "place", "kind", "subject"):
             match.check(f"header {key}", _norm(hh.get(key)).casefold() == _norm(dh.get(key)).casefold())
-        hs, ds = hh.get("signature") or {}, dh.get("signature") or {}
-        for key in ("prefix", "authority", "title", "name"):
-            match.check(f"signature {key}", _norm(hs.get(key)).casefold() == _norm(ds.get(key)).casefold())
+        match.check("header date", _date_value(hh.get("date")) == _date_value(dh.get("date")))
+        hs, ds = _signature(hh.get("signature")), _signature(dh.get("signature"))
+        for key, written, drafted in zip(("authority", "title", "name"), hs, ds):
+            match.check(f"signature {key}", written == drafted)
     return match
+
+
+def _date_value(text: str | None) -> tuple[int, ...] | None:
+    """A header date in either written form (17/11/2025, ngày 17 tháng 11 năm 2025) as (d, m, y)."""
+    if not text:
+        return None
+    m = LONG_DATE.fullmatch(text)
+    return tuple(int(x) for x in (m.groups() if m else text.split("/")))
+
+
+def _signature(data: dict | None) -> tuple:
+    """(authority lines, title, name) as printed, whichever form the file writes them in."""
+    sig = read_signature(data)
+    if sig is None:
+        return ((), "", "")
+    return (tuple(_norm(str(line)).casefold() for line in sig.authority),
+            _norm(sig.title).casefold(), _norm(sig.name).casefold())
 
 
 def _ids(blocks) -> list[str]:
@@ -299,14 +318,12 @@ def plan_text(plan: dict) -> str:
     if h.get("number") or h.get("symbol"):
         parts.append(f"Số: {h.get('number') or ''}/{h.get('symbol') or ''}")
     if h.get("date"):
-        d, m, y = h["date"].split("/")
-        parts.append(f"{h.get('place') or ''}, ngày {d} tháng {m} năm {y}")
-    sig = h.get("signature") or {}
-    authority = sig.get("authority")
-    if isinstance(authority, list):
-        parts += authority
-    else:
-        parts.append(" ".join(x for x in (sig.get("prefix"), authority) if x))
+        date = h["date"]
+        if not LONG_DATE.fullmatch(date):
+            date = "ngày {} tháng {} năm {}".format(*date.split("/"))
+        parts.append(f"{h.get('place') or ''}, {date}")
+    sig = read_signature(h.get("signature"))
+    parts += [str(line) for line in sig.authority] if sig else []
     return " \n ".join(_norm(p) for p in parts)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import string
 
+from ..loader import LONG_DATE
 from .fields import Capabilities, FieldEmitter, UnitWords, timing_in_prose
 from .registry import Documents, Ids, Units, glossary, make_id
 from .review import Review
@@ -24,8 +25,10 @@ ISSUER_IN_BASIS = re.compile(r"(?:^|,\s*)(?P<body>(?:Sở|UBND|Ủy ban|Ban|Phò
 
 
 class Emitter:
-    def __init__(self, draft: Draft, vocab: dict, schema: dict, review: Review, structured: bool):
+    def __init__(self, draft: Draft, vocab: dict, schema: dict, review: Review, structured: bool,
+                 reserved: frozenset[str] = frozenset()):
         self.d = draft
+        self.reserved = reserved   # ids the site uses itself (rules.reserved_names)
         self.structured = structured
         self.v = vocab
         self.schema = schema
@@ -33,8 +36,8 @@ class Emitter:
         self.caps = Capabilities.from_schema(schema)
         self.section_fields = "responsibility" in schema.get("$defs", {}).get("section", {}).get("properties", {})
         self.header_schema = schema.get("$defs", {}).get("header", {})
-        self.ids = Ids()
-        self.units = Units(vocab)
+        self.ids = Ids(reserved)
+        self.units = Units(vocab, reserved)
         self.documents = Documents(vocab, self.units, review, self.ids)
         self.fields = FieldEmitter(vocab, self.caps, self.units, review, self.documents.schedule_of)
         self.words = UnitWords(vocab)
@@ -100,8 +103,9 @@ class Emitter:
                 entries.append(entry)
             plan["recipients"] = {"label": d.recipients_label or self.v["recipients_label"], "entries": entries}
         documents = self._documents(plan_id, header)
-        units = {"units": self.units.data() or [{"id": "don-vi", "name": "Đơn vị", "kind": "internal"}]}
-        terms = {"terms": glossary(self.texts, self.v)}
+        units = {"units": self.units.data() or [{"id": self.units.ids.claim("don-vi"), "name": "Đơn vị",
+                                                 "kind": "internal"}]}
+        terms = {"terms": glossary(self.texts, self.v, self.reserved)}
         return plan, documents, units, terms
 
     def _all_texts(self):
@@ -143,7 +147,8 @@ class Emitter:
             self.review.add("header", h.where, "no subject (trích yếu) found; write it in header.subject",
                             path=("header", "subject"))
         header = {"parent_body": h.parent_body, "province": None, "issuing_body": issuing, "number": h.number,
-                  "symbol": h.symbol, "place": h.place, "date": h.date, "kind": self.v["plan_kind"],
+                  "symbol": h.symbol, "place": h.place, "date": _written_date(h.date, h.date_text),
+                  "kind": self.v["plan_kind"],
                   "subject": h.subject or "Chưa rõ trích yếu", "signature": self._signature()}
         if "province" not in self.header_schema.get("required", []):
             del header["province"]   # an older field the schema no longer asks for
@@ -174,7 +179,7 @@ class Emitter:
     def _plan_id(self, header: dict) -> str:
         year = None
         if header["date"]:
-            year = header["date"].rsplit("/", 1)[-1]
+            year = re.search(r"\d{4}$", header["date"])[0]
         elif m := re.search(r"\b(20\d\d)\b", header["subject"]):
             year = m.group(1)
         ident = "kh" + (f"-{header['number']}" if header["number"] else "") + (f"-{year}" if year else "")
@@ -189,7 +194,7 @@ class Emitter:
         subject = header["subject"]
         plan_doc = {"id": plan_id, "kind": "ke-hoach", "number": number,
                     "title": f"{self.v['plan_kind'].capitalize()} {subject[:1].lower()}{subject[1:]}",
-                    "date": header["date"], "issuer": issuer, "subject": subject, "is_plan": True}
+                    "date": self.d.header.date, "issuer": issuer, "subject": subject, "is_plan": True}
         if number:  # the plan citing itself is the plan, not another document
             from ..docnumber import DocNumber
 
@@ -312,6 +317,19 @@ class Emitter:
         leftover += left
         if timing:
             out["timing"] = timing
+
+
+def _written_date(short: str | None, written: str | None) -> str | None:
+    """The header's date as the document writes it ("ngày 17 tháng 11 năm 2025") when it is that
+    real date, else d/m/yyyy (None when the source gives no real date).
+
+    >>> _written_date("17/11/2025", "ngày 17  tháng 11 năm 2025"), _written_date("5/3/2025", "ngày 05/3/2025")
+    ('ngày 17 tháng 11 năm 2025', '5/3/2025')
+    """
+    m = LONG_DATE.fullmatch(" ".join((written or "").split()))
+    if short and m and [int(x) for x in m.groups()] == [int(x) for x in short.split("/")]:
+        return m[0]
+    return short
 
 
 def _section_of(node):

@@ -31,31 +31,28 @@ def make_id(text: str, limit: int = 48) -> str:
 
 
 class Ids:
-    """Ids unique case-insensitively, never one of the site's reserved names."""
+    """Ids unique ignoring case, never one the site uses itself (`rules.reserved_names`: the
+    hostile-input rules refuse those)."""
 
-    # Names the site generates pages, folders or headings with (the hostile-input rules refuse them as ids).
-    RESERVED = {"index", "search", "assets", "404", "sitemap", "k", "qr", "muc", "van-ban", "don-vi", "toan-van",
-                "tien-do", "thuat-ngu", "giang-vien", "internal", "external", "recurring", "annual", "monthly",
-                "deadline", "period", "open-ended", "superior-schedule", "per-document", "free", "ma-tran"}
-
-    def __init__(self, taken: set[str] | None = None):
+    def __init__(self, reserved: frozenset[str] = frozenset(), taken: set[str] | None = None):
+        self.reserved = reserved
         self.taken: set[str] = taken if taken is not None else set()
 
     def claim(self, ident: str) -> str:
-        base = ident if ident.lower() not in self.RESERVED else f"{ident}-1"
+        base = ident if ident.casefold() not in self.reserved else f"{ident}-1"
         candidate, n = base, 2
-        while candidate.lower() in self.taken:
+        while candidate.casefold() in self.taken or candidate.casefold() in self.reserved:
             candidate = f"{base}-{n}"
             n += 1
-        self.taken.add(candidate.lower())
+        self.taken.add(candidate.casefold())
         return candidate
 
 
 class Units:
-    def __init__(self, vocab: dict):
+    def __init__(self, vocab: dict, reserved: frozenset[str] = frozenset()):
         self.words = UnitWords(vocab)
         self.by_key: dict[str, dict] = {}
-        self.ids = Ids()
+        self.ids = Ids(reserved)
         self.internal_heads = ("Các phòng", "Phòng", "Văn phòng", "Thanh tra", "Trung tâm", "Các đơn vị")
         self.parent: str | None = None
 
@@ -259,10 +256,10 @@ def _unique(items: list[dict]) -> list[dict]:
     return out
 
 
-def glossary(texts: list[str], vocab: dict) -> list[dict]:
+def glossary(texts: list[str], vocab: dict, reserved: frozenset[str] = frozenset()) -> list[dict]:
     """Abbreviations the text defines ("PAPI (chỉ số …)") or uses from the common list."""
     terms: dict[str, dict] = {}
-    ids = Ids()
+    ids = Ids(reserved)
     joined = "\n".join(texts)
     for m in re.finditer(r"\b([A-ZĐ]{2,}(?: [A-Z]{2,})?)\s*\(([a-zđà-ỹ][^()]{3,80})\)", joined):
         term, expansion = m.group(1), m.group(2).strip()
