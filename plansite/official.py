@@ -185,6 +185,7 @@ def _environment(templates: Path) -> jinja2.Environment:
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["line"] = line_html
     env.globals["text_html"] = text_html
+    env.globals["printed_fields"] = m.printed_fields
     return env
 
 

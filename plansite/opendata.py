@@ -150,7 +150,8 @@ def assignments_csv(content: m.Content, graph: Graph, link) -> bytes:
                      L["link"]])
     for a in graph.assignments():
         el = a.element
-        wording = _plain(el.title or getattr(el, "text", None) or "")
+        words = [_plain(w) for w in el.words]  # a group's members, one line each as printed
+        wording = words[0] if len(words) == 1 else "\n".join(f"- {w}" for w in words)
         writer.writerow([a.unit_id, content.unit(a.unit_id).name, roles[f"role_{a.role}"], a.section.number,
                          graph.number(el), wording, a.timing.text if a.timing else "", link(el.id)])
     return out.getvalue().encode("utf-8-sig")
