@@ -477,6 +477,20 @@ def test_a_group_prints_its_members_then_what_they_share(tmp_path_factory):
             assert cells == ["\n".join(members)]
 
 
+def test_checklist_and_csv_tell_a_request_from_an_assignment(tmp_path_factory):
+    """"Đề nghị Ủy ban Mặt trận…" asks a body outside the issuer: not a duty assigned to it."""
+    plan, files = _fixture_downloads("lettered_plan", tmp_path_factory)
+    labels = yaml.safe_load((REPO / "content" / "labels.yaml").read_text(encoding="utf-8"))
+    request = labels["resp"]["request"]
+    support, lead = labels["official"]["role_support"], labels["official"]["role_lead"]
+    rows = list(csv.reader(io.StringIO(files["tai-ve/phan-cong.csv"].read_text(encoding="utf-8-sig"), newline="")))
+    roles = {(r[0], r[4]): r[2] for r in rows[1:]}
+    assert roles[("mttq-tinh", "III.2")] == f"{request} ({support.lower()})"
+    assert roles[("so-tu-phap", "II.1.1")] == lead
+    checklist = squash(flow_text(files["tai-ve/don-vi-mttq-tinh.pdf"]))
+    assert squash(f"III.2 — {request} ({support.lower()})") in checklist
+
+
 def test_data_page_lists_every_download_with_its_size(built_site):
     page = BeautifulSoup((built_site / "du-lieu.html").read_text(encoding="utf-8"), "html.parser")
     rows = page.select("article table.plan-data-table tbody tr")
