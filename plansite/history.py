@@ -332,8 +332,8 @@ def plan_status(content: m.Content, today: dt.date) -> PlanStatus:
         t = block.timing
         if t is not None:
             for d in (t.deadline, t.end):
-                if d is not None and d.value > end:
-                    end = d.value
+                if d is not None and d.last_day > end:  # a partial date ("12/2025") counts to its last day
+                    end = d.last_day
     state = "upcoming" if today < start else "current" if today <= end else "expired"
     return PlanStatus(state, year, basis, end)
 

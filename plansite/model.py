@@ -71,6 +71,20 @@ class PlanDate:
         return dt.date(self.year, self.month, self.day) if self.day and self.month else None
 
     @property
+    def last_day(self) -> dt.date:
+        """The last calendar day the date covers: a deadline "12/2025" runs to 31/12/2025.
+
+        >>> PlanDate.parse("2/2024").last_day, PlanDate.parse("2030").last_day
+        (datetime.date(2024, 2, 29), datetime.date(2030, 12, 31))
+        """
+        if self.value is not None:
+            return self.value
+        if self.month is None:
+            return dt.date(self.year, 12, 31)
+        following = dt.date(self.year + self.month // 12, self.month % 12 + 1, 1)
+        return following - dt.timedelta(days=1)
+
+    @property
     def precision(self) -> str:
         return "day" if self.day else "month" if self.month else "year"
 
@@ -174,6 +188,19 @@ class Responsibility:
         return tuple(x for f in fields if f for x in (f.label, f.text) if x)
 
 
+# Vietnamese alphabetical order of list letters: "đ)" follows "d)", not "z)".
+LETTERS = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
+
+
+def letter_key(letter: str) -> tuple[int, str]:
+    """Sort key of a list letter in Vietnamese order.
+
+    >>> sorted("eđdc", key=letter_key)
+    ['c', 'd', 'đ', 'e']
+    """
+    return (LETTERS.index(letter), "") if letter in LETTERS else (len(LETTERS), letter)
+
+
 TIMING_KINDS = ("deadline", "period", "annual", "monthly", "recurring", "superior_schedule", "per_document",
                 "open_ended", "free")
 
@@ -207,6 +234,24 @@ class Timing:
         return tuple(x for x in (self.label, self.text) if x)
 
 
+def printed_fields(r: Responsibility | None, t: Timing | None) -> tuple[Field, ...]:
+    """The lines the source prints under an element, in its order ("a) Nội dung thực
+    hiện: …", "b) Cơ quan chủ trì: …", "c) Cơ quan phối hợp: …", "d) Thời gian thực
+    hiện: …"): by letter when every line has one, else content, responsibility, each
+    party's own line, timing. Parties with no line and a timing with no label are
+    editorial annotations, not printed text: the official document leaves them out.
+    """
+    fields: list[Field] = []
+    if r is not None:
+        fields += [r.content, r.field, *(p.field for p in r.parties)]
+    if t is not None and t.label:
+        fields.append(Field(t.label, t.letter, t.text))
+    out = [f for f in fields if f is not None and (f.label or f.text)]
+    if out and all(f.letter for f in out):
+        out.sort(key=lambda f: letter_key(f.letter))
+    return tuple(out)
+
+
 @dataclass(frozen=True)
 class Block:
     id: str
@@ -225,6 +270,14 @@ class Block:
         for child in self.blocks:
             yield from child.walk()
 
+    @property
+    def words(self) -> tuple[str, ...]:
+        """What the block says: its title or text; a group, which has neither, its members' texts."""
+        own = self.title or self.text
+        if own:
+            return (own,)
+        return tuple(w for b in self.blocks for w in b.words)
+
 
 @dataclass(frozen=True)
 class Section:
@@ -241,6 +294,10 @@ class Section:
     def walk(self) -> Iterator[Block]:
         for block in self.blocks:
             yield from block.walk()
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        return (self.title,)
 
 
 @dataclass(frozen=True)

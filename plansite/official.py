@@ -180,11 +180,22 @@ def documents(content: m.Content, templates: Path, graph: Graph | None = None) -
     return out
 
 
+def role_text(a, labels: dict) -> str:
+    """A unit's part in a duty, for the checklist and the CSV: "Chủ trì"; a request
+    (Đề nghị, asked of a body outside the issuer) says so: "Đề nghị (phối hợp)"."""
+    word = labels["official"][f"role_{a.role}"]
+    if a.responsibility.mode == m.Mode.REQUEST:
+        return f'{labels["resp"]["request"]} ({word[0].lower() + word[1:]})'
+    return word
+
+
 def _environment(templates: Path) -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates)), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["line"] = line_html
     env.globals["text_html"] = text_html
+    env.globals["printed_fields"] = m.printed_fields
+    env.globals["role_text"] = role_text
     return env
 
 

@@ -21,6 +21,7 @@ import typing
 from . import model as m
 from .docnumber import DocNumber
 from .graph import Graph
+from .official import role_text
 
 FORMAT = "plansite/1"
 # The model's fields that are not content (UI labels) stay out of the data.
@@ -143,15 +144,15 @@ def assignments_csv(content: m.Content, graph: Graph, link) -> bytes:
     link(block_id) gives the absolute or relative URL of the task.
     """
     L = content.labels["official"]["csv"]
-    roles = content.labels["official"]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([L["unit_id"], L["unit"], L["role"], L["section"], L["number"], L["task"], L["timing"],
                      L["link"]])
     for a in graph.assignments():
         el = a.element
-        wording = _plain(el.title or getattr(el, "text", None) or "")
-        writer.writerow([a.unit_id, content.unit(a.unit_id).name, roles[f"role_{a.role}"], a.section.number,
+        words = [_plain(w) for w in el.words]  # a group's members, one line each as printed
+        wording = words[0] if len(words) == 1 else "\n".join(f"- {w}" for w in words)
+        writer.writerow([a.unit_id, content.unit(a.unit_id).name, role_text(a, content.labels), a.section.number,
                          graph.number(el), wording, a.timing.text if a.timing else "", link(el.id)])
     return out.getvalue().encode("utf-8-sig")
 

@@ -296,7 +296,7 @@ class _View:
             rows.append((t.letter, t.label or L["resp"]["timing_annotation"], value, "timing",
                          t.id if anchors else None))
         if all(row[0] for row in rows):
-            rows.sort(key=lambda row: row[0])
+            rows.sort(key=lambda row: m.letter_key(row[0]))  # "đ)" after "d)"
         out = ['<dl class="plan-meta">']
         for letter, label, value, cls, ident in rows:
             attr = f' id="{_h(ident)}"' if ident else ""

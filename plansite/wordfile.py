@@ -207,9 +207,16 @@ def _build(content: m.Content) -> bytes:
             return ""
         return f"{b.number}) " if len(b.number) == 1 and b.number.isalpha() else f"{b.number}. "
 
+    def fields(el):
+        """The lines the source prints under an element (model.printed_fields)."""
+        for f in m.printed_fields(el.responsibility, el.timing):
+            text_para(f"{f.letter}) " if f.letter else "- ", f"{f.label}: {f.text or ''}" if f.label else f.text)
+
     def blocks(items):
         for b in items:
-            if b.title:
+            if b.kind == "group":
+                pass  # no words of its own: its members, then the lines they share
+            elif b.title:
                 text_para(number(b), b.title, bold=True)
                 if b.text:
                     text_para("", b.text)
@@ -218,16 +225,13 @@ def _build(content: m.Content) -> bytes:
             else:
                 text_para(number(b), b.text or "")
             blocks(b.blocks)
-            r, t = b.responsibility, b.timing
-            if r is not None and r.text:
-                text_para("- ", f"{r.label or L['task']['units']}: {r.text}")
-            if t is not None and t.label:   # no label: an editorial annotation, not a line of the document
-                text_para("- ", f"{t.label}: {t.text}")
+            fields(b)
 
     blocks(plan.preamble)
     for s in plan.sections:
         text_para("", f"{s.number}. {s.title}", bold=True)
         blocks(s.blocks)
+        fields(s)
 
     # ô 9 and 7: Nơi nhận left (smaller), signature right.
     closing = doc.add_table(rows=1, cols=2)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 
 from plansite import model as m
@@ -27,6 +28,7 @@ from plansite.downloads import build as build_downloads
 from plansite.graph import Graph
 from plansite.loader import load_content
 from plansite.official import layout, plain
+from conftest import source_text
 from test_site import source_sentences as _source_sentences
 from test_site import squash
 
@@ -332,11 +334,161 @@ def test_csv_has_one_row_per_assignment_and_opens_in_excel(built_site):
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
     content = load_content(REPO / "content")
-    assignments = Graph(content).assignments()
-    assert len(rows) == 1 + len(assignments)
-    assert [(r[0], r[4]) for r in rows[1:]] == [
-        (a.unit_id, a.section.number + (f".{a.block.number}" if a.block.number else "")) for a in assignments]
-    assert all((built_site / r[7].split("#")[0]).exists() for r in rows[1:])
+    assert len(rows) == 1 + len(Graph(content).assignments())
+    # Who does what, as the source prints it: "Đơn vị thực hiện: …" under each task of
+    # section II ("Phòng Tổng hợp, Quy hoạch, Kế hoạch chủ trì phối hợp các phòng đơn
+    # vị có liên quan"), and the 2nd and 3rd dashes of section III; elements numbered
+    # hierarchically (Graph.number), a bullet by its place in the section.
+    role = {k: content.labels["official"][f"role_{k}"] for k in ("lead", "implementer", "support")}
+    always, upper = "Thường xuyên.", "Thường xuyên và theo thời gian quy định của cấp trên."
+    assert [(r[0], r[2], r[3], r[4], r[6]) for r in rows[1:]] == [
+        ("phong-truc-thuoc", role["implementer"], "II", "II.1", always),
+        ("phong-truc-thuoc", role["implementer"], "II", "II.2", always),
+        ("phong-truc-thuoc", role["implementer"], "II", "II.3", upper),
+        ("thanh-tra-so", role["implementer"], "II", "II.4", always),
+        ("phong-thqhkh", role["lead"], "II", "II.5", always),
+        ("phong-lien-quan", role["support"], "II", "II.5", always),
+        ("phong-truc-thuoc", role["implementer"], "III", "III (gạch đầu dòng 2)", ""),
+        ("van-phong-so", role["implementer"], "III", "III (gạch đầu dòng 3)", "định kỳ theo quy định"),
+    ]
+    source = squash(source_text())
+    for r in rows[1:]:
+        assert r[1] == content.unit(r[0]).name
+        assert squash(r[5]) in source, r[5]  # the task's own wording
+        page, anchor = r[7].split("#")
+        html = BeautifulSoup((built_site / page).read_text(encoding="utf-8"), "html.parser")
+        assert html.find(id=anchor) is not None, r[7]
+
+
+# -----------------------------------------------------------------------------
+# Responsibilities and timings as the source prints them (the fictional plans)
+# -----------------------------------------------------------------------------
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def _printed_lines(plan: dict) -> tuple[list[str], list[str]]:
+    """From the plan's YAML, in document order: every line the source prints under an
+    element ("b) Cơ quan chủ trì: Sở Nội vụ", "- Thời gian thực hiện: …"; by letter when
+    every line of the element has one), and the texts of timings that are only editorial
+    annotations (no label)."""
+    lines, annotations = [], []
+
+    def of(node: dict) -> None:
+        r, t = node.get("responsibility") or {}, node.get("timing") or {}
+        fields = [r.get("content") or {}, r]
+        fields += [r[k] for k in ("lead", "implementers", "support") if isinstance(r.get(k), dict)]
+        if t.get("label"):
+            fields.append(t)
+        elif t:
+            annotations.append(t["text"])
+        fields = [f for f in fields if f.get("label") or f.get("text")]
+        if fields and all(f.get("letter") for f in fields):
+            fields.sort(key=lambda f: "abcdđeghiklmnopqrstuvxy".index(f["letter"]))
+        for f in fields:
+            lines.append((f"{f['letter']}) " if f.get("letter") else "- ")
+                         + (f"{f['label']}: " if f.get("label") else "") + f.get("text", ""))
+
+    def walk(node: dict) -> None:
+        for child in node.get("blocks", []):
+            walk(child)
+        of(node)
+
+    for section in plan["sections"]:
+        walk(section)
+    return lines, annotations
+
+
+_BUILT: dict[str, tuple[dict, dict[str, Path]]] = {}
+
+
+def _fixture_downloads(name: str, tmp_path_factory) -> tuple[dict, dict[str, Path]]:
+    """A fictional plan (tests/fixtures) and its downloads, built once by the real code."""
+    if name not in _BUILT:
+        dest = tmp_path_factory.mktemp(name)
+        content_dir = dest / "content"
+        shutil.copytree(FIXTURES / name, content_dir)
+        shutil.copytree(REPO / "content" / "schema", content_dir / "schema")
+        shutil.copy(REPO / "content" / "labels.yaml", content_dir / "labels.yaml")
+        files = {}
+        for d in build_downloads(load_content(content_dir), REPO / "templates"):
+            files[d.path] = dest / Path(d.path).name
+            files[d.path].write_bytes(d.data)
+        _BUILT[name] = yaml.safe_load((content_dir / "plan.yaml").read_text(encoding="utf-8")), files
+    return _BUILT[name]
+
+
+@pytest.fixture(params=["lettered_plan", "agency_plan"])
+def fixture_downloads(request, tmp_path_factory) -> tuple[dict, dict[str, Path]]:
+    return _fixture_downloads(request.param, tmp_path_factory)
+
+
+def test_pdf_and_docx_print_every_field_once_with_its_letter_and_label(fixture_downloads):
+    import docx
+
+    plan, files = fixture_downloads
+    lines, annotations = _printed_lines(plan)
+    assert lines
+    name = f"tai-ve/{plan['id']}"
+    paragraphs = [p.text for p in docx.Document(str(files[name + ".docx"])).paragraphs]
+    # Each printed line is a paragraph of its own, in the source's order, once per element.
+    assert [p for p in paragraphs if p in set(lines)] == lines
+    pdf = squash(flow_text(files[name + ".pdf"]))
+    at = 0
+    for line in lines:
+        found = pdf.find(squash(line), at)
+        assert found >= 0, line
+        at = found + len(squash(line))
+    # An editorial annotation (a timing with no label) is not text of the plan.
+    for text in annotations:
+        assert not [p for p in paragraphs if p.endswith(f": {text}")], text
+        assert squash(f": {text}") not in pdf, text
+    assert "None" not in pdf and "None" not in "".join(paragraphs)
+
+
+def test_a_group_prints_its_members_then_what_they_share(tmp_path_factory):
+    plan, files = _fixture_downloads("lettered_plan", tmp_path_factory)
+    groups = []
+
+    def walk(node):
+        for b in node.get("blocks", []):
+            if b.get("kind") == "group":
+                groups.append(b)
+            walk(b)
+
+    for s in plan["sections"]:
+        walk(s)
+    assert groups
+    import docx
+
+    paragraphs = [p.text for p in docx.Document(str(files[f"tai-ve/{plan['id']}.docx"])).paragraphs]
+    rows = list(csv.reader(io.StringIO(files["tai-ve/phan-cong.csv"].read_text(encoding="utf-8-sig"), newline="")))
+    for g in groups:
+        members = [f"- {b['text']}" for b in g["blocks"]]
+        r = g["responsibility"]
+        at = paragraphs.index(f"- {r['label']}: {r['text']}")
+        assert paragraphs[at - len(members):at] == members  # no empty paragraph for the group itself
+        units = g["responsibility"].get("implementers") or g["responsibility"].get("lead")
+        for unit in units:
+            # The unit's checklist and the CSV name the duty by its members' words, not by nothing.
+            checklist = squash(flow_text(files[f"tai-ve/don-vi-{unit}.pdf"]))
+            assert all(squash(m) in checklist for m in members), unit
+            cells = [r[5] for r in rows if r[0] == unit and r[7].endswith("#" + g["id"])]
+            assert cells == ["\n".join(members)]
+
+
+def test_checklist_and_csv_tell_a_request_from_an_assignment(tmp_path_factory):
+    """"Đề nghị Ủy ban Mặt trận…" asks a body outside the issuer: not a duty assigned to it."""
+    plan, files = _fixture_downloads("lettered_plan", tmp_path_factory)
+    labels = yaml.safe_load((REPO / "content" / "labels.yaml").read_text(encoding="utf-8"))
+    request = labels["resp"]["request"]
+    support, lead = labels["official"]["role_support"], labels["official"]["role_lead"]
+    rows = list(csv.reader(io.StringIO(files["tai-ve/phan-cong.csv"].read_text(encoding="utf-8-sig"), newline="")))
+    roles = {(r[0], r[4]): r[2] for r in rows[1:]}
+    assert roles[("mttq-tinh", "III.2")] == f"{request} ({support.lower()})"
+    assert roles[("so-tu-phap", "II.1.1")] == lead
+    checklist = squash(flow_text(files["tai-ve/don-vi-mttq-tinh.pdf"]))
+    assert squash(f"III.2 — {request} ({support.lower()})") in checklist
 
 
 def test_data_page_lists_every_download_with_its_size(built_site):

@@ -329,3 +329,13 @@ def test_check_reports_a_template_failure_at_the_content_element(tmp_path):
     assert "page muc/III.md cannot be rendered (templates/macros.j2:" in result.stderr
     assert "docs/ghi-chu.md:3:6: cites 'Chỉ thị số 99/CT-TTg', which is not in content/documents.yaml" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_model_doctests():
+    """Partial dates (their last day) and the Vietnamese order of list letters ("đ)" after "d)")."""
+    import doctest
+
+    from plansite import model
+
+    result = doctest.testmod(model)
+    assert result.attempted >= 4 and result.failed == 0
