@@ -5,23 +5,30 @@
     python -m plansite permalinks     add the built site's pages and anchors to
                                       permalinks.lock.json (never removes any);
                                       --init creates it when it does not exist
+    python -m plansite permalinks --reset
+                                      start the manifest afresh for a new plan,
+                                      saying what it drops
+    python -m plansite import SOURCE -o DIR
+                                      draft content files from a .docx, PDF or
+                                      text of a plan, with a review report
     python -m plansite prepare        the whole site but its HTML, for a generator that
                                       reads a folder: build/zensical/docs (then `zensical build`)
     python -m plansite verify DIR     check a built site against permalinks.lock.json
 
 Every failure is reported as `file:line:col: what — fix` lines on stderr and a
-non-zero exit (1), never as a traceback.
+non-zero exit, never as a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import unicodedata
 from pathlib import Path
 
 from .errors import ContentError, Problem, report
-from .permalinks import INIT_HINT, dump_manifest, read_manifest, scan_site, update_manifest
+from .permalinks import INIT_HINT, dump_manifest, read_manifest, reset_manifest, scan_site, update_manifest
 from .history import load_changes
 from .loader import FILES, load_content
 from .yamlsource import decode
@@ -29,15 +36,21 @@ from .yamlsource import decode
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m plansite")
-    parser.add_argument("command", choices=["check", "normalize", "permalinks", "prepare", "verify"],
+    parser.add_argument("command", choices=["check", "normalize", "permalinks", "import", "prepare", "verify"],
                         help="check: validate content/; normalize: rewrite content files as Unicode NFC; "
-                             "permalinks: record the built site's URLs and anchors in the manifest")
+                             "permalinks: record the built site's URLs and anchors in the manifest; "
+                             "import: draft content files from a plan's .docx, PDF or text")
+    parser.add_argument("target", nargs="?",
+                        help="import: the plan's .docx, .pdf or .txt; verify: the built site (default: site-zensical)")
+    parser.add_argument("-o", "--output", help="import: folder for the draft content files")
+    parser.add_argument("--force", action="store_true", help="import: overwrite a draft already in the folder")
+    parser.add_argument("--reset", action="store_true",
+                        help="permalinks: drop every recorded permalink (for a new plan), listing what is dropped")
     parser.add_argument("--content", default="content", help="content directory (default: content)")
     parser.add_argument("--site", default="site", help="built site, for permalinks (default: site)")
     parser.add_argument("--manifest", default="permalinks.lock.json", help="permalink manifest")
     parser.add_argument("--init", action="store_true",
                         help="permalinks: create the manifest if it does not exist yet")
-    parser.add_argument("site_dir", nargs="?", default=None, help="verify: the built site (default: site-zensical)")
     parser.add_argument("--out", default="build/zensical", help="prepare, verify: the folder of the prepared site (default: build/zensical)")
     args = parser.parse_args(argv)
     content_dir = Path(args.content)
@@ -46,7 +59,11 @@ def main(argv: list[str] | None = None) -> int:
 
         if args.command == "prepare":
             return prepare_command(Path.cwd(), Path(args.out))
-        return verify_command(Path.cwd(), Path(args.site_dir or "site-zensical"), Path(args.out))
+        return verify_command(Path.cwd(), Path(args.target or "site-zensical"), Path(args.out))
+    if args.command == "import":
+        return _import(parser, args)
+    if args.command == "permalinks" and args.reset:
+        return _reset_permalinks(Path(args.manifest))
     try:
         if args.command == "permalinks":
             problems = _permalinks(Path(args.site), Path(args.manifest), init=args.init)
@@ -148,6 +165,29 @@ def _os_problem(display: str, verb: str, exc: OSError) -> Problem:
     return Problem(str(display), 1, 1, f"cannot {verb} the file ({reason})",
                    f"check that the file and its folder exist and are {may} by you (not read-only, not open "
                    f"in another program), then run the command again")
+
+
+def _import(parser: argparse.ArgumentParser, args) -> int:
+    from .importer.cli import run
+
+    if not args.target or not args.output:
+        parser.error("import needs SOURCE and -o DIR, e.g. python -m plansite import ke-hoach.docx -o nhap")
+    return run(Path(args.target), Path(args.output), Path(args.content), force=args.force)
+
+
+def _reset_permalinks(manifest_path: Path) -> int:
+    """For a new plan: the old plan's permalinks would block its build."""
+    if not manifest_path.exists():
+        print(f"{manifest_path}: no manifest; nothing to reset")
+        return 0
+    try:
+        new, report = reset_manifest(json.loads(manifest_path.read_text(encoding="utf-8")), str(manifest_path))
+        manifest_path.write_text(dump_manifest(new), encoding="utf-8")
+    except (OSError, ValueError) as exc:
+        print(f"{manifest_path}: cannot reset the manifest ({exc}) — fix or delete it by hand", file=sys.stderr)
+        return 1
+    print("\n".join(report))
+    return 0
 
 
 if __name__ == "__main__":

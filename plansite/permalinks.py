@@ -348,3 +348,24 @@ def _manifest_shape(data, text: str, display: str, restore: str) -> Problem | No
 
 def dump_manifest(manifest: dict) -> str:
     return json.dumps(manifest, ensure_ascii=False, indent=1) + "\n"
+
+
+def reset_manifest(manifest: dict, name: str = "permalinks.lock.json") -> tuple[dict, list[str]]:
+    """An empty manifest for a new plan, and the lines that say what was dropped.
+
+    A new plan's ids are not renames of the old plan's, so `moved_from` is the
+    wrong fix for the old entries; they are dropped, each listed. Raises
+    ValueError when `manifest` is not a manifest.
+    """
+    pages = manifest.get("pages") if isinstance(manifest, dict) else None
+    if not isinstance(pages, dict):
+        raise ValueError("it has no 'pages' mapping")
+    lines = []
+    for page, anchors in sorted(pages.items()):
+        anchors = list(anchors)
+        shown = ", ".join(anchors[:8]) + (f", … ({len(anchors) - 8} more)" if len(anchors) > 8 else "")
+        lines.append(f"drop {page}" + (f" (#{shown})" if anchors else ""))
+    count = sum(len(anchors) + 1 for anchors in pages.values())
+    lines.append(f"{name}: dropped {len(pages)} pages and {count} permalinks of the previous plan. "
+                 "Build the new plan, then run `python -m plansite permalinks` to record its links.")
+    return {"version": 1, "pages": {}}, lines

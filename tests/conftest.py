@@ -11,8 +11,14 @@ import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 REPO = Path(__file__).resolve().parent.parent
+
+# Speed lives in the benchmark, never in a test's verdict: no per-example
+# deadline (a loaded CI machine is slow, not wrong).
+settings.register_profile("plansite", deadline=None)
+settings.load_profile("plansite")
 # The source text of the plan: shared/ sits beside the checkout (as in CI).
 SEED = REPO.parent / "shared" / "seeds" / "000_94313a2b43ccb1dc.txt"
 

@@ -25,7 +25,7 @@ TIMING = "Thường xuyên <b onclick=alert(1)>x</b>"
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory) -> Path:
     dest = tmp_path_factory.mktemp("hostile")
-    for name in ("content", "templates", "hooks", "plansite"):
+    for name in ("content", "templates", "hooks", "plansite", "overrides"):
         shutil.copytree(REPO / name, dest / name)
     shutil.copytree(REPO / "docs" / "assets", dest / "docs" / "assets")
     shutil.copy(REPO / "mkdocs.yml", dest / "mkdocs.yml")

@@ -153,8 +153,22 @@ def use_content(content: Content, project: Path, cache: DiskCache) -> None:
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                       HealthCheck.too_slow])
 @given(case=damage())
-def test_any_damage_to_any_file_is_reported_not_raised(project, site_index, tmp_path_factory, case):
-    name, raw = case
+def test_any_damage_to_any_file_is_reported_not_raised(project, site_index, case):
+    check_damage(project, site_index, *case)
+
+
+@pytest.mark.parametrize("name, edit", [
+    ("labels.yaml", lambda raw: raw.replace(b"{number}", b"{numbr}", 1)),
+    ("labels.yaml", lambda raw: raw.replace(b"  lead: ", b"  leed: ", 1)),
+    (MANIFEST, lambda raw: b"<<<<<<< HEAD\n" + raw),
+    (MANIFEST, lambda raw: b""),
+], ids=["label placeholder", "label renamed", "lockfile conflict", "lockfile empty"])
+def test_damage_that_once_crashed_is_reported(project, site_index, name, edit):
+    """Each passed `check` and crashed the build or `permalinks` with a traceback."""
+    check_damage(project, site_index, name, edit(ORIGINAL[name]))
+
+
+def check_damage(project: Path, site_index: dict, name: str, raw: bytes) -> None:
     path = project / (name if name == MANIFEST else f"content/{name}")
     path.write_bytes(raw)
     try:

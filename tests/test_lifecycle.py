@@ -37,7 +37,7 @@ RESTORE = f"restore it from git (git checkout -- {MANIFEST}) or recreate it with
 
 def copy_project(dest: Path, *, manifest: bool = True, runner: bool = False) -> Path:
     """The project's build inputs in a temporary folder (run.sh and its pins with `runner`)."""
-    for name in ("content", "docs", "templates", "overrides", "hooks", "plansite"):
+    for name in ("content", "docs", "templates", "hooks", "plansite", "overrides"):
         shutil.copytree(REPO / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
     names = ["mkdocs.yml"] + ([MANIFEST] if manifest else [])
     if runner:
@@ -345,15 +345,14 @@ def test_serve_keeps_the_last_good_site_and_shows_the_problem(tmp_path):
     plan = project / "content" / "plan.yaml"
     good = plan.read_text(encoding="utf-8")
     try:
-        page = _wait_for(url, lambda p: "thanh-tra-so" in p)
+        page = _wait_for(url, lambda p: "don-vi/thanh-tra-so.html" in p)
         assert "plan-preview-error" not in page
 
-        bad = good.replace("implementers: [thanh-tra-so]", "implementers: [khong-co]")
+        bad = good.replace("\ndocument: kh-danvan-2022\n", "\ndocument: khong-co\n")
         plan.write_text(bad, encoding="utf-8")
-        line = next(i + 1 for i, ln in enumerate(bad.splitlines()) if "implementers: [khong-co]" in ln)
-        column = bad.splitlines()[line - 1].index("khong-co") + 1
+        line = bad.splitlines().index("document: khong-co") + 1
         page = _wait_for(url, lambda p: "plan-preview-error" in p)
-        assert f"content/plan.yaml:{line}:{column}: unit &#x27;khong-co&#x27; does not exist" in page
+        assert f"content/plan.yaml:{line}:11: document &#x27;khong-co&#x27; does not exist" in page
         assert "don-vi/thanh-tra-so.html" in page  # the last good content, still served
 
         plan.write_text(good.replace("  issuing_body:", "\tissuing_body:"), encoding="utf-8")  # YAML breaks too

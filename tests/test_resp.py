@@ -33,7 +33,7 @@ def squash(text: str) -> str:
 
 def build_plan(content: Path, dest: Path) -> Path:
     """A project whose content/ is `content`, built strictly; returns the site folder."""
-    for name in ("templates", "hooks", "plansite"):
+    for name in ("templates", "hooks", "plansite", "overrides"):
         shutil.copytree(REPO / name, dest / name)
     shutil.copytree(REPO / "docs" / "assets", dest / "docs" / "assets")  # fixtures cite none of the guide's documents
     shutil.copy(REPO / "mkdocs.yml", dest / "mkdocs.yml")
