@@ -147,6 +147,9 @@ def use_content(content: Content, project: Path, cache: DiskCache) -> None:
     json.dumps(content.labels["copy"], ensure_ascii=False)
 
 
+# A failing example (a whole damaged file) is large: without this, filterwarnings = error
+# would turn Hypothesis' "overly large repr" warning into the reported failure.
+@pytest.mark.filterwarnings("ignore:Generating overly large repr")
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                       HealthCheck.too_slow])
 @given(case=damage())

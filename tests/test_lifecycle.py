@@ -5,7 +5,8 @@
   `file:line:col: what — fix` message and a non-zero exit, never a traceback.
 * `./run.sh build` builds into a temporary folder and replaces site/ only on
   success; a lock refuses a second build in the same checkout; a publishing
-  build refuses to run without permalinks.lock.json unless it was initialised.
+  build (`./run.sh publish`, the Pages workflow: PLANSITE_PUBLISH=1) refuses
+  to run without permalinks.lock.json unless it was initialised.
 * `mkdocs serve` survives a bad save: the last good site stays served, with
   the located problems on the page, until the next good save.
 """
@@ -150,17 +151,22 @@ def test_permalinks_command_requires_init_for_a_new_lockfile(tmp_path, good_site
     assert "index.html" in json.loads((tmp_path / MANIFEST).read_text(encoding="utf-8"))["pages"]
 
 
+# A publishing build also needs a public SITE_URL (short URLs and QR codes carry it).
+PUBLIC = {"SITE_URL": "https://example.github.io/ke-hoach/"}
+NO_LOCKFILE = (f"{MANIFEST}:1:1: the lockfile does not exist, and a publishing build must check that no published "
+               f"link breaks — restore it from git (git checkout -- {MANIFEST}); for a new site create it with "
+               f"{INIT}")
+
+
 def test_publishing_build_refuses_a_missing_lockfile_until_initialised(tmp_path):
     project = copy_project(tmp_path, manifest=False)
-    result = mkdocs_build(project, PLANSITE_PUBLISH="1")
-    assert_reported(result, f"{MANIFEST}:1:1: the lockfile does not exist, and a publishing build must check that "
-                            f"no published link breaks — restore it from git (git checkout -- {MANIFEST}); for a "
-                            f"new site create it with {INIT}")
+    result = mkdocs_build(project, PLANSITE_PUBLISH="1", **PUBLIC)
+    assert_reported(result, NO_LOCKFILE)
     assert not (project / "site" / "index.html").exists()
     init = plansite(project, "permalinks", "--init")  # no site yet: an empty lockfile
     assert init.returncode == 0, init.stderr
     assert json.loads((project / MANIFEST).read_text(encoding="utf-8")) == {"version": 1, "pages": {}}
-    result = mkdocs_build(project, PLANSITE_PUBLISH="1")
+    result = mkdocs_build(project, PLANSITE_PUBLISH="1", **PUBLIC)
     assert result.returncode == 0, result.stderr
 
 
@@ -276,13 +282,29 @@ def test_second_build_in_one_checkout_is_refused(tmp_path):
     assert not (project / "site").exists()
 
 
-def test_run_sh_build_is_a_publishing_build(tmp_path):
+def _pages_workflow_env() -> dict[str, str]:
+    """The environment of the Pages workflow's build step, with a public SITE_URL."""
+    import yaml
+
+    flow = yaml.safe_load((REPO / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8"))
+    step = next(s for job in flow["jobs"].values() for s in job["steps"] if s.get("run") == "./run.sh build")
+    return {**{k: str(v) for k, v in step.get("env", {}).items()}, **PUBLIC}
+
+
+def test_publish_and_the_pages_workflow_are_publishing_builds(tmp_path):
+    """`./run.sh publish` and the Pages workflow refuse to build without the lockfile;
+    `./run.sh build` (a local build) builds, still through a temporary folder."""
     project = copy_project(tmp_path, manifest=False, runner=True)
-    result = run_sh(project, "build")
-    assert_reported(result, f"{MANIFEST}:1:1: the lockfile does not exist, and a publishing build must check that "
-                            f"no published link breaks — restore it from git (git checkout -- {MANIFEST}); for a "
-                            f"new site create it with {INIT}")
+    assert_reported(run_sh(project, "publish", **PUBLIC), NO_LOCKFILE)
     assert not (project / "site").exists()
+    assert_reported(run_sh(project, "build", **_pages_workflow_env()), NO_LOCKFILE)
+    assert not (project / "site").exists()
+    assert sorted(p.name for p in project.iterdir() if p.name.startswith(".site.build")) == []
+
+    result = run_sh(project, "build")
+    assert result.returncode == 0, result.stderr
+    assert (project / "site" / "index.html").is_file()
+    assert sorted(p.name for p in project.iterdir() if p.name.startswith(".site.build")) == []
 
 
 # -----------------------------------------------------------------------------

@@ -156,7 +156,7 @@ CASES = [
                    f"the site does not fill in — use only {{number}}"),
     Case("label with an attribute lookup", "labels.yaml",
          "  date: ngày {date}\n", "  date: ngày {date.__class__}\n",
-         lambda t: f"{at(t, 'date: ngày', 'ngày')}: label cite/date uses the placeholder {{date.__class__}}, "
+         lambda t: f"{at(t, 'date: ngày {date', 'ngày')}: label cite/date uses the placeholder {{date.__class__}}, "
                    f"which the site does not fill in — use only {{date}}"),
     Case("label with an unmatched brace", "labels.yaml",
          '  of_plan: "{title} của {issuer}"\n', '  of_plan: "{title} của {issuer"\n',

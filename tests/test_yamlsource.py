@@ -77,6 +77,17 @@ TAG_FIX = ("remove it: content files hold plain text, lists and mappings only (n
 INVISIBLE_FIX = ("delete it (often pasted from a PDF, a web page or a word processor): it can hide, join or "
                  "reorder what readers see, and breaks search and citations")
 KEY_FIX = "put the key in quotes, e.g. \"{key}\":, or use the intended key name"
+
+
+def where(file: str, old: str, needle: str, shift: int = 0) -> str:
+    """'content/<file>:line:column' of `needle` inside `old` in the real content file
+    (`shift` characters further on the same line): positions follow the content as it grows."""
+    text = (CONTENT / file).read_text(encoding="utf-8")
+    start = text.index(old) + old.index(needle)
+    line, column = text.count("\n", 0, start) + 1, start - text.rfind("\n", 0, start)
+    return f"content/{file}:{line}:{column + shift}"
+
+
 # A 1 KB alias bomb: nine levels of nine aliases expand to 9**9 strings.
 BOMB = "lol: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n" + "".join(
     f"{b}: &{b} [" + ",".join([f"*{a}"] * 9) + "]\n" for a, b in zip("abcdefgh", "bcdefghi"))
@@ -86,8 +97,9 @@ REFUSED = [
     ("alias bomb", "units.yaml", "units:\n", BOMB + "units:\n",
      "content/units.yaml:7:6: the anchor &a marks a value for repetition — remove it (and write out in full every "
      "*a that repeats it): anchors and aliases are not allowed in content files"),
-    ("alias", "plan.yaml", "  province: null\n", "  province: *p\n",
-     f"content/plan.yaml:15:13: the alias *p repeats a value marked elsewhere with &p — {ALIAS_FIX}"),
+    ("alias", "plan.yaml", "  signature: null\n", "  signature: *p\n",
+     where("plan.yaml", "  signature: null", "null") + f": the alias *p repeats a value marked elsewhere with &p "
+                                                        f"— {ALIAS_FIX}"),
     ("merge key", "plan.yaml", "  kind: KẾ HOẠCH\n", "  <<: {kind: KẾ HOẠCH}\n",
      "content/plan.yaml:21:3: the merge key << copies another mapping into this one — write the keys out in "
      "full: merge keys are not allowed in content files"),
@@ -109,16 +121,17 @@ REFUSED = [
     ("key 1.5: is a number", "labels.yaml", "pages:\n", "pages:\n  1.5: x\n",
      "content/labels.yaml:15:3: the key '1.5' is read by YAML as a number, not as text — "
      + KEY_FIX.format(key="1.5")),
-    ("3,000 levels of nesting", "plan.yaml", "  province: null\n", "  province: " + "[" * 3000 + "]" * 3000 + "\n",
-     "content/plan.yaml:15:43: the content is nested more than 32 levels deep here — check the indentation; no "
-     "content file needs this many levels of lists and mappings inside each other"),
+    # refused at the 31st bracket of the value (the file's mapping and header: 33 levels)
+    ("3,000 levels of nesting", "plan.yaml", "  signature: null\n", "  signature: " + "[" * 3000 + "]" * 3000 + "\n",
+     where("plan.yaml", "  signature: null", "null", 30) + ": the content is nested more than 32 levels deep "
+     "here — check the indentation; no content file needs this many levels of lists and mappings inside each other"),
     ("zero-width joiner in a number", "documents.yaml", "    number: 33/CT-TTg\n", "    number: 33/CT\u200d-TTg\n",
-     "content/documents.yaml:61:18: the invisible character U+200D (ZERO WIDTH JOINER) is not allowed in text — "
-     + INVISIBLE_FIX),
+     where("documents.yaml", "    number: 33/CT-TTg", "-TTg") + ": the invisible character U+200D (ZERO WIDTH "
+     "JOINER) is not allowed in text — " + INVISIBLE_FIX),
     ("right-to-left override in a folded text", "documents.yaml",
      "      tướng Chính phủ\n    relations:", "      tướng \u202eChính phủ\n    relations:",
-     "content/documents.yaml:55:13: the invisible character U+202E (RIGHT-TO-LEFT OVERRIDE) is not allowed in "
-     "text — " + INVISIBLE_FIX),
+     where("documents.yaml", "      tướng Chính phủ\n    relations:", "Chính") + ": the invisible character "
+     "U+202E (RIGHT-TO-LEFT OVERRIDE) is not allowed in text — " + INVISIBLE_FIX),
     ("escaped bidi isolate", "units.yaml", "    name: Sở Kế hoạch và Đầu tư\n",
      "    name: \"Sở Kế hoạch\\u2067 và Đầu tư\"\n",
      "content/units.yaml:9:11: the invisible character U+2067 (RIGHT-TO-LEFT ISOLATE) is not allowed in text — "
