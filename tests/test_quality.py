@@ -418,3 +418,42 @@ def test_printed_full_text_has_every_sentence_and_no_navigation(site_server, pag
     for label in ("Văn bản liên quan", "Tìm kiếm", "Trước", "Sau", "¶"):
         assert any(" ".join(t.split()) == label for t in chrome), f"{label!r} is no longer chrome on screen"
         assert squash(label) not in in_article, f"{label!r} is article text too; pick another marker"
+
+
+# -----------------------------------------------------------------------------
+# Stylesheet
+# -----------------------------------------------------------------------------
+
+STYLESHEET = REPO / "docs" / "assets" / "plan.css"
+
+
+def _css_problems(css: str) -> list[str]:
+    """Parse errors, and section banners ("/* ---- stream: … ---- */") that are
+    not at the top level: a block left open swallows every later section (a
+    merge once put the sharing, footnote and history rules inside @media print)."""
+    import tinycss2
+
+    rules = tinycss2.parse_stylesheet(css, skip_comments=False, skip_whitespace=True)
+    problems = [f"line {r.source_line}: {r.message}" for r in rules if r.type == "error"]
+    for rule in rules:
+        for token in (rule.content or []) if rule.type in ("at-rule", "qualified-rule") else []:
+            if token.type == "error":
+                problems.append(f"line {token.source_line}: {token.message}")
+    top = sum(1 for r in rules if r.type == "comment" and r.value.lstrip().startswith("----"))
+    banners = len(re.findall(r"/\*\s*----", css))
+    if top != banners:
+        problems.append(f"{banners - top} of {banners} section banners are inside a block left open")
+    return problems
+
+
+@pytest.mark.parametrize(("css", "expected"), [
+    (".a { x: 1 }\n/* ---- b ---- */\n.b { x: 2 }", []),
+    ("@media print { .a { x: 1 }\n/* ---- b ---- */\n.b { x: 2 }", ["1 of 1 section banners are inside a block left open"]),
+    (".a { x: 1\n/* ---- b ---- */\n.b { x: 2 }", ["1 of 1 section banners are inside a block left open"]),
+])
+def test_stylesheet_check_finds_blocks_left_open(css, expected):
+    assert _css_problems(css) == expected
+
+
+def test_stylesheet_parses_and_every_section_is_at_the_top_level():
+    assert _css_problems(STYLESHEET.read_text(encoding="utf-8")) == []

@@ -323,9 +323,20 @@
     box.hidden = false;
   }
 
-  /* A table wider than the page scrolls inside Material's wrapper; keyboard
-     users need to reach that scroller (WCAG 2.1.1, axe scrollable-region-focusable). */
+  /* A table or code block wider than the page scrolls inside its own box;
+     keyboard users need to reach that scroller (WCAG 2.1.1, axe
+     scrollable-region-focusable). Material makes a scrolling code block
+     focusable only where the pointer can hover, so on a phone (the editors'
+     YAML examples are wider than it) with a keyboard it could not be scrolled. */
   function focusableScrollers() {
+    var codes = document.querySelectorAll("article pre > code");
+    for (var c = 0; c < codes.length; c++) {
+      if (codes[c].scrollWidth > codes[c].clientWidth + 1) {
+        codes[c].setAttribute("tabindex", "0");
+      } else {
+        codes[c].removeAttribute("tabindex");
+      }
+    }
     var wraps = document.querySelectorAll("article .md-typeset__scrollwrap");
     for (var i = 0; i < wraps.length; i++) {
       var wrap = wraps[i];
