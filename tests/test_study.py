@@ -448,3 +448,15 @@ def test_doctests():
     for module in (plansite.quiz, plansite.study):
         result = doctest.testmod(module)
         assert result.attempted and not result.failed, module.__name__
+
+
+def test_every_stream_block_of_plan_css_starts_at_the_top_level():
+    """An unclosed brace swallows every later block (the merge lost three; the quiz answers showed)."""
+    css = (REPO / "docs" / "assets" / "plan.css").read_text(encoding="utf-8")
+    depth, unclosed = 0, []
+    for number, line in enumerate(css.splitlines(), 1):
+        if line.startswith("/* ----") and depth:
+            unclosed.append(f"plan.css:{number}: {depth} unclosed brace(s) before this block")
+        code = re.sub(r"/\*.*?\*/", "", line)
+        depth += code.count("{") - code.count("}")
+    assert unclosed == [] and depth == 0, unclosed
