@@ -7,10 +7,8 @@ knows plan text.
 
 from __future__ import annotations
 
-import html
 import importlib
 import logging
-import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,29 +56,19 @@ BUILD = _Build()
 
 
 def on_startup(command, dirty):
-    BUILD.command = command
+    BUILD.command, BUILD.shim = command, None  # while serving there is no policy to hash for
 
 
 def on_config(config):
     core = _core()
-    publishing = os.environ.get(core.PUBLISH_ENV) == "1" or BUILD.command == "gh-deploy"
-    if publishing and core.publish_problem(config.site_url):
-        raise PluginError(f"not publishing: {core.publish_problem(config.site_url)}")
-    BUILD.error, BUILD.shim = None, None
-    try:
-        site = core.prepare(Path(config.config_file_path).parent, config.site_url, publishing=publishing)
-        site.check_generator(use_directory_urls=config.use_directory_urls)
-    except core.ContentError as exc:
-        if BUILD.command != "serve" or BUILD.last_good is None:
-            raise PluginError("nothing was built:\n" + core.report(exc.problems, "")) from None
-        # Keep previewing the last good content, with the problems on every page.
-        site, BUILD.error = BUILD.last_good, core.report(exc.problems, "")
-        print("the preview shows the last good version until these are fixed:\n" + BUILD.error, file=sys.stderr)
-    except core.ConfigError as exc:
+    try:  # while previewing, a bad save keeps the last good site, with its problems on every page
+        site, BUILD.error = core.prepare_build(Path(config.config_file_path).parent, config.site_url,
+                                               command=BUILD.command, last_good=BUILD.last_good,
+                                               use_directory_urls=config.use_directory_urls)
+    except core.BuildRefused as exc:
         raise PluginError(str(exc)) from None
     BUILD.site = BUILD.last_good = site
-    for warning in site.warnings:
-        log.warning(warning)
+    _report(site, BUILD.error)
     config.extra["plansite_version"] = site.version_text
     config.markdown_extensions.append(site.markdown_extension(on_unresolved=lambda p: log.warning(str(p))))
     return config
@@ -116,13 +104,14 @@ def on_post_page(output, page, config):
         log.warning(f"{page.file.src_uri}: the theme's footer markup changed; no link to the editors' area")
     if 'class="plan-qr"' in output and site.local_url():
         _url_log.warning(site.local_warning(page.file.src_uri))
-    return _csp(_show_error(output), page.file.src_uri, config)
+    return _csp(site.show_error(output, BUILD.error), page.file.src_uri, config)
 
 
 @event_priority(-100)
 def on_post_template(output_content, template_name, config):
     if template_name.endswith(".html") and "md-search" in output_content:  # 404.html; not sitemap.xml
-        return _csp(_show_error(_name_search_dialog(output_content, template_name)), template_name, config)
+        output = BUILD.site.show_error(_name_search_dialog(output_content, template_name), BUILD.error)
+        return _csp(output, template_name, config)
     return output_content
 
 
@@ -157,6 +146,13 @@ def _core() -> ModuleType:
 
     plansite.forget_if_changed()
     return importlib.import_module("plansite.site")
+
+
+def _report(site: Site, error: str | None) -> None:
+    if error:
+        print("the preview shows the last good version until these are fixed:\n" + error, file=sys.stderr)
+    for warning in site.warnings:
+        log.warning(warning)
 
 
 def _cache_theme_templates(env) -> None:
@@ -194,20 +190,6 @@ def _csp(output: str, where: str, config) -> str:
         log.warning(f"{where}: an inline script that is not the theme's is blocked by the Content-Security-"
                     f"Policy: {script[:80]!r} — if the theme changed, add its start to THEME_SCRIPTS in plansite/csp.py")
     return output
-
-
-def _show_error(output: str) -> str:
-    """While previewing a broken save: the problems at the top of every page."""
-    if not BUILD.error:
-        return output
-    head, sep, rest = output.partition("<body")
-    if not sep:
-        return output
-    tag_end = rest.index(">") + 1
-    message = html.escape(BUILD.site.content.labels["preview"]["error"])
-    banner = (f'<div class="plan-preview-error" role="alert"><p>{message}</p>'
-              f'<pre>{html.escape(BUILD.error)}</pre></div>')
-    return head + sep + rest[:tag_end] + banner + rest[tag_end:]
 
 
 def _name_search_dialog(output: str, where: str) -> str:

@@ -12,6 +12,7 @@ a built site that lost a published link (permalinks.lock.json).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
@@ -23,6 +24,8 @@ from .site import ConfigError, Site, load, prepare
 
 CONFIG = "zensical.toml"
 PREPARED = "site.pickle"
+THEME = "overrides"  # inside `out`: zensical.toml's theme.custom_dir
+NOT_FOUND_PARTIAL = "partials/plan-404.html"
 
 
 def generator_config(root: Path) -> dict:
@@ -38,6 +41,7 @@ def prepare_command(root: Path, out: Path) -> int:
     except (ContentError, ConfigError) as exc:
         # nothing stale is left for the generator to build
         shutil.rmtree(root / out / "docs", ignore_errors=True)
+        shutil.rmtree(root / out / THEME, ignore_errors=True)
         (root / out / PREPARED).unlink(missing_ok=True)
         print(exc.report() if isinstance(exc, ContentError) else str(exc), file=sys.stderr)
         return 1
@@ -53,6 +57,10 @@ def prepare_folder(root: Path, out: Path) -> Site:
     if docs_dir != (root / out / "docs").resolve():
         raise ConfigError(f"{CONFIG}: docs_dir must be {(Path(out) / 'docs').as_posix()!r}, the folder "
                           f"`python -m plansite prepare` writes (docs/ holds only hand-written pages)")
+    theme = config.get("theme", {}).get("custom_dir")
+    if theme is not None and (root / theme).resolve() != (root / out / THEME).resolve():
+        raise ConfigError(f"{CONFIG}: theme.custom_dir must be {(Path(out) / THEME).as_posix()!r}, the folder "
+                          f"`python -m plansite prepare` writes the theme overrides into")
     site = prepare(root, os.environ.get("SITE_URL") or config.get("site_url"))
     site.check_generator(use_directory_urls=config.get("use_directory_urls", True))
     if site.unresolved:  # what the MkDocs build reports as warnings (strict: failures)
@@ -61,7 +69,23 @@ def prepare_folder(root: Path, out: Path) -> Site:
     site.write(docs_dir, nav_file=(literate_nav or {}).get("nav_file", "SUMMARY.md") if literate_nav is not None
                else None)
     site.dump(root / out / PREPARED)
+    write_theme(site, root / out / THEME)
     return site
+
+
+def write_theme(site: Site, folder: Path) -> None:
+    """The theme overrides a generator without hooks can use (zensical.toml's
+    custom_dir): the 404 page, its labels set in the template. Not main.html:
+    its Content-Security-Policy needs the hook that hashes the theme's scripts."""
+    shutil.rmtree(folder, ignore_errors=True)
+    (folder / "partials").mkdir(parents=True)
+    shutil.copy(site.root / "overrides" / NOT_FOUND_PARTIAL, folder / NOT_FOUND_PARTIAL)
+    labels = _jinja_literal({"readers": {"not_found": site.content.labels["readers"]["not_found"]}})
+    (folder / "404.html").write_text(
+        '{#- Written by `python -m plansite prepare` (plansite/generators.py): the labels the MkDocs hooks pass. -#}\n'
+        '{% extends "main.html" %}\n{% block content %}\n'
+        f'{{% set plan_labels = {labels} %}}\n{{% include "{NOT_FOUND_PARTIAL}" %}}\n{{% endblock %}}\n',
+        encoding="utf-8")
 
 
 def verify_command(root: Path, site_dir: Path, out: Path) -> int:
@@ -84,3 +108,12 @@ def verify_command(root: Path, site_dir: Path, out: Path) -> int:
     print(f"{site_dir}: every published page and anchor resolves, every page is in the search index"
           if problems is not None else "permalinks.lock.json not found: no permalink check")
     return 0
+
+
+def _jinja_literal(value) -> str:
+    """A Jinja literal of labels (strings in dicts): a label is data, never
+    template syntax — the characters that could end or open a tag are escaped."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_jinja_literal(str(k))}: {_jinja_literal(v)}" for k, v in value.items()) + "}"
+    text = json.dumps(str(value), ensure_ascii=False)
+    return text.translate({ord(c): f"\\u{ord(c):04x}" for c in "{}%#"})

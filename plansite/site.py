@@ -19,12 +19,15 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import pickle
 import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
+
+import yaml
 
 from . import model as m
 from . import study
@@ -43,7 +46,7 @@ from .permalinks import (INIT_HINT, Linkable, aliases, check_manifest, linkables
                          scan_site, static_files)
 from .searchfold import fold_search_index
 from .render import FOOTNOTE_REF, Page, escape_page_title, md_escape, render_backlinks, render_site
-from .siteurl import PUBLISH_ENV, is_local, local_warning, publish_problem  # noqa: F401 - for the glue
+from .siteurl import PUBLISH_ENV, is_local, local_warning, publish_problem
 from .slug import slugify
 
 MANIFEST = "permalinks.lock.json"
@@ -52,6 +55,9 @@ STUDY_DATA = "assets/study-data.js"
 # The first line of every page `Site.write` writes: names the page for
 # plansite.mdext, whatever folder the generator reads it from.
 PAGE_MARK = re.compile(r"<!-- plansite-page: (\S+) -->\n")
+# A page's YAML front matter (as MkDocs and Zensical read it): not the page's
+# Markdown, so the page mark goes after it and prose is looked for below it.
+FRONT_MATTER = re.compile(r"\A-{3}[ \t]*\n(.*?\n)?(?:\.{3}|-{3})[ \t]*\n", re.S)
 # Material 9.8 renders its search overlay as role="dialog" without a name
 # (axe/Lighthouse "aria-dialog-name"); the theme offers no setting for it.
 SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
@@ -59,6 +65,10 @@ SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog"
 
 class ConfigError(Exception):
     """The generator is configured in a way the site's URLs do not allow."""
+
+
+class BuildRefused(Exception):
+    """A generator's build must stop; the message says why and what to fix."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +87,14 @@ class HandwrittenPage:
     path: str
     title: str
     markdown: str
+
+    @property
+    def prose(self) -> str:
+        """The Markdown without its front matter, whose lines stay as blank lines
+        (line numbers in messages are the file's)."""
+        found = FRONT_MATTER.match(self.markdown)
+        return "\n" * found.group(0).count("\n") + self.markdown[found.end():] if found else self.markdown
+
 
 
 @dataclass(frozen=True)
@@ -207,6 +225,17 @@ class Site:
         href = relative(md_to_html_path(EDITOR_HOME), here)
         return add_footer_link(page_html, href, self.content.labels["readers"]["editor_area"])
 
+    def show_error(self, page_html: str, error: str | None) -> str:
+        """While previewing a broken save: the problems at the top of the page."""
+        head, sep, rest = page_html.partition("<body")
+        if not error or not sep:
+            return page_html
+        tag_end = rest.index(">") + 1
+        message = _attr(self.content.labels["preview"]["error"])
+        banner = (f'<div class="plan-preview-error" role="alert"><p>{message}</p>'
+                  f'<pre>{html.escape(error)}</pre></div>')
+        return head + sep + rest[:tag_end] + banner + rest[tag_end:]
+
     def local_url(self) -> bool:
         """True when short URLs and QR codes would carry a local address."""
         return is_local(self.site_url)
@@ -226,7 +255,9 @@ class Site:
     def check_search(self, site_dir: Path) -> list[str]:
         """Pages missing from the built search index (Zensical's search.json or
         MkDocs' search/search_index.json): a page too large for the
-        generator's search would silently be unfindable."""
+        generator's search would silently be unfindable. Pages whose front
+        matter keeps them out of search (the editors' area, the trainers' and
+        Ôn tập pages) are not looked for."""
         for name in ("search.json", "search/search_index.json"):
             path = Path(site_dir) / name
             if path.exists():
@@ -236,7 +267,8 @@ class Site:
             return [f"{site_dir}: no search index"]
         entries = data.get("items", data.get("docs", []))
         indexed = {e["location"].split("#", 1)[0] or "index.html" for e in entries}
-        pages = sorted(md_to_html_path(p) for p in [*self.pages, *self.handwritten])
+        pages = sorted(md_to_html_path(p.path) for p in [*self.pages.values(), *self.handwritten.values()]
+                       if searchable(p.markdown))
         return [f"{page}: not in the search index — too large for the generator's search? "
                 f"split the page or exclude it from search" for page in pages if page not in indexed]
 
@@ -298,8 +330,22 @@ class Site:
 
 
 def mark(markdown: str, path: str) -> str:
-    """A page's Markdown with the comment that names it (path inside docs/, .md)."""
-    return f"<!-- plansite-page: {path} -->\n{markdown}"
+    """A page's Markdown with the comment that names it (path inside docs/, .md),
+    after its front matter: the generator reads that off before Python-Markdown."""
+    found = FRONT_MATTER.match(markdown)
+    at = found.end() if found else 0
+    return f"{markdown[:at]}<!-- plansite-page: {path} -->\n{markdown[at:]}"
+
+
+def searchable(markdown: str) -> bool:
+    """False when the page's front matter keeps it out of search (`search: {exclude: true}`)."""
+    found = FRONT_MATTER.match(markdown)
+    try:
+        meta = yaml.safe_load(found.group(1) or "") if found else None
+    except yaml.YAMLError:  # the generator reports it
+        return True
+    search = meta.get("search") if isinstance(meta, dict) else None
+    return not (isinstance(search, dict) and search.get("exclude") is True)
 
 
 def load(path: Path) -> Site:
@@ -313,6 +359,34 @@ def load(path: Path) -> Site:
 # -----------------------------------------------------------------------------
 # Preparing
 # -----------------------------------------------------------------------------
+
+def is_publishing(command: str) -> bool:
+    """A build to publish: `PLANSITE_PUBLISH=1` (`./run.sh publish`, the Pages workflow) or `mkdocs gh-deploy`."""
+    return os.environ.get(PUBLISH_ENV) == "1" or command == "gh-deploy"
+
+
+def prepare_build(root: Path, site_url: str | None, *, command: str, use_directory_urls: bool,
+                  last_good: Site | None = None) -> tuple[Site, str | None]:
+    """`prepare` for a generator's build `command` ("build", "serve", "gh-deploy"):
+    (site, None), or — previewing (`serve`) after a good build — (last_good,
+    the problems) when content/ is invalid, so the preview keeps the last good
+    site and shows why. Raises BuildRefused when nothing may be built.
+    """
+    publishing = is_publishing(command)
+    problem = publish_problem(site_url) if publishing else None
+    if problem:
+        raise BuildRefused(f"not publishing: {problem}")
+    try:
+        site = prepare(root, site_url, publishing=publishing)
+        site.check_generator(use_directory_urls=use_directory_urls)
+    except ContentError as exc:
+        if command != "serve" or last_good is None:
+            raise BuildRefused("nothing was built:\n" + report(exc.problems, "")) from None
+        return last_good, report(exc.problems, "")
+    except ConfigError as exc:
+        raise BuildRefused(str(exc)) from None
+    return site, None
+
 
 def prepare(root: Path, site_url: str | None = None, *, cache: DiskCache | None = None,
             publishing: bool = False) -> Site:
@@ -481,10 +555,10 @@ def _handwritten(docs: Path) -> dict[str, HandwrittenPage]:
     pages = {}
     for path in sorted(docs.rglob("*.md")):
         rel = path.relative_to(docs).as_posix()
-        text = path.read_text(encoding="utf-8-sig")
-        title = next((h.group(2) for h in map(HEADING.match, text.splitlines()) if h and h.group(1) == "#"),
+        page = HandwrittenPage(rel, "", path.read_text(encoding="utf-8-sig"))
+        title = next((h.group(2) for h in map(HEADING.match, page.prose.splitlines()) if h and h.group(1) == "#"),
                      Path(rel).stem)
-        pages[rel] = HandwrittenPage(rel, title, text)
+        pages[rel] = HandwrittenPage(rel, title, page.markdown)
     return pages
 
 
@@ -537,7 +611,7 @@ def _handwritten_places(site: Site, page: HandwrittenPage) -> Iterator[Place]:
     """The citations of a hand-written page, anchored as the linker anchors them:
     a heading by its id, anything else by the link's own numbered id."""
     counts: dict[str, int] = {}
-    for line, heading_id, run in markdown_runs(page.markdown):
+    for line, heading_id, run in markdown_runs(page.prose):
         for mention in site.index.find(run):
             if mention.doc_id is None:
                 site.unresolved.append(Unresolved(f"docs/{page.path}:{line}", mention.written))

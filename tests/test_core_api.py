@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from plansite.site import markdown_runs, prepare
+from plansite.paths import EDITOR_HOME, is_editor_page, reader_pages
+from plansite.site import mark, markdown_runs, prepare
 
 
 @pytest.fixture(scope="module")
@@ -27,11 +28,26 @@ def test_prepare_computes_pages_static_files_nav_and_backlinks_once(site):
     assert set(site.handwritten) == {p.relative_to(REPO / "docs").as_posix() for p in (REPO / "docs").rglob("*.md")}
     assert "assets/plan-data.js" in site.static and any(p.startswith("qr/") for p in site.static)
     assert site.nav[0] == {site.content.labels["pages"]["home"]: "index.md"}
-    assert sorted(site.handwritten) == site.nav[-len(site.handwritten):]
+    # hand-written reader pages close the nav; the editors' pages (docs/bien-tap/) are not in it
+    readers = reader_pages(sorted(site.handwritten))
+    assert site.nav[len(site.nav) - len(readers):] == readers
+    assert EDITOR_HOME in site.handwritten and not any(is_editor_page(p) for p in nav_paths(site.nav))
+    # a hand-written page's title is its first heading, not a comment in its front matter
+    assert site.handwritten[EDITOR_HOME].title == "Hướng dẫn biên tập"
+    # backlinks list reader pages only (the editor's guide cites Chỉ thị 33 too)
     places = [(p.page, p.found.anchor) for p in site.backlinks["ct-33-ttg"]]
-    assert places == [("huong-dan-bien-tap.md", "trich-dan-ct-33-ttg-1"), ("index.md", "can-cu"),
-                      ("muc/I.md", "I-2"), ("muc/II.md", "fn-1-p1")]
+    assert places == [("index.md", "can-cu"), ("muc/I.md", "I-2"), ("muc/II.md", "fn-1-p1")]
+    assert "33/CT-TTg" in site.handwritten[EDITOR_HOME].prose
     assert site.unresolved == []
+
+
+def nav_paths(nav) -> list[str]:
+    """Every page path of a MkDocs-style nav."""
+    out = []
+    for entry in nav:
+        for value in (entry.values() if isinstance(entry, dict) else [entry]):
+            out.extend([value] if isinstance(value, str) else nav_paths(value))
+    return out
 
 
 @pytest.mark.parametrize("markdown,runs", [
@@ -48,10 +64,21 @@ def test_markdown_runs(markdown, runs):
     assert list(markdown_runs(markdown)) == runs
 
 
+@pytest.mark.parametrize("markdown,marked", [
+    # the generator reads front matter off the top of the file, before Python-Markdown sees the mark
+    ("# T\n", "<!-- plansite-page: a.md -->\n# T\n"),
+    ("---\nsearch:\n  exclude: true\n---\n# T\n", "---\nsearch:\n  exclude: true\n---\n<!-- plansite-page: a.md -->\n# T\n"),
+    ("---\n---\n# T\n", "---\n---\n<!-- plansite-page: a.md -->\n# T\n"),
+    ("Đoạn.\n\n---\n\nSau.\n", "<!-- plansite-page: a.md -->\nĐoạn.\n\n---\n\nSau.\n"),  # a rule, not front matter
+])
+def test_page_mark_goes_after_front_matter(markdown, marked):
+    assert mark(markdown, "a.md") == marked
+
+
 def test_hooks_work_without_installing_the_project(tmp_path):
     """`pip install -r requirements.txt && mkdocs build`: the hooks import the
     checkout's plansite/, not an installed one."""
-    for name in ("content", "docs", "templates", "hooks", "plansite"):
+    for name in ("content", "docs", "overrides", "templates", "hooks", "plansite"):
         shutil.copytree(REPO / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
     # -S: no site-packages .pth files, so not the editable install of plansite;
@@ -111,9 +138,12 @@ def test_hooks_file_is_glue_only():
 
 def test_check_search_names_each_page_missing_from_the_index(site, tmp_path):
     pages = sorted(path[: -len(".md")] + ".html" for path in [*site.pages, *site.handwritten])
-    items = [{"location": p + "#x", "title": "", "text": ""} for p in pages if p != "giang-vien.html"]
+    # pages whose front matter keeps them out of search are not looked for
+    excluded = {"giang-vien.html", "on-tap/index.html", "bien-tap/huong-dan-bien-tap.html"}
+    assert excluded <= set(pages)
+    items = [{"location": p + "#x", "title": "", "text": ""} for p in pages if p not in {"muc/II.html", *excluded}]
     (tmp_path / "search.json").write_text(json.dumps({"config": {}, "items": items}), encoding="utf-8")
     assert site.check_search(tmp_path) == [
-        "giang-vien.html: not in the search index — too large for the generator's search? "
+        "muc/II.html: not in the search index — too large for the generator's search? "
         "split the page or exclude it from search"]
     assert site.check_search(tmp_path / "none") == [f"{tmp_path / 'none'}: no search index"]
