@@ -205,7 +205,7 @@ def make_baseline(project: Path) -> str:
     config.pop("hooks", None)
     config.pop("watch", None)
     config["docs_dir"] = "baseline-docs"
-    config["nav"] = site.nav
+    config["nav"] = site.theme_nav()
     extensions = []
     for ext in config["markdown_extensions"]:
         if ext == "toc" or (isinstance(ext, dict) and "toc" in ext):

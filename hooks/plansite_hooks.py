@@ -79,7 +79,7 @@ def on_files(files, config):
         files.append(File.generated(config, page.path, content=page.markdown))
     for path, data in BUILD.site.static.items():
         files.append(File.generated(config, path, content=data))
-    config.nav = BUILD.site.nav
+    config.nav = BUILD.site.theme_nav()  # titles escaped: the theme prints them as HTML
     return files
 
 

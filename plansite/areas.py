@@ -43,4 +43,19 @@ def plan_data_js(content: m.Content) -> str:
     ids |= {old for d in content.documents for old in d.moved_from}
     data = {"labels": {**labels["copy"], **labels["readers"]["share"], "not_found": labels["readers"]["not_found"]},
             "aliases": aliases(content), "ids": sorted(ids)}
-    return "window.PLAN = " + json.dumps(data, ensure_ascii=False) + ";\n"
+    return script_data("PLAN", data)
+
+
+def script_data(name: str, data) -> str:
+    r"""A script that sets window.<name> to `data`; content stays data wherever
+    the script ends up ("</script>" or "<!--" in a label, were a generator to
+    inline it), and JavaScript's line terminators U+2028/U+2029 are escaped.
+
+    >>> print(script_data("X", {"a": "</script><!--"}))
+    window.X = {"a": "<\/script>\u003c!--"};
+    <BLANKLINE>
+    """
+    text = json.dumps(data, ensure_ascii=False)
+    text = text.replace("</", "<\\/").replace("<!--", "\\u003c!--")
+    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return f"window.{name} = {text};\n"

@@ -26,6 +26,8 @@ from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
+from .paths import FULL_TEXT
+from .render import cite_attributes
 from .slug import slugify
 from .site import PAGE_MARK, ConfigError, Site, Unresolved, load, mark  # noqa: F401 - mark: for generators' glue
 
@@ -51,6 +53,8 @@ class PlanExtension(Extension):
         # After every other treeprocessor: from here on the postprocessors see the whole page,
         # not the inner HTML of a heading that toc renders for its entries.
         md.treeprocessors.register(_TreeDone(md, page), "plansite_tree_done", -100)
+        # After attr_list (8) gave headings their ids: citable headings get their citation.
+        md.treeprocessors.register(_CiteHeadings(md, site, page), "plansite_cite_headings", 7)
         # Last: after raw HTML (30) and footnotes (25) are in place.
         md.postprocessors.register(_LinkPostprocessor(md, site, page, report), "plansite_link", 1)
 
@@ -90,6 +94,30 @@ class _TreeDone(Treeprocessor):
 
     def run(self, root):
         self.page.tree_done = True
+
+
+class _CiteHeadings(Treeprocessor):
+    """data-cite and data-href on the headings of generated pages that are
+    citable units (on their canonical page and in the full text). Set on the
+    tree, so the serializer escapes them: in a heading's attr_list
+    (`{#id data-cite="…"}`) the citation's text would be read as Markdown and
+    attr_list syntax."""
+
+    HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+
+    def __init__(self, md: Markdown, site: Site, page: _PagePreprocessor):
+        super().__init__(md)
+        self.site, self.page = site, page
+
+    def run(self, root):
+        if self.page.path not in self.site.pages:
+            return
+        for el in root.iter():
+            unit = self.site.linkables.get(el.get("id", "")) if el.tag in self.HEADINGS else None
+            # On its canonical page, or in the plan's full text (the same ids, copied).
+            if unit is not None and self.page.path in (unit.page, FULL_TEXT) and el.get("data-cite") is None:
+                for name, value in cite_attributes(unit, self.page.path).items():
+                    el.set(name, value)
 
 
 class _LinkPostprocessor(Postprocessor):

@@ -146,15 +146,25 @@ def assignments_csv(content: m.Content, graph: Graph, link) -> bytes:
     L = content.labels["official"]["csv"]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([L["unit_id"], L["unit"], L["role"], L["section"], L["number"], L["task"], L["timing"],
-                     L["link"]])
+    writer.writerow(map(spreadsheet_cell, [L["unit_id"], L["unit"], L["role"], L["section"], L["number"], L["task"],
+                                           L["timing"], L["link"]]))
     for a in graph.assignments():
         el = a.element
         words = [_plain(w) for w in el.words]  # a group's members, one line each as printed
         wording = words[0] if len(words) == 1 else "\n".join(f"- {w}" for w in words)
-        writer.writerow([a.unit_id, content.unit(a.unit_id).name, role_text(a, content.labels), a.section.number,
-                         graph.number(el), wording, a.timing.text if a.timing else "", link(el.id)])
+        writer.writerow([a.unit_id, *map(spreadsheet_cell, [
+            content.unit(a.unit_id).name, role_text(a, content.labels), a.section.number, graph.number(el), wording,
+            a.timing.text if a.timing else ""]), link(el.id)])
     return out.getvalue().encode("utf-8-sig")
+
+
+def spreadsheet_cell(text: str) -> str:
+    """Text a spreadsheet must not run as a formula (content is never trusted as syntax).
+
+    >>> spreadsheet_cell("=HYPERLINK(1)"), spreadsheet_cell("Thường xuyên.")
+    ("'=HYPERLINK(1)", 'Thường xuyên.')
+    """
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _plain(text: str) -> str:

@@ -137,11 +137,11 @@ class Renderer:
     def nav(self) -> list:
         """MkDocs-style nav: titles from content and labels, paths from here."""
         c, L = self.content, self.labels
-        # MkDocs' theme templates insert nav titles unescaped: escape content here
-        # (titles MkDocs takes from a page's h1 stay escaped as rendered).
+        # Plain text, like every title of the model: Site.theme_nav() escapes it
+        # for a theme, nav_markdown() for a Markdown nav.
         return [
             {L["pages"]["home"]: HOME},
-            *({html.escape(f"{s.number}. {s.title.capitalize()}"): section_path(s)} for s in c.plan.sections),
+            *({f"{s.number}. {s.title.capitalize()}": section_path(s)} for s in c.plan.sections),
             {L["pages"]["full_text"]: FULL_TEXT},
             {L["pages"]["documents"]: [DOCUMENTS, *(document_path(d.id) for d in c.documents)]},
             {L["pages"]["units"]: [UNITS, *(unit_path(u.id) for u in c.units)]},
@@ -345,9 +345,12 @@ class _View:
         return html_text
 
     def cite(self, ident: str) -> str:
-        """HTML attributes that make a unit citable: its citation and canonical link."""
-        unit = self.r.linkables[ident]
-        return Markup(f' data-cite="{_h(unit.citation)}" data-href="{_h(relative(unit.target, self.path))}"')
+        """HTML attributes that make a unit citable: its citation and canonical link.
+
+        For raw HTML only: a Markdown heading gets them from plansite.mdext
+        (cite_attributes), since attr_list would read content as syntax."""
+        return Markup("".join(f' {name}="{_h(value)}"'
+                              for name, value in cite_attributes(self.r.linkables[ident], self.path).items()))
 
 
     def unknown(self, value) -> str:
@@ -356,6 +359,13 @@ class _View:
             return Markup(f'<span class="plan-unknown" title="{_h(self.r.labels["official"]["unknown_title"])}">'
                           f'{_h(self.r.labels["unknown"])}</span>')
         return _h(str(value))
+
+
+def cite_attributes(unit, here: str) -> dict[str, str]:
+    """The attributes that make a citable unit (permalinks.Linkable) citable on
+    page `here` (.md or .html path): its formal citation and canonical link.
+    Plain values: the caller escapes them for where they go."""
+    return {"data-cite": unit.citation, "data-href": relative(unit.target, here)}
 
 
 def _h(value) -> Markup:

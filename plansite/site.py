@@ -3,7 +3,8 @@
     site = plansite.prepare(root, site_url="https://…/")
     site.pages          generated pages (path -> Page, Markdown)
     site.static         static files (QR codes, redirects, plan-data.js)
-    site.nav            the reader's navigation (MkDocs style; nav_markdown() as a list)
+    site.nav            the reader's navigation, plain-text titles (MkDocs style; theme_nav()
+                        escaped for a theme's HTML, nav_markdown() as a Markdown list)
     site.backlinks      document id -> the places that cite it
     site.unresolved     citations of unregistered documents in hand-written pages (file:line)
     site.write(folder)  a complete docs folder, for generators that read one
@@ -301,6 +302,13 @@ class Site:
         if nav_file:
             _write(docs_dir / nav_file, self.nav_markdown())
 
+    def theme_nav(self) -> list:
+        """The nav for a theme that inserts titles as HTML (MkDocs' and Material's
+        templates do not autoescape nav titles, and a nav title becomes the
+        page's title): every title escaped, here and only here. `nav` itself
+        holds plain text (nav_markdown escapes it for Markdown)."""
+        return escape_nav(self.nav)
+
     def nav_markdown(self) -> str:
         """The nav as a Markdown list (the literate-nav format Zensical reads: SUMMARY.md)."""
         titles = {**{p.path: p.title for p in self.pages.values()},
@@ -327,6 +335,20 @@ class Site:
     def dump(self, path: Path) -> None:
         """Save the prepared site for a generator's own process (plansite.mdext loads it)."""
         _write(Path(path), pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def escape_nav(nav: list) -> list:
+    """A MkDocs-style nav with every title HTML-escaped (paths untouched).
+
+    >>> escape_nav([{"A <b>": "a.md"}, {"B & C": ["b.md", {"D'": "d.md"}]}])
+    [{'A &lt;b&gt;': 'a.md'}, {'B &amp; C': ['b.md', {'D&#x27;': 'd.md'}]}]
+    """
+    def entry(item):
+        if isinstance(item, dict):
+            return {_attr(title): value if isinstance(value, str) else escape_nav(value)
+                    for title, value in item.items()}
+        return item
+    return [entry(item) for item in nav]
 
 
 def mark(markdown: str, path: str) -> str:

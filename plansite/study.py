@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 
 from . import model as m
+from .areas import script_data
 from .cache import NO_CACHE, DiskCache
 from .paths import (STUDY, STUDY_CSV, STUDY_HANDOUT, STUDY_KEY, STUDY_TRAINERS, md_to_html_path, section_path,
                     study_section_path, study_unit_path)
 from .permalinks import SHORT_DIR, QR_DIR, _qr_svg_cached, absolute, redirect_page
+from .opendata import spreadsheet_cell as _cell
 from .quiz import Kind, Question, QuestionBank, group_ids
 
 PAGE_MIN = 5     # fewer questions on a page is said, never padded
@@ -118,6 +119,12 @@ def _groups(content: m.Content, unit_id: str) -> list[str]:
 
 
 def _note(L: dict, chosen: list, has_data: bool) -> str | None:
+    """What a page says about its number of questions (nothing when it has enough).
+
+    >>> L = {"none": "Chưa có câu hỏi.", "few": "Chỉ có {n} câu hỏi."}
+    >>> _note(L, [], True), _note(L, [], False), _note(L, ["q1", "q2"], True), _note(L, ["q"] * PAGE_MIN, True)
+    ('Chưa có câu hỏi.', None, 'Chỉ có 2 câu hỏi.', None)
+    """
     if not chosen:
         return L["none"] if has_data else None
     if len(chosen) < PAGE_MIN:
@@ -168,15 +175,6 @@ def csv_bytes(content: m.Content, site_url: str | None) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def _cell(text: str) -> str:
-    """Text a spreadsheet must not run as a formula (content is never trusted as syntax).
-
-    >>> _cell("=HYPERLINK(1)"), _cell("Thường xuyên.")
-    ("'=HYPERLINK(1)", 'Thường xuyên.')
-    """
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 # -----------------------------------------------------------------------------
 # Reading progress
 # -----------------------------------------------------------------------------
@@ -197,4 +195,4 @@ def progress_data(content: m.Content) -> str:
     labels = {k: v for k, v in L.items() if isinstance(v, str)}
     data = {"storage": f"plansite-study:{content.plan.id}", "labels": labels, "progress": L["progress"],
             "sections": progress_items(content)}
-    return "window.STUDY = " + json.dumps(data, ensure_ascii=False) + ";\n"
+    return script_data("STUDY", data)

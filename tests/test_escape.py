@@ -20,6 +20,7 @@ IMG = "TỔ CHỨC <img src=x onerror=alert(1)>"
 ATTR = "Thực hiện tốt công tác dân vận {onmouseover=alert(1) id=II-2"
 UNIT = "Thanh tra <script>alert(1)</script> & *Sở*"
 TIMING = "Thường xuyên <b onclick=alert(1)>x</b>"
+LABEL = "Thuật ngữ <i>x</i> & [y](javascript:alert(1)) {#z}"  # a label that is a page and nav title
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +40,10 @@ def hostile_site(tmp_path_factory) -> Path:
                         f"          text: '{TIMING}'\n          kinds: [recurring]\n\n  - id: III", 1)
     assert IMG in text and ATTR in text and TIMING in text and "5<i>x</i>" in text
     plan.write_text(text, encoding="utf-8")
+    labels = dest / "content" / "labels.yaml"
+    text = labels.read_text(encoding="utf-8")
+    assert "  glossary: Thuật ngữ\n" in text
+    labels.write_text(text.replace("  glossary: Thuật ngữ\n", f"  glossary: '{LABEL}'\n", 1), encoding="utf-8")
     units = dest / "content" / "units.yaml"
     units.write_text(units.read_text(encoding="utf-8").replace("name: Thanh tra Sở", f"name: '{UNIT}'"),
                      encoding="utf-8")
@@ -91,3 +96,38 @@ def test_hostile_unit_name_shows_literally_on_its_page_in_lists_and_matrix(hosti
 ])
 def test_md_escape(text, shown):
     assert str(md_escape(text)) == shown
+
+
+def test_a_label_used_as_page_and_nav_title_shows_literally_once(hostile_site):
+    """Nav titles reach the theme escaped once (Site.theme_nav): not as markup, not as "&lt;"."""
+    html = BeautifulSoup((hostile_site / "thuat-ngu.html").read_text(encoding="utf-8"), "html.parser")
+    assert html.select_one("article h1").get_text().startswith(LABEL)
+    assert html.title.get_text().startswith(f"{LABEL} - ")
+    nav = [a.get_text(" ", strip=True) for a in html.select("nav.md-nav a")]
+    assert LABEL in nav, nav
+    assert not html.select("nav i, header i, article h1 i, a[href^=javascript]")
+    assert "&amp;lt;" not in (hostile_site / "thuat-ngu.html").read_text(encoding="utf-8")
+    not_found = BeautifulSoup((hostile_site / "404.html").read_text(encoding="utf-8"), "html.parser")
+    assert LABEL in [a.get_text(strip=True) for a in not_found.select(".plan-404-pages a")]
+
+
+@pytest.mark.parametrize("data,written", [
+    ({"a": "</script><script>alert(1)</script>"}, 'window.X = {"a": "<\\/script><script>alert(1)<\\/script>"};\n'),
+    ({"a": "<!-- x"}, 'window.X = {"a": "\\u003c!-- x"};\n'),
+    ({"a": "x\u2028y\u2029"}, 'window.X = {"a": "x\\u2028y\\u2029"};\n'),
+])
+def test_script_data_keeps_content_data(data, written):
+    from plansite.areas import script_data
+
+    assert script_data("X", data) == written
+
+
+@pytest.mark.parametrize("text,cell", [
+    ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+    ("+1", "'+1"), ("-1", "'-1"), ("@SUM(A1)", "'@SUM(A1)"), ("\t=1", "'\t=1"),
+    ("Sở Kế hoạch", "Sở Kế hoạch"), ("a=b", "a=b"), ("", ""),
+])
+def test_spreadsheet_cell_never_starts_a_formula(text, cell):
+    from plansite.opendata import spreadsheet_cell
+
+    assert spreadsheet_cell(text) == cell

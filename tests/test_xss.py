@@ -114,7 +114,9 @@ INJECTED = """() => {
     }
   }
   for (const sel of ['iframe', 'img[src="x"]', '#xss-attr', 'math', 'details[ontoggle]', 'svg[onload]'])
-    for (const el of document.querySelectorAll(sel)) out.push(`${sel}`);
+    for (const el of document.querySelectorAll(sel))
+      // the theme's own: the iframe-worker polyfill (offline search from file://) adds one <iframe hidden>
+      if (!(sel === 'iframe' && el.attributes.length === 1 && el.hasAttribute('hidden'))) out.push(`${sel}`);
   for (const s of document.querySelectorAll('script:not([src])'))
     if (/alert/.test(s.textContent)) out.push('script ' + s.textContent.slice(0, 40));
   return out;
@@ -122,11 +124,6 @@ INJECTED = """() => {
 
 
 @pytest.mark.browser
-@pytest.mark.xfail(strict=True, reason=(
-    "escaping is the resp stream's (issue 10, Jinja autoescape / Markdown escaping): with branch resp merged "
-    "(c6583cd), a Markdown link in a task number still becomes <a href=\"javascript:…\"> and breaks the heading's "
-    "attr_list (ids II-1, II-5 lost), and labels used as navigation titles (pages.home…) reach the theme's nav "
-    "unescaped (<svg><script> in every page; the Content-Security-Policy blocks it and the build fails on it)"))
 def test_no_payload_runs_or_injects_on_any_page(browser, poisoned_site):
     site, fields = poisoned_site
     assert fields > 250  # every text field of every file carries a payload (256 today)
