@@ -474,7 +474,8 @@ def test_a_group_prints_its_members_then_what_they_share(tmp_path_factory):
             checklist = squash(flow_text(files[f"tai-ve/don-vi-{unit}.pdf"]))
             assert all(squash(m) in checklist for m in members), unit
             cells = [r[5] for r in rows if r[0] == unit and r[7].endswith("#" + g["id"])]
-            assert cells == ["\n".join(members)]
+            # A cell that starts with "-" would run as a formula in a spreadsheet: guarded with "'".
+            assert cells == ["'" + "\n".join(members)]
 
 
 def test_checklist_and_csv_tell_a_request_from_an_assignment(tmp_path_factory):
