@@ -5,7 +5,10 @@
 #                    build goes to a temporary folder and replaces site/ only
 #                    when it succeeded; one build at a time per checkout
 #   ./run.sh publish build as for publishing: fails unless SITE_URL is a public address
-#   ./run.sh test    set up and run the whole test suite (browser tests included)
+#   ./run.sh lint    set up and run the lint and type checks (ruff, mypy; pyproject.toml)
+#   ./run.sh test    set up, run the lint and type checks, then the whole test suite
+#                    (browser tests included); PLANSITE_LINT=0 skips the checks for a
+#                    quick run of a few tests
 set -euo pipefail
 cd "$(dirname "$0")"
 # Material prints an end-of-life banner on every build; the README says why we pin it.
@@ -73,6 +76,12 @@ build_site() {
   rm -rf "$tmp.old"
 }
 
+# Zero findings: any ruff or mypy finding fails the command (and so CI).
+lint() {
+  "$VENV/bin/ruff" check --quiet .
+  "$VENV/bin/mypy"
+}
+
 cmd=${1:-serve}
 shift || true
 case "$cmd" in
@@ -92,12 +101,17 @@ case "$cmd" in
     setup
     build_site "$@"
     ;;
+  lint)
+    setup
+    lint
+    ;;
   test)
     setup
+    if [ "${PLANSITE_LINT:-1}" != 0 ]; then lint; fi
     exec "$PY" -m pytest "$@"
     ;;
   *)
-    echo "usage: $0 serve|build|publish|test" >&2
+    echo "usage: $0 serve|build|publish|lint|test" >&2
     exit 2
     ;;
 esac

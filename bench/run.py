@@ -184,8 +184,8 @@ def make_project(dest: Path, content: Path, handwritten: bool) -> Path:
 
 
 def _mkdocs_yaml(path: Path) -> dict:
-    from mkdocs.utils.yaml import get_yaml_loader
     import yaml
+    from mkdocs.utils.yaml import get_yaml_loader
 
     with open(path, encoding="utf-8") as f:
         return yaml.load(f, Loader=get_yaml_loader())  # noqa: S506 - mkdocs' own loader (!ENV)
@@ -251,7 +251,6 @@ def core_phases(content_dir: Path, templates: Path, runs: int = 3, warm: bool = 
     from plansite import render
     from plansite.cache import NO_CACHE, DiskCache
     from plansite.loader import load_content
-    from plansite.paths import reader_pages
     from plansite.permalinks import static_files
     from plansite.render import render_site
 
@@ -696,10 +695,13 @@ def report(r: dict) -> str:
     w("")
     w("| Quy mô | Nạp và kiểm tra | Dựng Markdown | Tệp tĩnh (QR) | Cộng | Cả hook, trong lần dựng |")
     w("| --- | ---: | ---: | ---: | ---: | ---: |")
+    def both(row: dict, k: str) -> str:
+        """First build / cache warm, for one phase of one scale."""
+        return f"{fmt_s(row['phases_cold'][k])} / {fmt_s(row['phases'][k])}"
+
     for row in r["scales"]:
         p, pc = row["phases"], row["phases_cold"]
-        both = lambda k: f"{fmt_s(pc[k])} / {fmt_s(p[k])}"  # noqa: E731
-        w(f"| {row['scale']}× | {both('load')} | {both('render')} | {both('static')} | "
+        w(f"| {row['scale']}× | {both(row, 'load')} | {both(row, 'render')} | {both(row, 'static')} | "
           f"{fmt_s(sum(pc.values()))} / {fmt_s(sum(p.values()))} | "
           f"{fmt_s(row['hooks']['cold']['hooks'])} / {fmt_s(row['hooks']['ours']['hooks'])} |")
     w("")

@@ -21,6 +21,7 @@ sys.path.insert(0, str(REPO / "tests"))
 
 from search_queries import QUERIES, top_links  # noqa: E402
 
+
 class _Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format, *args):  # noqa: A002 - signature of the base class
         pass

@@ -28,9 +28,9 @@ import unicodedata
 from pathlib import Path
 
 from .errors import ContentError, Problem, report
-from .permalinks import INIT_HINT, dump_manifest, read_manifest, reset_manifest, scan_site, update_manifest
 from .history import load_changes
 from .loader import FILES, load_content
+from .permalinks import INIT_HINT, dump_manifest, read_manifest, reset_manifest, scan_site, update_manifest
 from .yamlsource import decode
 
 

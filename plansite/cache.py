@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from functools import lru_cache
+from functools import cache
 from importlib import metadata
 from pathlib import Path
 
@@ -31,7 +31,7 @@ def key(*parts: str | bytes) -> str:
     return digest.hexdigest()
 
 
-@lru_cache(maxsize=None)
+@cache
 def version(distribution: str) -> str:
     """The installed version of a package, part of the key of whatever it produces."""
     try:
@@ -40,7 +40,7 @@ def version(distribution: str) -> str:
         return "unknown"
 
 
-@lru_cache(maxsize=None)
+@cache
 def code_version(module_file: str) -> str:
     """A hash of the module that produces an entry, part of its key: changing
     how something is made (not only its inputs) must never reuse old output,

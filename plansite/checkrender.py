@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import re
 import traceback
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from . import model as m
 from .citations import CitationIndex
@@ -41,9 +43,9 @@ def check_rendering(content: m.Content, templates: Path, content_dir: Path, disp
                         "fix the template or the content it names")]
     problems = []
     plan_src = None
-    for template, path, context, exc in renderer.failures:
-        where = _template_line(exc, templates, display_root) or f"templates/{template}"
-        what = f"page {path} cannot be rendered ({where}: {_what(exc)})"
+    for template, path, context, error in renderer.failures:
+        where = _template_line(error, templates, display_root) or f"templates/{template}"
+        what = f"page {path} cannot be rendered ({where}: {_what(error)})"
         fix = "check this element's fields against docs/huong-dan-bien-tap.md, or fix the template"
         if "section" in context:
             if plan_src is None:
@@ -90,7 +92,8 @@ def check_handwritten(content: m.Content, docs_dir: Path, display_root: Path) ->
 
 def _failing_block(renderer: Renderer, path: str, section: m.Section) -> m.Block | None:
     """The innermost block of a section whose rendering fails on its own."""
-    macros = renderer.env.get_template("macros.j2").make_module(renderer.variables(path))
+    # Any: a template module's attributes are its macros, unknown to the type checker.
+    macros: Any = renderer.env.get_template("macros.j2").make_module(renderer.variables(path))
 
     def fails(block: m.Block) -> bool:
         try:
@@ -113,7 +116,7 @@ def _yaml_path(data, ident: str, path: tuple = ()) -> tuple:
     if isinstance(data, dict):
         if data.get("id") == ident:
             return path + ("id",)
-        items = data.items()
+        items: Iterable[tuple[Any, Any]] = data.items()
     elif isinstance(data, list):
         items = enumerate(data)
     else:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from .docnumber import DocNumber
 
@@ -47,7 +47,7 @@ class CitationIndex:
         )
 
     @classmethod
-    def from_registry(cls, documents, kinds) -> "CitationIndex":
+    def from_registry(cls, documents, kinds) -> CitationIndex:
         """The index for registered documents (model.Document) and kinds."""
         numbers = {n.key: d.id for d in documents for n in (d.number, *d.also_numbered) if n is not None}
         phrases = {p: d.id for d in documents for p in d.cited_as}

@@ -40,7 +40,8 @@ def apply_policy(html: str, shim: str) -> tuple[str, list[str]]:
     hashes, and the inline scripts that were not allowed (they will not run)."""
     if PLACEHOLDER not in html:
         return html, []
-    allowed, unknown = [], []
+    allowed: list[str] = []
+    unknown: list[str] = []
     for attrs, body in SCRIPT.findall(html):
         if "src=" in attrs or "application/json" in attrs or not body.strip():
             continue

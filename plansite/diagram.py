@@ -11,8 +11,8 @@ it is never drawn smaller than 0.8 of that on a screen wide enough to show it
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from . import model as m
 

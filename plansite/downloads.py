@@ -16,8 +16,7 @@ from pathlib import Path
 
 import markupsafe
 
-from . import model as m
-from . import official, opendata
+from . import model as m, official, opendata
 from .cache import NO_CACHE, DiskCache
 from .graph import Graph
 from .paths import FULL_TEXT, element_paths, md_to_html_path, relative, section_path, unit_path

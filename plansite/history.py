@@ -30,16 +30,17 @@ import json
 import os
 import re
 import subprocess
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 from markupsafe import Markup, escape
 
 from . import model as m
 from .cache import NO_CACHE, DiskCache, code_version, key as cache_key, version as pkg_version
-from .errors import ContentError, Problem
+from .errors import ContentError
 from .paths import GLOSSARY, HOME, document_path, element_paths, md_to_html_path, relative, unit_path
 
 HISTORY = "lich-su.md"
@@ -105,7 +106,7 @@ class Element:
                 [list(f) for f in self.fields], list(self.moved_from), self.owner]
 
     @classmethod
-    def from_json(cls, data: list) -> "Element":
+    def from_json(cls, data: list) -> Element:
         k, kind, ident, where, anchor, fields, moved, owner = data
         return cls(k, kind, ident, tuple(tuple(p) for p in where), anchor, tuple(tuple(f) for f in fields),
                    tuple(moved), owner)
@@ -632,7 +633,7 @@ def _flatten_plan(data: dict) -> list[Element]:
     for s in data.get("sections") or []:
         if not isinstance(s, dict) or "id" not in s:
             continue
-        where = (("section", str(s.get("number") or s["id"])),)
+        where: tuple[tuple[str, str], ...] = (("section", str(s.get("number") or s["id"])),)
         out.append(Element(f"plan:{s['id']}", "section", s["id"], where, s["id"],
                            _fields(s, ("number", "title")), tuple(s.get("moved_from") or ())))
         notes(s.get("notes"), where, s["id"], f"plan:{s['id']}")
@@ -816,7 +817,7 @@ def load_changes(content_dir: Path, content: m.Content, *, display_root: Path | 
                  cache: DiskCache = NO_CACHE) -> tuple[ChangeNote, ...]:
     """The office's notes on changes; no file means no notes. Raises ContentError
     (file, line, fix) for a bad entry, like the other content files."""
-    from .loader import _check_schema_cached, _display   # the loader's schema pass and messages
+    from .loader import _check_schema_cached, _display  # the loader's schema pass and messages
     from .yamlsource import load as load_yaml
 
     path = Path(content_dir) / CHANGES_FILE
@@ -1036,11 +1037,11 @@ def decorate(html_text: str, here: str, history: History, status: PlanStatus, la
     else:
         updated = escape(H["updated_unknown"]).format(history=Markup('<a href="{}">{}</a>').format(
             history_href or "#", H["title"]))
-    line = Markup('<p class="plan-currency" data-search-exclude>{}<span class="plan-currency-sep"> · </span>'
+    currency = Markup('<p class="plan-currency" data-search-exclude>{}<span class="plan-currency-sep"> · </span>'
                   '<span class="plan-status plan-status-{}">{}</span></p>').format(
         updated, status.state, status.text(labels))
     match = _H1_END.search(html_text)
-    line = str(line)
+    line = str(currency)  # str: Markup + the page's text would escape the page
     html_text = (html_text[:match.end()] + line + html_text[match.end():]) if match else line + html_text
     marks = history.marks() if history.available else {}
     if not marks:

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Callable
+from collections.abc import Callable
+from pathlib import Path
 
 from markdown import Extension, Markdown
 from markdown.postprocessors import Postprocessor
@@ -28,8 +29,8 @@ from markdown.treeprocessors import Treeprocessor
 
 from .paths import FULL_TEXT
 from .render import cite_attributes
-from .slug import slugify
 from .site import PAGE_MARK, ConfigError, Site, Unresolved, load, mark  # noqa: F401 - mark: for generators' glue
+from .slug import slugify
 
 log = logging.getLogger("plansite")
 
@@ -150,7 +151,7 @@ def _load_cached(path: str) -> Site:
     key = (os.path.abspath(path), os.path.getmtime(path))
     if key not in _LOADED:
         _LOADED.clear()
-        _LOADED[key] = load(path)
+        _LOADED[key] = load(Path(path))
     return _LOADED[key]
 
 

@@ -223,7 +223,7 @@ def text_html(text: str | None, content: m.Content) -> markupsafe.Markup:
         out.append(_unbroken(text[last:match.start()]))
         f = notes[match.group(1)]
         body = markupsafe.Markup("").join(
-            markupsafe.Markup('<span class="fn-p">{}</span>').format(_unbroken(b.text)) for b in f.blocks)
+            markupsafe.Markup('<span class="fn-p">{}</span>').format(_unbroken(b.text or "")) for b in f.blocks)
         out.append(markupsafe.Markup('<span class="fn" data-label="{}">{}</span>').format(f.label, body))
         last = match.end()
     out.append(_unbroken(text[last:]))

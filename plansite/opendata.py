@@ -110,7 +110,7 @@ def schema(title: str) -> str:
             return {"type": "boolean"}
         if tp is int:
             return {"type": "integer"}
-        if dataclasses.is_dataclass(tp):
+        if isinstance(tp, type) and dataclasses.is_dataclass(tp):
             name = tp.__name__
             if name not in defs:
                 defs[name] = {}  # recursion guard (Block holds Blocks)

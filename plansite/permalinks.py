@@ -14,10 +14,11 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from . import model as m
-from .errors import Problem
 from .cache import NO_CACHE, DiskCache, code_version, key as cache_key, version
+from .errors import Problem
 from .paths import MOVED_PAGES, document_path, element_paths, md_to_html_path, relative, section_path, unit_path
 
 SHORT_DIR = "k"
@@ -230,8 +231,8 @@ def qr_svg(url: str, title: str) -> str:
 
 
 # Options in one place: they are part of every cached QR code's key.
-_QR_MAKE = {"error": "m", "micro": False}
-_QR_SAVE = {"kind": "svg", "scale": 4, "border": 2, "svgclass": "plan-qr", "lineclass": None,
+_QR_MAKE: dict[str, Any] = {"error": "m", "micro": False}
+_QR_SAVE: dict[str, Any] = {"kind": "svg", "scale": 4, "border": 2, "svgclass": "plan-qr", "lineclass": None,
             "dark": "#000", "light": "#fff", "xmldecl": False, "encoding": "utf-8"}
 
 

@@ -20,9 +20,9 @@ from __future__ import annotations
 import hashlib
 import random
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from enum import Enum
-from typing import Iterable, Iterator
+from enum import StrEnum
 
 from . import model as m
 from .graph import Graph
@@ -38,7 +38,7 @@ QUOTE_WORDS = (8, 45)      # a quoted fragment is 8 to 45 words long
 EXCERPT_WORDS = 12         # a block named by its opening words
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     """What a question asks; the value is its key under study.kinds / study.templates."""
 
     LEAD = "lead"                    # chủ trì
@@ -331,8 +331,8 @@ class QuestionBank:
                                for cand in others + assigned + singles
                                if not kin & set(cand) and cand != units]
                 wording = responsibility_wording(el, role)
-                passage = (Passage(self.where[el.id], el.responsibility.id, wording) if wording
-                           else self._passage_of_block(el))
+                passage = (Passage(self.where[el.id], el.responsibility.id, wording)
+                           if wording and el.responsibility else self._passage_of_block(el))
                 yield self._question(
                     f"{ROLE_CODES[kind]}-{el.id}", kind, template.format(place=self._place(section, el)),
                     Option("+".join(units), self._unit_name(units)), distractors, passage,
@@ -345,10 +345,12 @@ class QuestionBank:
         if not template:
             return
         timed = [(s, el) for s, el in self.content.plan.elements() if timing_wording(el)]
-        wordings = list(dict.fromkeys(timing_wording(b) for _, b in timed))
+        wordings = list(dict.fromkeys(w for _, b in timed if (w := timing_wording(b))))
         for section, block in timed:
             answer = timing_wording(block)
             t = block.timing
+            if t is None or not answer:  # never (`timed` has a wording), but the types don't say so
+                continue
             # No printed label: an editorial annotation, called so (as the plan's pages do).
             label = t.label or self.content.labels.get("resp", {}).get("timing_annotation") \
                 or self.content.labels["task"]["timing"]
@@ -363,11 +365,11 @@ class QuestionBank:
 
     def _quote_questions(self) -> Iterator[Question | None]:
         T = self.L["templates"]
-        O = self.L["option"]
+        option = self.L["option"]
         plan = self.content.plan
         tasks = [(s, b) for s in plan.sections for b in s.walk() if b.kind == "task"]
         if "task_quote" in T and len(tasks) >= MIN_OPTIONS:
-            options = [Option(b.id, O["task"].format(number=self.number_of(b) or b.id,
+            options = [Option(b.id, option["task"].format(number=self.number_of(b) or b.id,
                                                      title=clean_title(plain(b.title or b.text, {}))))
                        for s, b in tasks]
             texts = {b.id: self._body_texts(b) for _, b in tasks}
@@ -391,7 +393,7 @@ class QuestionBank:
                 opening = (clean_title(plain(b.title, {})) if b.title
                            else words(fragments(plain(b.text, self.footnote_labels))[0], EXCERPT_WORDS,
                                       self.L["ellipsis"]))
-                options.append(Option(b.id, O["item"].format(number=self.number_of(b), opening=opening)))
+                options.append(Option(b.id, option["item"].format(number=self.number_of(b), opening=opening)))
             texts = {b.id: self._body_texts(b) for b in items}
             for item, answer in zip(items, options):
                 found = self._quote(item.id, texts, skip_first=not item.title)

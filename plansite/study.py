@@ -17,10 +17,19 @@ import io
 from . import model as m
 from .areas import script_data
 from .cache import NO_CACHE, DiskCache
-from .paths import (STUDY, STUDY_CSV, STUDY_HANDOUT, STUDY_KEY, STUDY_TRAINERS, md_to_html_path, section_path,
-                    study_section_path, study_unit_path)
-from .permalinks import SHORT_DIR, QR_DIR, _qr_svg_cached, absolute, redirect_page
 from .opendata import spreadsheet_cell as _cell
+from .paths import (
+    STUDY,
+    STUDY_CSV,
+    STUDY_HANDOUT,
+    STUDY_KEY,
+    STUDY_TRAINERS,
+    md_to_html_path,
+    section_path,
+    study_section_path,
+    study_unit_path,
+)
+from .permalinks import QR_DIR, SHORT_DIR, _qr_svg_cached, absolute, redirect_page
 from .quiz import Kind, Question, QuestionBank, group_ids
 
 PAGE_MIN = 5     # fewer questions on a page is said, never padded
@@ -91,11 +100,11 @@ def pages(r) -> list:
         out.append(r.page("study/quiz.md.j2", study_section_path(s), title, ROLE, questions=chosen,
                           inherited=set(), note=_note(L, chosen, True), index=None,
                           intro_link=(section_path(s), f"{s.number}. {s.title.capitalize()}")))
-    for u, chosen, inherited, duties in units:
+    for u, chosen, inherited_ids, duties in units:
         groups = [c.unit(g).name for g in _groups(c, u.id)]
         note = _note(L, chosen, duties) if duties else L["unit_none"]
         out.append(r.page("study/quiz.md.j2", study_unit_path(u.id), L["unit_title"].format(name=u.name), ROLE,
-                          questions=chosen, inherited=inherited, note=note, index=None, unit=u, groups=groups))
+                          questions=chosen, inherited=inherited_ids, note=note, index=None, unit=u, groups=groups))
     numbered = list(enumerate(b.questions, 1))
     out += [
         r.page("study/handout.md.j2", STUDY_HANDOUT, L["handout"]["title"], ROLE, numbered=numbered),

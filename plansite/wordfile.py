@@ -178,7 +178,7 @@ def _build(content: m.Content) -> bytes:
     def text_para(prefix: str, text: str, *, bold=False):
         p = para(doc)
         last = 0
-        chunks = []
+        chunks: list[tuple[str, m.Footnote | None]] = []
         for match in FOOTNOTE_REF.finditer(text):
             chunks.append((text[last:match.start()], None))
             chunks.append(("", notes[match.group(1)]))
@@ -190,7 +190,7 @@ def _build(content: m.Content) -> bytes:
             if note is None:
                 _add_text(p, chunk, bold)
                 continue
-            footnotes.append((note.label, [b.text for b in note.blocks]))
+            footnotes.append((note.label, [b.text or "" for b in note.blocks]))
             mark = f"({note.label})"
             # A custom mark (Word's own markup for one): the source prints "(1)", which Word's
             # numbering formats cannot. LibreOffice 7.4 ignores the custom mark and adds its number.
@@ -350,8 +350,7 @@ def _center(p, Cm):
 
 def _add_footnotes(doc, footnotes: list[tuple[str, list[str]]]) -> None:
     """A real footnotes part (python-docx has no API for it): the source's "(n)" marks stay as written."""
-    from docx.opc.constants import CONTENT_TYPE as CT
-    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.constants import CONTENT_TYPE as CT, RELATIONSHIP_TYPE as RT
     from docx.opc.packuri import PackURI
     from docx.opc.part import Part
 

@@ -132,7 +132,7 @@ def _locate(review: Review, out_dir: Path, plan: dict, documents: dict, source_i
     ordered = sorted(source_ids)
     for entry in review.entries:
         table = by_id.get(entry.file, {})
-        path = entry.path
+        path: tuple | None = entry.path
         if path and len(path) == 2 and path[0] in ("block", "documents") and path[1] in table:
             path = table[path[1]]
         elif entry.file == "plan.yaml" and entry.source_line is not None and (
@@ -143,6 +143,7 @@ def _locate(review: Review, out_dir: Path, plan: dict, documents: dict, source_i
             if ident is None:
                 before = [n for n in ordered if n <= line]
                 ident = source_ids[before[-1]] if before else None
-            path = table.get(ident, path)
+            if ident is not None:
+                path = table.get(ident, path)
         if path is not None and entry.file in sources:
             entry.yaml_line = sources[entry.file].where(path)[0]

@@ -88,7 +88,8 @@ def structure_match(draft: dict, hand: dict, vocab: dict, *, header: bool = Fals
         return sorted(words.key(names.get(i, i)) for i in ids)
 
     dp, hp = draft["plan"], hand["plan"]
-    d_blocks, h_blocks = {}, {}
+    d_blocks: dict[str, tuple[dict, str]] = {}
+    h_blocks: dict[str, tuple[dict, str]] = {}
 
     def index(blocks, table, parent):
         for b in blocks or []:
@@ -272,9 +273,9 @@ def _fields(match: Match, where: str, hb: dict, db: dict, h_units, d_units, ukey
     if ht is not None:
         # without a label, a timing counts as stated only in the duty sentences of the organisation
         # section; elsewhere picking a phrase out of a sentence is the editor's reading
-        stated = ht.get("label") or (organization and _norm(ht["text"]) in
-                                     _norm(hb.get("text", "") + " " + hb.get("title", "")))
-        if not stated:
+        timing_stated = ht.get("label") or (organization and _norm(ht["text"]) in
+                                            _norm(hb.get("text", "") + " " + hb.get("title", "")))
+        if not timing_stated:
             match.excluded.append(f"{where} timing (editorial)")
             if dt is not None:
                 match.check(f"{where} timing: in the draft only", False)

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 import string
+from typing import Any
 
 from ..loader import LONG_DATE
 from .fields import Capabilities, FieldEmitter, UnitWords, timing_in_prose
 from .registry import Documents, Ids, Units, glossary, make_id
 from .review import Review
 from .sources import FOOTNOTE_CLOSE, FOOTNOTE_OPEN
-from .structure import Draft, Node, Section
+from .structure import Draft, Field, Node, Section
 
 FOOTNOTE_MARK_TXT = re.compile(r"(?<=[^\s(])\((\d{1,2})\)")
 FOOTNOTE_MARK_DOCX = re.compile(re.escape(FOOTNOTE_OPEN) + r"(\d+)" + re.escape(FOOTNOTE_CLOSE))
@@ -81,9 +82,9 @@ class Emitter:
         for label, nodes in d.footnotes:
             fid = self.footnote_ids[label]
             blocks = []
-            for j, n in enumerate(nodes, 1):
-                blocks.append({"id": self.claim(f"{fid}-p{j}"), "kind": "paragraph", "text": self.fix(n.text)})
-                self.source_ids[n.where] = blocks[-1]["id"]
+            for j, note in enumerate(nodes, 1):
+                blocks.append({"id": self.claim(f"{fid}-p{j}"), "kind": "paragraph", "text": self.fix(note.text)})
+                self.source_ids[note.where] = blocks[-1]["id"]
             footnotes.append({"id": fid, "label": fid[3:], "blocks": blocks})
         plan: dict = {"id": plan_id, "document": plan_id, "header": header}
         if preamble:
@@ -95,7 +96,7 @@ class Emitter:
             plan["footnotes"] = footnotes
         if d.recipients:
             entries = []
-            for i, (text, where) in enumerate(d.recipients, 1):
+            for i, (text, _where) in enumerate(d.recipients, 1):
                 entry = {"id": self.claim(f"nn-{i}"), "text": text}
                 name = self.words.clean(text)
                 if name and not name.lower().startswith("lưu"):
@@ -178,8 +179,8 @@ class Emitter:
 
     def _plan_id(self, header: dict) -> str:
         year = None
-        if header["date"]:
-            year = re.search(r"\d{4}$", header["date"])[0]
+        if header["date"] and (y := re.search(r"\d{4}$", header["date"])):
+            year = y[0]
         elif m := re.search(r"\b(20\d\d)\b", header["subject"]):
             year = m.group(1)
         ident = "kh" + (f"-{header['number']}" if header["number"] else "") + (f"-{year}" if year else "")
@@ -215,9 +216,9 @@ class Emitter:
 
     def _section(self, s: Section, index: int) -> dict:
         ident = self.claim(s.number)
-        out = {"id": ident, "number": s.number, "title": s.title, "role": s.role}
+        out: dict[str, Any] = {"id": ident, "number": s.number, "title": s.title, "role": s.role}
         blocks = self._children(s, ident)
-        extra = []
+        extra: list[Field] = []
         if s.fields:
             if self.section_fields:
                 self._fields(out, s, ident, extra)
@@ -308,7 +309,7 @@ class Emitter:
         for f in node.fields:
             self.source_ids[f.where] = f"{ident}-tg" if f.role == "timing" else f"{ident}-dv"
         resp, left = self.fields.responsibility(ident, node.fields, getattr(node, "annotation_units", []),
-                                                getattr(node, "annotation_role", None),
+                                                getattr(node, "annotation_role", None),  # a Section has none
                                                 getattr(node, "annotation_mode", None))
         leftover += left
         if resp:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 from .dates import real_date
 from .review import Review
@@ -33,7 +34,7 @@ class Capabilities:
     modes: bool = False
 
     @classmethod
-    def from_schema(cls, schema: dict) -> "Capabilities":
+    def from_schema(cls, schema: dict) -> Capabilities:
         defs = schema.get("$defs", {})
         resp = defs.get("responsibility", {}).get("properties", {})
         timing = defs.get("timing", {}).get("properties", {})
@@ -100,12 +101,12 @@ class UnitWords:
                 break
         return k
 
-    def in_prose(self, text: str) -> str | None:
+    def in_prose(self, text: str) -> tuple[str, str] | None:
         """The unit given a duty at the start of a sentence of the organisation
         section: "Giao Văn phòng Sở theo dõi …", "Thủ trưởng các phòng … có trách nhiệm …"."""
         assign = "|".join(re.escape(w) for w in self.v["assign_words"])
         m = re.match(rf"(?:(?:{assign})\s+)?(?P<rest>.*)", text.strip())
-        rest = m["rest"]
+        rest = m["rest"] if m else ""
         head = self.head_re.match(rest[:1].upper() + rest[1:])
         if head is None:
             return None
@@ -216,7 +217,7 @@ def timing_in_prose(text: str, vocab: dict) -> str | None:
     """A timing phrase inside a sentence ("… báo cáo định kỳ theo quy định"), as written."""
     words = vocab["timing"]
     phrases = [w for k in ("recurring", "annual", "monthly", "superior_schedule") for w in words[k]]
-    spans = []
+    spans: list[tuple[int, int]] = []
     for p in sorted(phrases, key=len, reverse=True):
         for m in re.finditer(rf"(?<!\w){re.escape(p)}(?!\w)", text, re.I):
             if not any(s <= m.start() < e for s, e in spans):
@@ -259,7 +260,7 @@ class FieldEmitter:
 
     def _party(self, fld: Field, ids: list[str]):
         if self.caps.party_objects:
-            party = {"label": fld.label}
+            party: dict[str, Any] = {"label": fld.label}
             if fld.letter and self.caps.letters:
                 party["letter"] = fld.letter
             party.update(text=fld.text, units=ids)
@@ -324,13 +325,14 @@ class FieldEmitter:
 
     def timing(self, element_id: str, fields: list[Field], annotation: str | None) -> tuple[dict | None, list[Field]]:
         timing_fields = [f for f in fields if f.role == "timing"]
-        if not timing_fields and annotation is None:
-            return None, []
+        where: int | None
         if timing_fields:
             f = timing_fields[0]
             text, label, letter, where = f.text, f.label, f.letter, f.where
-        else:
+        elif annotation is not None:
             text, label, letter, where = annotation, None, None, None
+        else:
+            return None, []
         spec = classify_timing(text, self.v, self.caps, self.find_document)
         if not spec["kinds"]:
             self.review.add("timing", where, f"the timing “{text}” matches none of the schema's kinds; it was "

@@ -160,14 +160,14 @@ def _join(lines: list[Line], review: Review, basis_openers: list[str], zone: str
     for line in lines:
         text = line.text
         new = True
-        if current is not None and line.zone == prev.zone == "body" and wrapped:
+        if current is not None and prev is not None and line.zone == prev.zone == "body" and wrapped:
             new = _breaks(prev.text, text, current_lines, width, seen_section, openers)
             if new and prev.text.rstrip().endswith(TERMINAL) and not MARKER.match(text) \
                     and len(prev.text) >= 0.92 * width and text[:1].isupper():
                 review.add("join", line.where, f"a full line ends a sentence and the next starts a new "
                            f"paragraph here (“…{prev.text[-30:]}” / “{text[:30]}…”); check that they are "
                            "two paragraphs in the source", anchor=line.where)
-        if new:
+        if new or current is None:  # (no current paragraph means new)
             current = Para(text, line.where, zone if line.zone == "body" else line.zone, column=line.indent
                            if line.zone in ("header", "closing") else 0)
             out.append(current)
@@ -203,7 +203,7 @@ def _breaks(prev: str, text: str, prev_lines: int, width: int, seen_section: boo
 
 def _glue(left: str, right: str) -> tuple[str, str | None]:
     """Join two lines; a word hyphenated at the line end is joined without a space."""
-    if re.search(r"\w-$", left) and right[:1].isalnum():
-        word = re.search(r"\S+$", left).group() + re.match(r"\S+", right).group()
-        return left + right, word
+    tail, head = re.search(r"\S*\w-$", left), re.match(r"\S+", right)
+    if tail and head and right[:1].isalnum():
+        return left + right, tail.group() + head.group()
     return f"{left} {right}", None

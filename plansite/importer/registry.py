@@ -132,10 +132,10 @@ class Documents:
                 kind = "cong-van" if number.grammar == "state" else "quyet-dinh"
             after = text[end:]
             date = issuer = None
-            m = re.match(rf"\s*ngày\s+({DATE})", after)
-            if m:
-                date = m.group(1)
-                after_date = after[m.end():]
+            dm = re.match(rf"\s*ngày\s+({DATE})", after)
+            if dm:
+                date = dm.group(1)
+                after_date = after[dm.end():]
             else:
                 wm = re.match(r"\s*ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", after, re.I)
                 date = f"{wm[1]}/{wm[2]}/{wm[3]}" if wm else None

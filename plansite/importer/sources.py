@@ -20,6 +20,7 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 # Limits that keep a hostile file from exhausting the machine.
 MAX_SOURCE_BYTES = 50 * 1024 * 1024          # the file itself
@@ -283,7 +284,7 @@ def _footnotes(document, name: str, number: int) -> list[Line]:
         raise ImportFailure(name, f"the footnotes of the .docx are damaged ({exc})",
                             "open it in Word and save it again") from None
     lines = []
-    for i, fn in enumerate(root.findall(f"{W}footnote")):
+    for fn in root.findall(f"{W}footnote"):
         if fn.get(W + "type") in ("separator", "continuationSeparator", "continuationNotice"):
             continue
         ident = fn.get(W + "id")
@@ -300,7 +301,7 @@ def _footnotes(document, name: str, number: int) -> list[Line]:
 class _Numbering:
     """Word's automatic numbering, turned back into the labels it prints ("1.", "1.1.", "a)", "-")."""
 
-    def __init__(self, document):
+    def __init__(self, document: Any) -> None:  # Any: python-docx ships no types
         self.counters: dict[tuple[str, int], int] = {}
         self.levels: dict[tuple[str, int], tuple[str, str, int]] = {}
         self.abstract_of: dict[str, str] = {}
@@ -357,7 +358,7 @@ class _Numbering:
             style = ppr.find(f"{W}pStyle")
             if num_id is None and style is not None and style.get(W + "val") in self.style_num:
                 num_id, ilvl = self.style_num[style.get(W + "val")]
-        if num_id is None or num_id == "0" or (num_id, ilvl) not in self.levels:
+        if num_id is None or ilvl is None or num_id == "0" or (num_id, ilvl) not in self.levels:
             return None
         fmt, text, start = self.levels[(num_id, ilvl)]
         # Numbers sharing one abstract definition count together (Word's list continuation).

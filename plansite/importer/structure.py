@@ -49,13 +49,16 @@ class Node:
     text: str
     where: int
     marker: str | None                   # marker type (num, letter, dash …) or None for a paragraph
-    parent: "Node | Section | None" = None
+    parent: Node | Section | None = None
     title: str | None = None
-    children: list["Node"] = field(default_factory=list)
+    children: list[Node] = field(default_factory=list)
     fields: list[Field] = field(default_factory=list)
     id: str = ""
     annotation_units: list[str] = field(default_factory=list)   # units the prose names (organisation section)
     annotation_timing: str | None = None
+    annotation_role: str | None = None                          # their role, read from the wording
+    annotation_mode: str | None = None                          # "request" (Đề nghị …) or None
+    closed: bool = False                 # ends a run of bullets that fields close (_Pending)
 
 
 @dataclass
@@ -166,7 +169,7 @@ class Parser:
         top = paras[:kind_at]
         rest = paras[kind_at + 1:]
         # the trích yếu: the paragraph after KẾ HOẠCH (and any line continuing it in lower case)
-        subject = []
+        subject: list[Para] = []
         while rest and rest[0].zone == "body" and (not subject or rest[0].text[:1].islower()):
             subject.append(rest.pop(0))
         header.subject = " ".join(p.text for p in subject) or None
@@ -224,12 +227,12 @@ class Parser:
         sections: list[Section] = []
         stack: list[Node] = []
         last: Node | Section | None = None
-        field_target: Node | Section | None = None
+        field_target: Node | Section | _Pending | None = None
         closing: list[Para] = []
         pending: list[_Pending] = []
         for i, p in enumerate(paras):
             if p.zone == "closing" or _squash(p.text).startswith(_squash(self.v["recipients_label"])) or (
-                    re.match(r"(?:%s)\s+\S" % "|".join(re.escape(x) for x in self.v["signature_prefixes"]), p.text)
+                    re.match(rf"(?:{'|'.join(re.escape(x) for x in self.v['signature_prefixes'])})\s+\S", p.text)
                     and _caps(p.text)):
                 closing = paras[i:]
                 break
@@ -245,16 +248,17 @@ class Parser:
                 fld.letter = number   # "b) Cơ quan chủ trì: …"
             if fld is not None:
                 if field_target is None:
-                    field_target = self._field_target(mtype, last, section)
-                    if last is not None and last is not section and last.parent is field_target \
+                    target = self._field_target(mtype, last, section)
+                    field_target = target
+                    if isinstance(last, Node) and target is not None and last.parent is target \
                             and mtype is not None and last.marker == mtype:
                         # fields closing a run of bullets: a group, if more follows in the same parent
-                        run = []
-                        for sibling in reversed(field_target.children):
-                            if sibling.marker != mtype or getattr(sibling, "_closed", False):
+                        run: list[Node] = []
+                        for sibling in reversed(target.children):
+                            if sibling.marker != mtype or sibling.closed:
                                 break
                             run.insert(0, sibling)
-                        field_target = _Pending(field_target, run)
+                        field_target = _Pending(target, run)
                         pending.append(field_target)
                 self._attach(field_target, fld)
                 continue
@@ -325,7 +329,7 @@ class Parser:
                             "importer knows; the line was kept as text — make it a responsibility or timing by "
                             "hand, or add the label to plansite/importer/vocabulary.yaml")
 
-    def _field_target(self, mtype: str | None, last, section: Section):
+    def _field_target(self, mtype: str | None, last: Node | Section | None, section: Section) -> Node | Section | None:
         """The element a field line belongs to: fields that close a list of
         bullets (same marker) or follow a paragraph belong to the element that
         holds them; any other field belongs to the element right before it."""
@@ -426,7 +430,7 @@ class Parser:
     def _footnotes(self, paras: list[Para]) -> list[tuple[str, list[Node]]]:
         out: dict[str, list[Node]] = {}
         for p in paras:
-            out.setdefault(p.footnote, []).append(Node("paragraph", None, p.text.strip(), p.where, None))
+            out.setdefault(p.footnote or "", []).append(Node("paragraph", None, p.text.strip(), p.where, None))
         return list(out.items())
 
 
@@ -434,11 +438,12 @@ class _Pending:
     """Fields that close a run of bullets. If the parent holds more after them, the
     bullets and fields form a group of their own; otherwise the fields are the parent's."""
 
-    def __init__(self, parent, run: list[Node]):
-        self.parent, self.run, self.fields = parent, run, []
+    def __init__(self, parent: Node | Section, run: list[Node]):
+        self.parent, self.run = parent, run
+        self.fields: list[Field] = []
         self.count = len(parent.children)
         for node in run:
-            node._closed = True
+            node.closed = True
 
     def settle(self) -> None:
         more = self.parent.children[self.count:]
