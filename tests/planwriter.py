@@ -139,7 +139,7 @@ def write_txt(plan: dict, path: Path) -> list[str]:
     lines += p["signature"]
     if p["footnotes"]:
         lines.append("_" * 20)
-        for n, (fid, texts) in enumerate(p["footnotes"].items(), 1):
+        for n, texts in enumerate(p["footnotes"].values(), 1):
             lines.append(f"({n}) {texts[0]}")
             lines += texts[1:]
     text = "\n".join(lines) + "\n"

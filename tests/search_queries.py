@@ -9,21 +9,27 @@ vocabulary, without and with diacritics.
 
 from __future__ import annotations
 
+from plansite.searchfold import fold
+
 # Pages of the plan where "dân vận" itself is the subject.
 _DAN_VAN = (r"^(index\.html|muc/(I|II)\.html|van-ban/(ct-33-ttg|kh-danvan-2022|ct-49-tw)\.html)(#|$)"
             r"|^thuat-ngu\.html#dan-van$")
 # The glossary entry of a term is also what a reader means by it.
 _GLOSSARY = r"|^thuat-ngu\.html#{}$"
 
+
+
+def both(query: str, target: str) -> list[tuple[str, str]]:
+    """The query typed without diacritics (as most readers do), then as written."""
+    return [(fold(query).lower(), target), (query, target)]
+
+
 QUERIES: list[tuple[str, str]] = [
-    ("dan van", _DAN_VAN),
-    ("dân vận", _DAN_VAN),
-    ("tiep cong dan", r"^muc/II\.html#II-4$"),
-    ("tiếp công dân", r"^muc/II\.html#II-4$"),
-    ("van phong so", r"^(don-vi/van-phong-so\.html|muc/III\.html)(#|$)"),
-    ("Văn phòng Sở", r"^(don-vi/van-phong-so\.html|muc/III\.html)(#|$)"),
-    ("cai cach hanh chinh", r"^(muc/II\.html#II-3|van-ban/kh-cchc-2022\.html)(#|$)" + _GLOSSARY.format("cai-cach-hanh-chinh")),
-    ("cải cách hành chính", r"^(muc/II\.html#II-3|van-ban/kh-cchc-2022\.html)(#|$)" + _GLOSSARY.format("cai-cach-hanh-chinh")),
+    *both("dân vận", _DAN_VAN),
+    *both("tiếp công dân", r"^muc/II\.html#II-4$"),
+    *both("Văn phòng Sở", r"^(don-vi/van-phong-so\.html|muc/III\.html)(#|$)"),
+    *both("cải cách hành chính",
+         r"^(muc/II\.html#II-3|van-ban/kh-cchc-2022\.html)(#|$)" + _GLOSSARY.format("cai-cach-hanh-chinh")),
     ("33 CT-TTg", r"^van-ban/ct-33-ttg\.html(#|$)"),
     ("chi thi 33", r"^van-ban/ct-33-ttg\.html(#|$)"),
     ("thanh tra", r"^(don-vi/thanh-tra-so\.html|muc/II\.html#II-4)(#|$)"),

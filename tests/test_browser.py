@@ -6,21 +6,16 @@ gets a fresh browser context; the site is built once per session.
 
 from __future__ import annotations
 
-import os
 import re
 from urllib.parse import urlsplit
 
 import pytest
 
+from helpers import PAGE_TYPES, playwright_expect
+
 pytestmark = pytest.mark.browser
 
-try:
-    from playwright.sync_api import expect
-except ImportError:  # same rule as the browser fixture: skip loudly, fail in CI
-    if os.environ.get("PLANSITE_REQUIRE_BROWSER") == "1":
-        raise
-    pytest.skip("BROWSER TESTS NOT RUN: the playwright Python package is not installed",
-                allow_module_level=True)
+expect = playwright_expect()
 
 PHONE = {"width": 360, "height": 640}
 
@@ -179,21 +174,7 @@ def test_abbreviation_tooltip_on_keyboard_focus(page, site_server):
 # 3. Nothing leaves the machine (served over HTTP)
 # -----------------------------------------------------------------------------
 
-PAGES = [
-    "index.html",
-    "muc/II.html",
-    "toan-van.html",
-    "van-ban/index.html",
-    "van-ban/ct-33-ttg.html",
-    "don-vi/index.html",
-    "don-vi/thanh-tra-so.html",
-    "tien-do.html",
-    "thuat-ngu.html",
-    "bien-tap/huong-dan-bien-tap.html",
-]
-
-
-@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("path", PAGE_TYPES)
 def test_page_makes_no_external_requests(page, site_server, path):
     traffic = record_traffic(page.context)
     page.goto(site_server + path, wait_until="networkidle")

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from plansite import cache as cache_module
-from plansite import loader, permalinks
+from plansite import cache as cache_module, loader, permalinks
 from plansite.cache import NO_CACHE, DiskCache, key
 from plansite.errors import ContentError
 from plansite.loader import load_content

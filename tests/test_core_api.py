@@ -9,11 +9,10 @@ import subprocess
 import sys
 import sysconfig
 import textwrap
-from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from helpers import REPO, copy_project
 from plansite.paths import EDITOR_HOME, is_editor_page, reader_pages
 from plansite.site import mark, markdown_runs, prepare
 
@@ -78,9 +77,7 @@ def test_page_mark_goes_after_front_matter(markdown, marked):
 def test_hooks_work_without_installing_the_project(tmp_path):
     """`pip install -r requirements.txt && mkdocs build`: the hooks import the
     checkout's plansite/, not an installed one."""
-    for name in ("content", "docs", "overrides", "templates", "hooks", "plansite"):
-        shutil.copytree(REPO / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    copy_project(tmp_path)
     # -S: no site-packages .pth files, so not the editable install of plansite;
     # the packages themselves are put back on the path by hand.
     packages = sysconfig.get_paths()["purelib"]

@@ -3,18 +3,13 @@ Markdown or attr_list syntax — in the page body, the navigation and the title.
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
+from helpers import built, copy_project, mkdocs_build
 from plansite.render import md_escape
-
-REPO = Path(__file__).resolve().parent.parent
 
 IMG = "TỔ CHỨC <img src=x onerror=alert(1)>"
 ATTR = "Thực hiện tốt công tác dân vận {onmouseover=alert(1) id=II-2"
@@ -26,10 +21,7 @@ LABEL = "Thuật ngữ <i>x</i> & [y](javascript:alert(1)) {#z}"  # a label that
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory) -> Path:
     dest = tmp_path_factory.mktemp("hostile")
-    for name in ("content", "templates", "hooks", "plansite", "overrides"):
-        shutil.copytree(REPO / name, dest / name)
-    shutil.copytree(REPO / "docs" / "assets", dest / "docs" / "assets")
-    shutil.copy(REPO / "mkdocs.yml", dest / "mkdocs.yml")
+    copy_project(dest, dirs=("content", "templates", "hooks", "plansite", "overrides", "docs/assets"))
     plan = dest / "content" / "plan.yaml"
     text = plan.read_text(encoding="utf-8")
     text = text.replace("    title: TỔ CHỨC THỰC HIỆN\n", f"    title: '{IMG}'\n", 1)
@@ -47,9 +39,7 @@ def hostile_site(tmp_path_factory) -> Path:
     units = dest / "content" / "units.yaml"
     units.write_text(units.read_text(encoding="utf-8").replace("name: Thanh tra Sở", f"name: '{UNIT}'"),
                      encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(dest / "site")],
-                            cwd=dest, capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
-    assert result.returncode == 0, result.stderr
+    built(mkdocs_build(dest))
     return dest / "site"
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import posixpath
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,7 +17,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import REPO
+import helpers
+from helpers import MANIFEST, REPO, serve
 from plansite.generators import _jinja_literal
 from plansite.loader import load_content
 from plansite.paths import is_editor_page, relative
@@ -34,11 +34,7 @@ def copy_project(dest: Path, *, history: bool = False) -> Path:
     if history and (REPO / ".git").exists():
         subprocess.run(["git", "clone", "--quiet", "--no-checkout", str(REPO), str(dest)], check=True)
         subprocess.run(["git", "-C", str(dest), "reset", "--quiet"], check=True)  # the index, not the files
-    for name in ("content", "docs", "overrides", "templates", "hooks", "plansite"):
-        shutil.copytree(REPO / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"), dirs_exist_ok=True)
-    for name in ("mkdocs.yml", "zensical.toml", "permalinks.lock.json"):
-        shutil.copy(REPO / name, dest / name)
-    return dest
+    return helpers.copy_project(dest, files=("mkdocs.yml", "zensical.toml", MANIFEST))
 
 
 def run(project: Path, *cmd: str) -> subprocess.CompletedProcess:
@@ -297,18 +293,8 @@ def test_docs_folder_keeps_only_handwritten_pages(tmp_path):
 
 @pytest.fixture(scope="module")
 def zensical_server(zensical_site):
-    import functools
-    import threading
-
-    from conftest import _QuietHandler, _QuietServer
-
-    server = _QuietServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(zensical_site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(zensical_site) as base:
+        yield base
 
 
 def zensical_search(page, base: str, query: str) -> str:

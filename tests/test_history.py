@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from helpers import REPO, edit
 from plansite import history as h
 from plansite.errors import ContentError
 from plansite.loader import load_content
 
-REPO = Path(__file__).resolve().parent.parent
 COPY = ["content", "templates", "hooks", "plansite", "docs", "overrides", "mkdocs.yml", "permalinks.lock.json",
         ".gitignore"]
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PLANSITE_TODAY": "2022-06-15",
@@ -185,12 +185,6 @@ def commit(repo: Path, message: str, day: str) -> str:
     subprocess.run(["git", "add", "-A"], cwd=repo, env=env, check=True)
     subprocess.run(["git", "commit", "-q", "-m", message], cwd=repo, env=env, check=True)
     return git(repo, "rev-parse", "HEAD")
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, old
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def build(repo: Path, site: Path) -> subprocess.CompletedProcess:

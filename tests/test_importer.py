@@ -25,11 +25,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, example, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from conftest import SEED, source_text
-from planwriter import write_docx, write_txt
+from helpers import MANIFEST, copy_project, mkdocs_build
 from plansite.importer import REPORT, ImportFailure, import_plan, vocabulary
 from plansite.importer.compare import load_dir, structure_match, text_coverage
 from plansite.importer.fields import Capabilities, UnitWords, classify_timing
@@ -37,6 +36,7 @@ from plansite.importer.registry import Documents, Ids, Units
 from plansite.importer.review import Review
 from plansite.loader import load_content
 from plansite.rules import reserved_names, template_anchors
+from planwriter import write_docx, write_txt
 
 REPO = Path(__file__).resolve().parent.parent
 CONTENT = REPO / "content"
@@ -175,16 +175,12 @@ def test_the_match_measure_sees_a_wrong_draft(seed_draft, tmp_path):
 
 def test_seed_draft_builds_and_reset_clears_the_old_manifest(seed_draft, tmp_path):
     """The draft, in place of content/, builds strictly once the old plan's manifest is reset."""
-    project = tmp_path / "project"
-    for name in ("docs", "templates", "hooks", "plansite", "overrides"):
-        shutil.copytree(REPO / name, project / name)
-    shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
-    shutil.copy(REPO / "permalinks.lock.json", project / "permalinks.lock.json")
+    project = copy_project(tmp_path / "project", dirs=("docs", "templates", "hooks", "plansite", "overrides"),
+                           files=("mkdocs.yml", MANIFEST))
     shutil.copytree(seed_draft, project / "content", ignore=shutil.ignore_patterns(REPORT))
 
     def build():
-        return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir",
-                               str(project / "site")], cwd=project, capture_output=True, text=True, env=ENV)
+        return mkdocs_build(project, quiet=True)
 
     blocked = build()
     assert blocked.returncode != 0
@@ -331,7 +327,7 @@ REFUSED = [
     ("khong-phai.docx", b"PK\x03\x04 not really a zip", "damaged"),
     ("anh.txt", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "not text"),
     ("cp1258.txt", b"K\xea ho\xe1ch\n", "not valid UTF-8"),
-    ("thu.txt", "Kính gửi anh Nam,\nHẹn gặp lại.\n".encode("utf-8"), "does not read as a plan"),
+    ("thu.txt", "Kính gửi anh Nam,\nHẹn gặp lại.\n".encode(), "does not read as a plan"),
 ]
 
 

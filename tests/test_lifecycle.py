@@ -27,8 +27,9 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-MANIFEST = "permalinks.lock.json"
+import helpers
+from helpers import MANIFEST, REPO, edit
+
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 ENV.pop("PLANSITE_PUBLISH", None)
 INIT = "`python -m plansite permalinks --init` after a build"
@@ -37,13 +38,10 @@ RESTORE = f"restore it from git (git checkout -- {MANIFEST}) or recreate it with
 
 def copy_project(dest: Path, *, manifest: bool = True, runner: bool = False) -> Path:
     """The project's build inputs in a temporary folder (run.sh and its pins with `runner`)."""
-    for name in ("content", "docs", "templates", "hooks", "plansite", "overrides"):
-        shutil.copytree(REPO / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
     names = ["mkdocs.yml"] + ([MANIFEST] if manifest else [])
     if runner:
         names += ["run.sh", "requirements.txt", "requirements-dev.txt", "pyproject.toml"]
-    for name in names:
-        shutil.copy(REPO / name, dest / name)
+    helpers.copy_project(dest, files=names)
     cache = REPO / ".cache"  # the content-addressed cache is never wrong, only faster
     if cache.is_dir():
         shutil.copytree(cache, dest / ".cache")
@@ -73,12 +71,6 @@ def assert_reported(result: subprocess.CompletedProcess, *lines: str) -> None:
     assert "Traceback" not in result.stderr, result.stderr
     for line in lines:
         assert line in result.stderr.splitlines(), result.stderr
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, old
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 # -----------------------------------------------------------------------------

@@ -9,17 +9,12 @@ page) live in conftest.py.
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import http.server
 import io
 import json
-import os
 import re
-import shutil
 import subprocess
 import sys
-import threading
 from collections import Counter
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -28,6 +23,8 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
+import helpers
+from helpers import MANIFEST, REPO, edit, mkdocs_build, serve
 from plansite.loader import load_content
 from plansite.permalinks import aliases, check_manifest, linkables, page_moves, scan_site, update_manifest
 
@@ -36,9 +33,7 @@ try:
 except ImportError:  # the browser fixture skips (or fails in CI) on its own
     expect = None
 
-REPO = Path(__file__).resolve().parent.parent
 CONTENT = REPO / "content"
-MANIFEST = "permalinks.lock.json"
 
 browser_test = pytest.mark.browser
 
@@ -91,45 +86,15 @@ def site_url_of(site: Path) -> str:
 
 def copy_project(dest: Path) -> Path:
     """The project's build inputs (and its permalink manifest) in a temporary directory."""
-    for name in ("content", "docs", "templates", "hooks", "plansite", "overrides"):
-        shutil.copytree(REPO / name, dest / name)
-    for name in ("mkdocs.yml", MANIFEST):
-        shutil.copy(REPO / name, dest / name)
-    return dest
-
-
-def build(project: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(project / "site")],
-                          cwd=project, capture_output=True, text=True,
-                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    return helpers.copy_project(dest, files=("mkdocs.yml", MANIFEST))
 
 
 def edit_plan(project: Path, old: str, new: str) -> None:
-    path = project / "content" / "plan.yaml"
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"expected exactly one {old!r} in plan.yaml"
-    path.write_text(text.replace(old, new), encoding="utf-8")
+    edit(project / "content" / "plan.yaml", old, new)
 
 
 RENAME_II_3 = ("      - id: II-3\n", "      - id: II-3-moi\n")
 ALIAS_II_3 = ("      - id: II-3\n", "      - id: II-3-moi\n        moved_from: [II-3]\n")
-
-
-from conftest import _QuietHandler, _QuietServer  # noqa: E402 - the same quiet static server
-
-
-@contextlib.contextmanager
-def serve(directory: Path):
-    """Base URL of an HTTP server on 127.0.0.1 for `directory`."""
-    server = _QuietServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(directory)))
-    thread = threading.Thread(target=server.serve_forever, name="permalinks-http", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 def redirect_target(page: Path) -> str:
@@ -171,7 +136,7 @@ def aliased_site(tmp_path_factory):
     """A temporary project where task II-3 became II-3-moi with `moved_from: [II-3]`, built."""
     project = copy_project(tmp_path_factory.mktemp("aliased"))
     edit_plan(project, *ALIAS_II_3)
-    result = build(project)
+    result = mkdocs_build(project)
     assert result.returncode == 0, f"build with moved_from failed:\n{result.stderr}"
     return project / "site"
 
@@ -295,7 +260,7 @@ def test_permalinks_command_adds_entries_and_keeps_old_ones(built_site, tmp_path
 def test_renamed_id_without_alias_fails_the_build(tmp_path):
     project = copy_project(tmp_path)
     edit_plan(project, *RENAME_II_3)
-    result = build(project)
+    result = mkdocs_build(project)
     assert result.returncode != 0
     assert "'muc/II.html#II-3'" in result.stderr
     assert "moved_from: [II-3]" in result.stderr
@@ -327,7 +292,7 @@ def test_renamed_page_with_moved_from_builds(tmp_path, kind):
         assert text.count(old) == 1, old
         text = text.replace(old, new)
     path.write_text(text, encoding="utf-8")
-    result = build(project)
+    result = mkdocs_build(project)
     assert result.returncode == 0, f"renaming a {kind} with moved_from fails the build:\n{result.stderr}"
     assert redirect_target(project / "site" / old_page) == forwards_to
 

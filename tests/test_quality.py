@@ -27,7 +27,6 @@ Without Java or pdftotext a gate skips loudly; with PLANSITE_REQUIRE_BROWSER=1
 from __future__ import annotations
 
 import functools
-import importlib.util
 import json
 import os
 import posixpath
@@ -40,28 +39,18 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
+from helpers import PAGE_TYPES as READER_PAGE_TYPES, REPO, source_sentences, squash
 from plansite.paths import MOVED_PAGES
 
-REPO = Path(__file__).resolve().parent.parent
 NODE_MODULES = REPO / "node_modules"
 AXE = NODE_MODULES / "axe-core" / "axe.min.js"
 AXE_VERSION = "4.14.1"
 VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 VNU_VERSION = "26.9.27"
 
-# One page of each kind the site has (the same list as test_site.py, plus the
-# trainers' page).
+# One page of each kind the site has, and the trainers' and study pages.
 PAGE_TYPES = [
-    "index.html",
-    "muc/II.html",
-    "toan-van.html",
-    "van-ban/index.html",
-    "van-ban/ct-33-ttg.html",
-    "don-vi/index.html",
-    "don-vi/thanh-tra-so.html",
-    "tien-do.html",
-    "thuat-ngu.html",
-    "bien-tap/huong-dan-bien-tap.html",
+    *READER_PAGE_TYPES,
     "giang-vien.html",
     "on-tap/index.html",
     "on-tap/muc/II.html",
@@ -355,18 +344,6 @@ def test_every_page_is_reachable_from_the_home_page(built_site):
 # -----------------------------------------------------------------------------
 
 
-def _source_sentences() -> list[str]:
-    """source_sentences() of test_site.py (tests/ is no package: load the file)."""
-    spec = importlib.util.spec_from_file_location("_plansite_test_site", Path(__file__).with_name("test_site.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.source_sentences()
-
-
-def squash(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
 CHROME = [".md-header", ".md-tabs", ".md-sidebar", ".md-footer", ".md-search", ".md-top", ".md-skip",
           ".md-dialog", ".plan-copy", ".headerlink", ".plan-permalink"]
 
@@ -400,7 +377,7 @@ def test_printed_full_text_has_every_sentence_and_no_navigation(site_server, pag
                           capture_output=True, text=True, check=True, timeout=60).stdout
     printed = squash(text)
 
-    sentences = _source_sentences()
+    sentences = source_sentences()
     assert len(sentences) > 100
     missing = [s for s in sentences if squash(s) not in printed]
 

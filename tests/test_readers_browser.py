@@ -5,32 +5,21 @@ the 404 page, footnotes, documents on phones."""
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
 import io
-import os
 import re
 import shutil
 import subprocess
-import sys
-import threading
 from pathlib import Path
 
 import pytest
 
-from conftest import CHROMIUM_ARGS, DESKTOP, _QuietHandler, _QuietServer
+from conftest import DESKTOP
+from helpers import REPO, QuietHandler, mkdocs_build, playwright_expect, serve
 
 pytestmark = pytest.mark.browser
 
-try:
-    from playwright.sync_api import expect
-except ImportError:  # same rule as the browser fixture: skip loudly, fail in CI
-    if os.environ.get("PLANSITE_REQUIRE_BROWSER") == "1":
-        raise
-    pytest.skip("BROWSER TESTS NOT RUN: the playwright Python package is not installed",
-                allow_module_level=True)
+expect = playwright_expect()
 
-REPO = Path(__file__).resolve().parent.parent
 PHONE = {"width": 360, "height": 740}
 PUBLIC_URL = "https://sokhdt.example.gov.vn/danvan/"  # no hyphen: pdftotext may break a line there
 PLAN_TITLE = "Kế hoạch triển khai thực hiện công tác dân vận năm 2022 của Sở Kế hoạch và Đầu tư"
@@ -54,17 +43,11 @@ def phone(browser):
         yield page
 
 
-def build(out: Path, **env) -> subprocess.CompletedProcess:
-    environ = {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "PLANSITE_PUBLISH")}
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
-                          cwd=REPO, capture_output=True, text=True, env={**environ, "NO_MKDOCS_2_WARNING": "1", **env})
-
-
 @pytest.fixture(scope="session")
 def public_site(tmp_path_factory) -> Path:
     """The site as the Pages workflow builds it: public SITE_URL, publishing."""
     out = tmp_path_factory.mktemp("public-site")
-    run = build(out, SITE_URL=PUBLIC_URL, PLANSITE_PUBLISH="1")
+    run = mkdocs_build(REPO, out, SITE_URL=PUBLIC_URL, PLANSITE_PUBLISH="1")
     assert run.returncode == 0, run.stderr[-3000:]
     assert "short URLs and QR codes point to" not in run.stderr
     return out
@@ -90,12 +73,12 @@ def test_qr_code_of_a_public_build_decodes_to_the_public_short_url(page, public_
 
 
 def test_publishing_with_a_local_site_url_fails_and_a_local_build_warns(tmp_path):
-    run = build(tmp_path / "publish", PLANSITE_PUBLISH="1")
+    run = mkdocs_build(REPO, tmp_path / "publish", PLANSITE_PUBLISH="1")
     assert run.returncode != 0
     assert "not publishing: site_url is http://127.0.0.1:8000/, a local address" in run.stderr
     assert not (tmp_path / "publish" / "index.html").exists()
 
-    run = build(tmp_path / "local")
+    run = mkdocs_build(REPO, tmp_path / "local")
     assert run.returncode == 0, run.stderr[-2000:]
     warned = re.findall(r"WARNING - +(\S+): short URLs and QR codes point to http://127\.0\.0\.1:8000/", run.stderr)
     # Every page that carries QR codes (the trainers' handout, the quiz trainers' page…) warns once, no other.
@@ -144,11 +127,7 @@ def pdf_pages(page, url: str, tmp_path: Path) -> tuple[int, str]:
 
 
 def test_handout_prints_on_at_most_three_a4_pages(page, public_site, tmp_path):
-    handler = functools.partial(_QuietHandler, directory=str(public_site))
-    server = _QuietServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        base = f"http://127.0.0.1:{server.server_address[1]}/"
+    with serve(public_site) as base:
         pages, text = pdf_pages(page, base + "giang-vien.html", tmp_path)
         assert pages <= 3, f"the handout prints on {pages} A4 pages"
         flat = " ".join(text.split())
@@ -157,9 +136,6 @@ def test_handout_prints_on_at_most_three_a4_pages(page, public_site, tmp_path):
             assert PUBLIC_URL + short in text.replace("\n", ""), short
         section_pages, _ = pdf_pages(page, base + "giang-vien/II.html", tmp_path)
         assert section_pages <= 2, f"the section II handout prints on {section_pages} pages"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_handout_entries_are_grouped_with_number_first_line_url_citation_qr_and_copy(page, site_server):
@@ -273,7 +249,7 @@ def test_object_property_names_in_the_hash_are_not_moved_ids(page, site_server, 
 # -----------------------------------------------------------------------------
 
 
-class _PagesHandler(_QuietHandler):
+class _PagesHandler(QuietHandler):
     """Like GitHub Pages: a missing path gets the site's 404.html, status 404."""
 
     def send_error(self, code, message=None, explain=None):
@@ -289,13 +265,8 @@ class _PagesHandler(_QuietHandler):
 
 @pytest.fixture(scope="module")
 def pages_server(built_site):
-    server = _QuietServer(("127.0.0.1", 0), functools.partial(_PagesHandler, directory=str(built_site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(built_site, _PagesHandler) as base:
+        yield base
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])

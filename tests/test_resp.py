@@ -21,28 +21,19 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-REPO = Path(__file__).resolve().parent.parent
+import helpers
+from helpers import REPO, built, copy_project, mkdocs_build, one_line, squash
+
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PLANS = {"real": REPO / "content", "sample_plan": FIXTURES / "sample_plan",
          "lettered_plan": FIXTURES / "lettered_plan", "agency_plan": FIXTURES / "agency_plan"}
 
 
-def squash(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
-
-
 def build_plan(content: Path, dest: Path) -> Path:
-    """A project whose content/ is `content`, built strictly; returns the site folder."""
-    for name in ("templates", "hooks", "plansite", "overrides"):
-        shutil.copytree(REPO / name, dest / name)
-    shutil.copytree(REPO / "docs" / "assets", dest / "docs" / "assets")  # fixtures cite none of the guide's documents
-    shutil.copy(REPO / "mkdocs.yml", dest / "mkdocs.yml")
-    shutil.copytree(content, dest / "content", ignore=shutil.ignore_patterns("schema"))
-    shutil.copytree(REPO / "content" / "schema", dest / "content" / "schema")
-    shutil.copy(REPO / "content" / "labels.yaml", dest / "content" / "labels.yaml")  # the site's own labels
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(dest / "site")],
-                            cwd=dest, capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
-    assert result.returncode == 0, result.stderr
+    """A project whose content/ is `content` (the site's own schema and labels), built strictly;
+    returns the site folder."""
+    copy_project(dest, dirs=("templates", "hooks", "plansite", "overrides", "docs/assets"), content=content)
+    built(mkdocs_build(dest))  # the docs/ of the fixtures: assets only (they cite none of the guide's documents)
     return dest / "site"
 
 
@@ -53,14 +44,9 @@ def plan_site(request, tmp_path_factory, built_site):
     return name, PLANS[name], site
 
 
-def flat(text: str) -> str:
-    """Without any whitespace: markup boundaries (a link inside a sentence) do not count."""
-    return re.sub(r"\s+", "", text)
-
-
 def article_text(site: Path, page: str) -> str:
     html = BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser")
-    return squash(html.select_one("article.md-content__inner").get_text(" "))
+    return one_line(html.select_one("article.md-content__inner").get_text(" "))
 
 
 def load(content: Path, name: str) -> dict:
@@ -82,14 +68,7 @@ def elements(plan: dict):
 
 def wordings(element: dict) -> list[str]:
     """Every label and text the source prints for an element's responsibility and timing."""
-    out = []
-    r = element.get("responsibility") or {}
-    for part in (r, r.get("content") or {}, *(r.get(k) for k in ("lead", "implementers", "support"))):
-        if isinstance(part, dict):
-            out += [part[k] for k in ("label", "text") if part.get(k)]
-    t = element.get("timing") or {}
-    out += [t[k] for k in ("label", "text") if t.get(k)]
-    return [squash(w) for w in out]
+    return [one_line(w) for w in helpers.wordings(element)]
 
 
 def units_of(element: dict) -> list[str]:
@@ -110,22 +89,22 @@ def test_every_wording_on_section_unit_pages_and_schedule(plan_site):
     plan = load(content, "plan.yaml")
     units = {u["id"]: u for u in load(content, "units.yaml")["units"]}
     members = {u["id"]: u.get("members", []) for u in units.values()}
-    schedule = flat(article_text(site, "tien-do.html"))
+    schedule = squash(article_text(site, "tien-do.html"))
     checked = 0
     for section_id, el in elements(plan):
         words = wordings(el)
         if not words:
             continue
-        section_page = flat(article_text(site, f"muc/{section_id}.html"))
+        section_page = squash(article_text(site, f"muc/{section_id}.html"))
         for w in words:
-            assert flat(w) in section_page, (name, el["id"], w)
-            assert flat(w) in schedule, (name, el["id"], w, "Tiến độ")
+            assert squash(w) in section_page, (name, el["id"], w)
+            assert squash(w) in schedule, (name, el["id"], w, "Tiến độ")
             checked += 1
         for unit in units_of(el):
             for u in [unit, *members.get(unit, [])]:
-                page = flat(article_text(site, f"don-vi/{u}.html"))
+                page = squash(article_text(site, f"don-vi/{u}.html"))
                 for w in words:
-                    assert flat(w) in page, (name, el["id"], u, w)
+                    assert squash(w) in page, (name, el["id"], u, w)
     assert checked >= 4
 
 
@@ -138,54 +117,13 @@ def test_no_none_and_no_raw_ids_on_any_view(plan_site):
         text = article_text(site, page)
         assert not re.search(r"\bNone\b", text), (name, page)
     html = BeautifulSoup((site / "don-vi" / "index.html").read_text(encoding="utf-8"), "html.parser")
-    heads = [squash(th.get_text(" ")) for th in html.select("table.plan-matrix thead th")[1:]]
+    heads = [one_line(th.get_text(" ")) for th in html.select("table.plan-matrix thead th")[1:]]
     plan = load(content, "plan.yaml")
     ids = {el["id"] for _, el in elements(plan)}
     sections = {s["number"] for s in plan["sections"]}
     for head in heads:
         assert head.split()[0] not in ids or head.split()[0] in sections, (name, head)
         assert head.split(".")[0].split(" ")[0] in sections, (name, head)  # starts with its section's number
-
-
-# -----------------------------------------------------------------------------
-# The real plan: numbers, shared duties, reporting duty, no repetitions
-# -----------------------------------------------------------------------------
-
-def test_thanh_tra_so_sees_its_own_and_its_groups_duties(built_site):
-    html = BeautifulSoup((built_site / "don-vi" / "thanh-tra-so.html").read_text(encoding="utf-8"), "html.parser")
-    own = [squash(a.get_text(" ")) for a in html.select("#nhiem-vu ~ ul.plan-duties")[0].select("a.plan-duty-link")]
-    assert [o.split()[0] for o in own] == ["II.4"]
-    shared_heading = html.select_one("h2#nhiem-vu-chung")
-    assert shared_heading is not None
-    shared = html.select("ul.plan-duties-shared a.plan-duty-link")
-    numbers = [squash(a.select_one(".plan-number").get_text()) for a in shared]
-    assert numbers == ["II.1", "II.2", "II.3", "III (gạch đầu dòng 2)"]
-    assert "Các phòng, đơn vị trực thuộc Sở" in html.select_one("p.plan-shared-intro").get_text()
-    rows = html.select("table.plan-checklist tbody tr")
-    assert [squash(r.select("td")[1].get_text()) for r in rows] == ["II.1", "II.2", "II.3", "II.4",
-                                                                      "III (gạch đầu dòng 2)"]
-    assert all("☐" in r.select("td")[0].get_text() for r in rows)
-    assert "Thường xuyên." in rows[3].get_text()
-
-
-def test_reporting_duty_of_van_phong_so_is_on_the_schedule(built_site):
-    text = article_text(built_site, "tien-do.html")
-    assert "III (gạch đầu dòng 3)" in text
-    assert "định kỳ theo quy định" in text and "Văn phòng Sở" in text
-
-
-def test_task_boxes_do_not_repeat_themselves(built_site):
-    text = article_text(built_site, "muc/II.html")
-    assert "Thường xuyên. [Thường xuyên]" not in text and "Thường xuyên. Thường xuyên" not in text
-    assert "Các phòng, đơn vị trực thuộc Sở. → Các phòng, đơn vị trực thuộc Sở" not in text
-    assert flat(text).count(flat("Các phòng, đơn vị trực thuộc Sở.")) == 1
-    assert "Các phòng, đơn vị trực thuộc Sở" in text
-
-
-def test_home_outline_shows_units_of_every_assignment(built_site):
-    text = article_text(built_site, "index.html")
-    assert "III (gạch đầu dòng 3) Giao Văn phòng Sở" in text
-    assert "II.4 Tăng cường công tác tiếp công dân" in text
 
 
 # -----------------------------------------------------------------------------
@@ -200,13 +138,13 @@ def lettered(tmp_path_factory) -> Path:
 def test_lettered_fields_keep_letters_labels_and_order(lettered):
     html = BeautifulSoup((lettered / "muc" / "II.html").read_text(encoding="utf-8"), "html.parser")
     box = html.find(id="II-1-2").find_next("dl", class_="plan-meta")
-    rows = [flat(div.get_text()) for div in box.select("div.plan-meta-row")]
-    assert rows[0].startswith(flat("a) Nội dung thực hiện:"))
-    assert rows[1].startswith(flat("b) Cơ quan chủ trì: Sở Nội vụ"))
-    assert rows[2].startswith(flat("c) Cơ quan phối hợp: Các sở, ban, ngành; Ủy ban nhân dân các xã, phường."))
-    assert rows[3] == flat("d) Thời gian thực hiện: Hoàn thành trong năm 2025.")
+    rows = [squash(div.get_text()) for div in box.select("div.plan-meta-row")]
+    assert rows[0].startswith(squash("a) Nội dung thực hiện:"))
+    assert rows[1].startswith(squash("b) Cơ quan chủ trì: Sở Nội vụ"))
+    assert rows[2].startswith(squash("c) Cơ quan phối hợp: Các sở, ban, ngành; Ủy ban nhân dân các xã, phường."))
+    assert rows[3] == squash("d) Thời gian thực hiện: Hoàn thành trong năm 2025.")
     # a) b) bullets keep their letters
-    assert squash(html.find(id="II-2-2-b").get_text(" ")).startswith("b) Tổ chức hội nghị")
+    assert one_line(html.find(id="II-2-2-b").get_text(" ")).startswith("b) Tổ chức hội nghị")
 
 
 def test_partial_dates_are_never_completed_and_sort_by_year(lettered):
@@ -215,8 +153,8 @@ def test_partial_dates_are_never_completed_and_sort_by_year(lettered):
     html = BeautifulSoup((lettered / "tien-do.html").read_text(encoding="utf-8"), "html.parser")
     section = html.find(id="deadline")
     years = [h.get_text(" ") for h in html.select("h3") if h.get("id", "").startswith("deadline-")]
-    assert [squash(y).split(" ¶")[0] for y in years] == ["Năm 2025"]
-    entries = [squash(li.select_one(".plan-number").get_text())
+    assert [one_line(y).split(" ¶")[0] for y in years] == ["Năm 2025"]
+    entries = [one_line(li.select_one(".plan-number").get_text())
                for li in section.find_next("ul", class_="plan-schedule").select("li.plan-schedule-entry")]
     # 10/12/2025 before "12/2025" (the whole month) before "2025" (the whole year)
     assert entries == ["III.1", "II.1.1", "II.1.2"]

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 from markupsafe import escape
 
+from helpers import wordings
 from plansite.loader import load_content
 from plansite.paths import section_path, unit_path
 from plansite.render import render_site
@@ -140,16 +140,6 @@ def plan(draw):
     for s in sections:
         ids(s, "s")
     return data
-
-
-def wordings(node) -> list[str]:
-    out = []
-    r = node.get("responsibility") or {}
-    for part in (r, r.get("content") or {}, *(r.get(k) for k in ("lead", "implementers", "support"))):
-        if isinstance(part, dict):
-            out += [part[k] for k in ("label", "text") if part.get(k)]
-    t = node.get("timing") or {}
-    return out + [t[k] for k in ("label", "text") if t.get(k)]
 
 
 def walk(node):

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from plansite.loader import FILES, load_content
 from plansite import model as m
+from plansite.loader import FILES, load_content
 from plansite.model import Block, Content
 
 REPO = Path(__file__).resolve().parent.parent

@@ -4,21 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from conftest import source_text
+from helpers import PAGE_KINDS, REPO, copy_project, mkdocs_build, squash
 from plansite.searchfold import fold
-
-REPO = Path(__file__).resolve().parent.parent
 
 # The test's own idea of a document number in prose (state or Party grammar).
 NUMBER = re.compile(r"(?<![\w/])\d+(?:/\d{4})?(?:/[A-ZĐ][\wĐđ]*-[A-ZĐ][\wĐđ-]*|-[A-ZĐ][\wĐđ]*/[A-ZĐ][\wĐđ]*)")
@@ -32,10 +26,6 @@ def article(site: Path, page: str):
     return soup(site, page).select_one("article.md-content__inner")
 
 
-def squash(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
 def documents() -> list[dict]:
     return yaml.safe_load((REPO / "content" / "documents.yaml").read_text(encoding="utf-8"))["documents"]
 
@@ -44,21 +34,7 @@ def documents() -> list[dict]:
 # Pages
 # -----------------------------------------------------------------------------
 
-PAGE_TYPES = {
-    "home": "index.html",
-    "section": "muc/II.html",
-    "full text": "toan-van.html",
-    "documents table": "van-ban/index.html",
-    "document": "van-ban/ct-33-ttg.html",
-    "units": "don-vi/index.html",
-    "unit": "don-vi/thanh-tra-so.html",
-    "schedule": "tien-do.html",
-    "glossary": "thuat-ngu.html",
-    "editor guide": "bien-tap/huong-dan-bien-tap.html",
-}
-
-
-@pytest.mark.parametrize("kind,page", PAGE_TYPES.items())
+@pytest.mark.parametrize("kind,page", PAGE_KINDS.items())
 def test_every_page_type_exists_in_vietnamese(built_site, kind, page):
     html = soup(built_site, page)
     assert html.html["lang"] == "vi"
@@ -74,59 +50,6 @@ def test_every_section_and_document_and_unit_has_a_page(built_site):
     units = yaml.safe_load((REPO / "content" / "units.yaml").read_text(encoding="utf-8"))["units"]
     for unit in units:
         assert (built_site / "don-vi" / f"{unit['id']}.html").exists()
-
-
-def source_sentences() -> list[str]:
-    """Sentences of the source plan, the PDF footnote cut out of the sentence it interrupts.
-
-    Lines are joined back into paragraphs: a paragraph starts at a bullet, a
-    number, a Roman numeral, or after a short line (PDF lines wrap near 80
-    characters, so a short line ends its paragraph).
-    """
-    text = source_text()
-    start = text.index("(1) Chỉ thị số 33/CT-TTg")
-    end = text.index("trong cơ quan, đơn vị.", start) + len("trong cơ quan, đơn vị.")
-    footnote = text[start + len("(1)"): end]
-    body = text[:start] + text[end:]
-    sentences = []
-    for chunk in (body, footnote):
-        paragraphs: list[list[str]] = []
-        previous = ""
-        for line in (ln.strip() for ln in chunk.splitlines()):
-            if not line or set(line) <= set("_ "):
-                continue
-            if (not paragraphs or re.match(r"^(-|\d+\.|[IVX]+\.)\s", line) or len(previous) < 60):
-                paragraphs.append([])
-            paragraphs[-1].append(line)
-            previous = line
-        for paragraph in paragraphs:
-            flat = " ".join(" ".join(paragraph).split())
-            for sentence in re.split(r"(?<=[.:;])\s+", flat):
-                sentence = sentence.strip().lstrip("-").strip()
-                if sentence:
-                    sentences.append(sentence)
-    return sentences
-
-
-def test_full_text_holds_every_sentence_of_the_source(built_site):
-    page = squash(article(built_site, "toan-van.html").get_text())
-    sentences = source_sentences()
-    assert len(sentences) > 100
-    missing = [s for s in sentences if squash(s) not in page]
-    assert missing == []
-
-
-def test_task_has_heading_permalink_units_timing_and_footnote(built_site):
-    page = article(built_site, "muc/II.html")
-    task = page.select_one("h2#II-3")
-    assert task and task.select_one("a.headerlink")["title"] == "Liên kết cố định đến mục này"
-    meta = task.find_next("dl", class_="plan-meta")
-    assert "Thường xuyên và theo thời gian quy định của cấp trên." in meta.get_text()
-    assert meta.select_one("a[href='../don-vi/phong-truc-thuoc.html']")
-    ref = page.select_one("#II-1-a sup a.footnote-ref")
-    assert ref["href"] == "#fn-1" and ref.get_text() == "(1)"
-    note = page.select_one("#fn-1")
-    assert "Chỉ thị số 33/CT-TTg" in note.get_text()
 
 
 def test_every_plan_block_has_its_yaml_id_as_html_id(built_site):
@@ -249,21 +172,6 @@ def test_backlinks_are_exactly_the_places_that_cite_each_document(built_site):
         assert found == places, doc_id
 
 
-def test_editorial_note_on_218_keeps_the_cited_form(built_site):
-    page = article(built_site, "van-ban/qd-218-tu.html")
-    assert page.h1.get_text().startswith("Quyết định 218-QĐ/TU")
-    assert "218-QĐ/TW" in page.select_one(".plan-note").get_text()
-
-
-def test_relations_shown_in_both_directions(built_site):
-    cv = article(built_site, "van-ban/cv-4973-ubnd.html").get_text()
-    ct = article(built_site, "van-ban/ct-33-ttg.html").get_text()
-    assert "Triển khai: Chỉ thị 33/CT-TTg" in " ".join(cv.split())
-    assert "Được triển khai bởi: Công văn 4973/UBND-NCKSTTHC" in " ".join(ct.split())
-    svg = article(built_site, "van-ban/cv-4973-ubnd.html").select_one("svg.plan-diagram")
-    assert svg is not None and "33/CT-TTg" in svg.get_text()
-
-
 # -----------------------------------------------------------------------------
 # Tooltips, slugs, search
 # -----------------------------------------------------------------------------
@@ -338,24 +246,11 @@ def test_fold_strips_vietnamese_marks():
 # Strict builds
 # -----------------------------------------------------------------------------
 
-def copy_project(dest: Path) -> Path:
-    for name in ("content", "docs", "templates", "hooks", "plansite", "overrides"):
-        shutil.copytree(REPO / name, dest / name)
-    shutil.copy(REPO / "mkdocs.yml", dest / "mkdocs.yml")
-    return dest
-
-
-def build(project: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(project / "site")],
-                          cwd=project, capture_output=True, text=True,
-                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
-
-
 def test_unregistered_citation_in_a_handwritten_page_fails_strict_build(tmp_path):
     project = copy_project(tmp_path)
     (project / "docs" / "ghi-chu.md").write_text(
         "# Ghi chú\n\nĐoạn đầu.\n\nTheo Chỉ thị số 99/CT-TTg của Thủ tướng.\n", encoding="utf-8")
-    result = build(project)
+    result = mkdocs_build(project)
     assert result.returncode != 0
     assert "docs/ghi-chu.md:5: cites 'Chỉ thị số 99/CT-TTg', which is not in content/documents.yaml" in result.stderr
 
@@ -364,7 +259,7 @@ def test_broken_anchor_fails_strict_build(tmp_path):
     project = copy_project(tmp_path)
     (project / "docs" / "ghi-chu.md").write_text("# Ghi chú\n\n[Nhiệm vụ 3](toan-van.md#khong-co)\n",
                                                  encoding="utf-8")
-    result = build(project)
+    result = mkdocs_build(project)
     assert result.returncode != 0
     assert "khong-co" in result.stderr
 
@@ -374,8 +269,8 @@ def test_invalid_content_fails_build_with_file_and_line(tmp_path):
     plan = project / "content" / "plan.yaml"
     text = plan.read_text(encoding="utf-8").replace("implementers: [thanh-tra-so]", "implementers: [thanh-tra]")
     plan.write_text(text, encoding="utf-8")
-    line = next(i + 1 for i, l in enumerate(text.splitlines()) if "implementers: [thanh-tra]" in l)
-    result = build(project)
+    line = next(i + 1 for i, ln in enumerate(text.splitlines()) if "implementers: [thanh-tra]" in ln)
+    result = mkdocs_build(project)
     assert result.returncode != 0
     assert f"content/plan.yaml:{line}:" in result.stderr
     assert "unit 'thanh-tra' does not exist" in result.stderr
@@ -391,5 +286,5 @@ def test_build_never_writes_into_docs(tmp_path):
                 for p in sorted((project / "docs").rglob("*")) if p.is_file()}
 
     before = snapshot()
-    assert build(project).returncode == 0
+    assert mkdocs_build(project).returncode == 0
     assert snapshot() == before

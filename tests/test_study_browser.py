@@ -9,23 +9,17 @@ no request leaves the page; a phone width and file:// work too.
 from __future__ import annotations
 
 import json
-import os
 import re
 
 import pytest
 
+from helpers import playwright_expect
+from test_browser import _WIDEST, PHONE, foreign, record_traffic
+from test_study import REPO, Raw
+
 pytestmark = pytest.mark.browser
 
-try:
-    from playwright.sync_api import expect
-except ImportError:  # same rule as test_browser.py: skip loudly, fail in CI
-    if os.environ.get("PLANSITE_REQUIRE_BROWSER") == "1":
-        raise
-    pytest.skip("BROWSER TESTS NOT RUN: the playwright Python package is not installed",
-                allow_module_level=True)
-
-from test_browser import PHONE, _WIDEST, foreign, record_traffic  # noqa: E402
-from test_study import Raw, REPO  # noqa: E402
+expect = playwright_expect()
 
 RAW = Raw(REPO / "content")
 S = RAW.labels["study"]
