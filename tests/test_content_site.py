@@ -10,7 +10,10 @@ units and documents.
 
 from __future__ import annotations
 
-from helpers import one_line, source_sentences, squash
+from helpers import REPO, one_line, source_sentences, squash
+from plansite.loader import load_content
+from plansite.permalinks import linkables
+from test_readers import article_text as readers_text
 from test_resp import article_text
 from test_site import article, soup
 
@@ -97,3 +100,26 @@ def test_home_outline_shows_units_of_every_assignment(built_site):
     text = article_text(built_site, "index.html")
     assert "III (gạch đầu dòng 3) Giao Văn phòng Sở" in text
     assert "II.4 Tăng cường công tác tiếp công dân" in text
+
+
+# -----------------------------------------------------------------------------
+# Documents: relations unknown, citations that say each part once
+# -----------------------------------------------------------------------------
+
+def test_a_cited_document_without_relations_says_which_relations_are_unknown(built_site):
+    text = readers_text(built_site, "van-ban/qd-217-tw.html")
+    assert "Chưa rõ (văn bản gốc không ghi)" not in text
+    assert "Được Kế hoạch dẫn chiếu: Kế hoạch triển khai thực hiện công tác dân vận năm 2022 (1 chỗ" in text
+    assert "văn bản này triển khai hay căn cứ văn bản nào thì Kế hoạch không nêu" in text
+    svg = soup(built_site, "van-ban/qd-217-tw.html").select_one("article svg.plan-diagram")
+    assert len(svg.select("rect")) == 2 and svg.select("line"), "a lone box: the plan's citation is an edge"
+
+
+def test_no_citation_names_its_issuer_twice():
+    units = {u.id: u for u in linkables(load_content(REPO / "content"))}
+    assert units["kh-cchc-2022"].citation == "Kế hoạch cải cách hành chính năm 2022 của Sở Kế hoạch và Đầu tư"
+    for unit in units.values():
+        text = unit.citation
+        assert text.count("của Sở Kế hoạch và Đầu tư") <= 1, text
+        assert "cải cách hành chính năm 2022 cải cách" not in text.lower(), text
+    assert units["ct-33-ttg"].citation.startswith("Chỉ thị 33/CT-TTg ngày 26/11/2021 của Thủ tướng Chính phủ về ")
