@@ -695,6 +695,7 @@ def report(r: dict) -> str:
     w("")
     w("| Quy mô | Nạp và kiểm tra | Dựng Markdown | Tệp tĩnh (QR) | Cộng | Cả hook, trong lần dựng |")
     w("| --- | ---: | ---: | ---: | ---: | ---: |")
+
     def both(row: dict, k: str) -> str:
         """First build / cache warm, for one phase of one scale."""
         return f"{fmt_s(row['phases_cold'][k])} / {fmt_s(row['phases'][k])}"
