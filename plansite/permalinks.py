@@ -16,14 +16,25 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import model as m
+from .cache import NO_CACHE, DiskCache, code_version, version
+from .cache import key as cache_key
 from .errors import Problem
-from .cache import NO_CACHE, DiskCache, code_version, key as cache_key, version
-from .paths import MOVED_PAGES, document_path, element_paths, md_to_html_path, relative, section_path, unit_path
+from .paths import (
+    MOVED_PAGES,
+    document_path,
+    element_paths,
+    is_editor_page,
+    md_to_html_path,
+    relative,
+    section_path,
+    unit_path,
+)
 
 SHORT_DIR = "k"
 QR_DIR = "qr"
 ARTICLE = re.compile(r"<article\b.*?</article>", re.S)
 ID = re.compile(r"""<([a-zA-Z][a-zA-Z0-9]*)\b[^>]*?\sid\s*=\s*["']([^"']+)["']""")
+TITLE_ID = re.compile(r"""<h1\b[^>]*?\sid\s*=\s*["']([^"']+)["']""")
 # Ids that are no one's address: SVG internals, and the numbered citation
 # anchors the linker makes (they follow the text and are rebuilt each build).
 UNLOCKED_TAGS = {"svg", "marker", "path", "g", "defs", "symbol", "clipPath", "linearGradient"}
@@ -282,11 +293,31 @@ def check_manifest(manifest: dict, site: dict[str, set[str]], alias_map: dict[st
     return problems
 
 
-def update_manifest(manifest: dict, site: dict[str, set[str]]) -> dict:
-    """Add every page and anchor of the built site; never remove an entry."""
+def title_ids(site_dir: Path) -> dict[str, str]:
+    """The id of each built page's title (its article's first h1), for the pages that have one."""
+    out = {}
+    for path in sorted(site_dir.rglob("*.html")):
+        article = ARTICLE.search(path.read_text(encoding="utf-8"))
+        title = TITLE_ID.search(article.group()) if article else None
+        if title:
+            out[path.relative_to(site_dir).as_posix()] = title.group(1)
+    return out
+
+
+def update_manifest(manifest: dict, site: dict[str, set[str]], titles: dict[str, str] | None = None) -> dict:
+    """Add every page and anchor of the built site; never remove an entry.
+
+    Not added: a page's title id (`titles`: page -> the id of its h1, see
+    title_ids) — the page's own address is the permalink, and a title's id
+    follows its words (a unit's name, a label), which may change; and the
+    headings of the editors' area (bien-tap/), developers' notes rewritten as
+    the tools change (the benchmark writes its page), whose pages are locked.
+    """
+    titles = titles or {}
     pages = {page: set(anchors) for page, anchors in manifest.get("pages", {}).items()}
     for page, anchors in site.items():
-        pages.setdefault(page, set()).update(anchors)
+        new = set() if is_editor_page(page) else {a for a in anchors if a != titles.get(page)}
+        pages.setdefault(page, set()).update(new)
     return {"version": 1, "pages": {page: sorted(pages[page]) for page in sorted(pages)}}
 
 
