@@ -30,7 +30,8 @@ class MatrixGroup:
 
     @property
     def anchor(self) -> str:
-        """The id of the group's heading on the units page."""
+        """The id of the group's heading on the units page (a renamed section's old
+        one is followed: permalinks.section_aliases)."""
         return f"ma-tran-{self.section.id}"
 
 

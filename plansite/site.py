@@ -72,6 +72,7 @@ from .permalinks import (
     page_moves,
     read_manifest,
     scan_site,
+    section_aliases,
     static_files,
 )
 from .render import FOOTNOTE_REF, Page, escape_page_title, md_escape, render_backlinks, render_site
@@ -312,7 +313,8 @@ class Site:
         """Problems with the built site against the manifest (None: no manifest)."""
         if self.manifest is None:
             return None
-        return check_manifest(self.manifest, scan_site(Path(site_dir)), self.aliases, MANIFEST,
+        return check_manifest(self.manifest, scan_site(Path(site_dir)),
+                              {**section_aliases(self.content), **self.aliases}, MANIFEST,
                               page_moves(self.content))
 
     def check_search(self, site_dir: Path) -> list[str]:

@@ -196,6 +196,10 @@ def test_index_pages_link_every_document_and_unit(built_site):
     pytest.param({}, {"bien-tap/g.html": {"g", "muc-1"}}, {}, {"bien-tap/g.html": []}, id="editor-page-only"),
     pytest.param({"pages": {"bien-tap/g.html": ["muc-1"]}}, {"bien-tap/g.html": {"muc-2"}}, {},
                  {"bien-tap/g.html": ["muc-1"]}, id="editor-anchor-kept"),
+    pytest.param({}, {"on-tap/phat-tay.html": {"nv-II-3"}, "k/on-tap/nv-II-3/index.html": set()}, {},
+                 {"on-tap/phat-tay.html": []}, id="question-ids-not-locked"),
+    pytest.param({"pages": {"k/on-tap/q/index.html": []}}, {}, {}, {"k/on-tap/q/index.html": []},
+                 id="locked-short-url-kept"),
 ])
-def test_lockfile_update_leaves_out_title_ids_and_editor_headings(manifest, site, titles, expected):
+def test_lockfile_update_leaves_out_unstable_ids(manifest, site, titles, expected):
     assert update_manifest(manifest, site, titles)["pages"] == expected
