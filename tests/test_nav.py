@@ -203,3 +203,25 @@ def test_index_pages_link_every_document_and_unit(built_site):
 ])
 def test_lockfile_update_leaves_out_unstable_ids(manifest, site, titles, expected):
     assert update_manifest(manifest, site, titles)["pages"] == expected
+
+
+def test_pages_and_anchors_named_after_a_section_or_unit_follow_its_rename(synthetic):
+    """A section renamed with moved_from takes its trainers' and Ôn tập pages and its
+    matrix and trainers' anchors along (redirects keep the hash); a unit its Ôn tập page."""
+    from plansite.permalinks import page_moves, section_aliases, static_files
+
+    content = synthetic[2].content
+    section = dataclasses.replace(content.plan.sections[1], moved_from=("cu",))
+    unit = dataclasses.replace(content.units[3], moved_from=("dv-cu",))
+    renamed = dataclasses.replace(
+        content, plan=dataclasses.replace(content.plan, sections=(content.plan.sections[0], section,
+                                                                  *content.plan.sections[2:])),
+        units=(*content.units[:3], unit, *content.units[4:]))
+    moves = page_moves(renamed)
+    assert moves["giang-vien/cu.html"] == f"giang-vien/{section.id}.html"
+    assert moves["on-tap/muc/cu.html"] == f"on-tap/muc/{section.id}.html"
+    assert moves["on-tap/don-vi/dv-cu.html"] == f"on-tap/don-vi/{unit.id}.html"
+    assert section_aliases(renamed) == {"gv-cu": f"giang-vien.html#gv-{section.id}",
+                                        "ma-tran-cu": f"don-vi/index.html#ma-tran-{section.id}"}
+    files = static_files(renamed, None)
+    assert f"{section.id}.html\" + location.hash" in files["giang-vien/cu.html"]
