@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import REPO
+
 from plansite.generators import _jinja_literal
 from plansite.loader import load_content
 from plansite.paths import is_editor_page, relative
