@@ -88,3 +88,18 @@ def test_breadcrumb_prints_as_a_line_of_text(phone, site_server):
     assert crumb.bounding_box()["height"] < 40, "one short line above the title"
     colour = crumb.locator("a").first.evaluate("a => getComputedStyle(a).color")
     assert colour == "rgb(0, 0, 0)", "links print as text"
+
+
+def test_sidebar_marks_the_index_at_desktop_width(page, site_server):
+    page.goto(site_server + "van-ban/ct-33-ttg.html", wait_until="load")
+    colours = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll(
+        'nav.md-nav--primary a.md-nav__link')].map(a => [a.getAttribute('href'), getComputedStyle(a).color]))""")
+    assert colours["index.html"] != colours["../tien-do.html"], colours
+
+
+def test_breadcrumb_sits_flush_with_the_title(phone, site_server):
+    page = phone(360)
+    page.goto(site_server + "don-vi/thanh-tra-so.html", wait_until="load")
+    first = page.locator("article nav.plan-breadcrumb li").first.bounding_box()
+    title = page.locator("article h1").bounding_box()
+    assert abs(first["x"] - title["x"]) < 2, "no list indent before the trail"
