@@ -225,3 +225,15 @@ def test_pages_and_anchors_named_after_a_section_or_unit_follow_its_rename(synth
                                         "ma-tran-cu": f"don-vi/index.html#ma-tran-{section.id}"}
     files = static_files(renamed, None)
     assert f"{section.id}.html\" + location.hash" in files["giang-vien/cu.html"]
+
+
+def test_every_page_is_in_the_nav_or_reached_from_an_index(synthetic):
+    """mkdocs.yml's not_in_nav names whole folders; this is what keeps a page from
+    being left out of the nav by mistake, with nothing leading to it."""
+    from plansite.paths import is_editor_page
+
+    for site in [prepare(REPO), *synthetic.values()]:
+        pages = set(site.pages) | set(site.handwritten)
+        listed = set(flat(site.nav))
+        assert pages == listed | set(site.indexed) | {p for p in pages if is_editor_page(p)}
+        assert not listed & set(site.indexed)
