@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
-from mkdocs.structure.files import File
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 
 # The checkout this file belongs to: its plansite/ is the core the hooks use.
 _ROOT = Path(__file__).resolve().parent.parent
@@ -46,6 +47,8 @@ class _Build:
     last_good: Site | None = None  # while serving: shown again when a save breaks content/
     error: str | None = None  # while serving: the problems of the last save, shown on every page
     shim: str | None = None  # the polyfill scripts the Content-Security-Policy hashes
+    files: Files | None = None  # this build's files (pages the nav leaves out are found here)
+    lit: Page | None = None  # the index page highlighted in the nav while a page it lists renders
 
 
 BUILD = _Build()
@@ -80,7 +83,22 @@ def on_files(files, config):
     for path, data in BUILD.site.static.items():
         files.append(File.generated(config, path, content=data))
     config.nav = BUILD.site.theme_nav()  # titles escaped: the theme prints them as HTML
+    BUILD.files = files
     return files
+
+
+def on_page_context(context, page, config, nav):
+    # A page the nav leaves out (a document, a unit…): the nav highlights the index
+    # page that lists it, and the footer leads to its neighbours on that index.
+    site, BUILD.lit = BUILD.site, None
+    index = site.indexed.get(page.file.src_uri)
+    if index is not None:
+        BUILD.lit = _page(index)
+        if BUILD.lit is not None:
+            BUILD.lit.active = True
+        before, after = site.neighbours(page.file.src_uri)
+        page.previous_page, page.next_page = _page(before), _page(after)
+    return context
 
 
 def on_page_markdown(markdown, page, config, files):
@@ -97,6 +115,8 @@ def on_env(env, config, files):
 @event_priority(-100)  # last: the policy hashes the page's final inline scripts
 def on_post_page(output, page, config):
     site = BUILD.site
+    if BUILD.lit is not None:
+        BUILD.lit.active = BUILD.lit = None
     output = site.escape_page_title(output, page.title)  # the theme un-escapes titles in <title>
     output = _name_search_dialog(output, page.file.src_uri)
     output, found = site.add_editor_link(output, page.file.dest_uri)
@@ -146,6 +166,12 @@ def _core() -> ModuleType:
 
     plansite.forget_if_changed()
     return importlib.import_module("plansite.site")
+
+
+def _page(path: str | None) -> Page | None:
+    """The page of this build at `path` (.md inside docs/)."""
+    file = BUILD.files.get_file_from_path(path) if path and BUILD.files is not None else None
+    return file.page if file is not None else None
 
 
 def _report(site: Site, error: str | None) -> None:

@@ -30,7 +30,7 @@ from pathlib import Path
 from .errors import ContentError, Problem, report
 from .history import load_changes
 from .loader import FILES, load_content
-from .permalinks import INIT_HINT, dump_manifest, read_manifest, reset_manifest, scan_site, update_manifest
+from .permalinks import INIT_HINT, dump_manifest, read_manifest, reset_manifest, scan_site, title_ids, update_manifest
 from .yamlsource import decode
 
 
@@ -141,7 +141,7 @@ def _permalinks(site: Path, manifest_path: Path, *, init: bool) -> list[Problem]
                         f"restore it from git (git checkout -- {display}); for a new site create it with "
                         f"{INIT_HINT}")]
     old = old or {}
-    return _write_manifest(manifest_path, display, old, update_manifest(old, scan_site(site)))
+    return _write_manifest(manifest_path, display, old, update_manifest(old, scan_site(site), title_ids(site)))
 
 
 def _write_manifest(manifest_path: Path, display: str, old: dict, new: dict) -> list[Problem]:

@@ -19,18 +19,40 @@ from typing import Any
 from . import model as m
 from .cache import NO_CACHE, DiskCache, code_version, key as cache_key, version
 from .errors import Problem
-from .paths import MOVED_PAGES, document_path, element_paths, md_to_html_path, relative, section_path, unit_path
+from .paths import (
+    EDITOR_DIR,
+    MOVED_PAGES,
+    TRAINERS,
+    UNITS,
+    document_path,
+    element_paths,
+    md_to_html_path,
+    relative,
+    section_path,
+    study_section_path,
+    study_unit_path,
+    trainers_path,
+    unit_path,
+)
 
 SHORT_DIR = "k"
 QR_DIR = "qr"
 ARTICLE = re.compile(r"<article\b.*?</article>", re.S)
 ID = re.compile(r"""<([a-zA-Z][a-zA-Z0-9]*)\b[^>]*?\sid\s*=\s*["']([^"']+)["']""")
+TITLE_ID = re.compile(r"""<h1\b[^>]*?\sid\s*=\s*["']([^"']+)["']""")
 # Ids that are no one's address: SVG internals, and the numbered citation
 # anchors the linker makes (they follow the text and are rebuilt each build).
 UNLOCKED_TAGS = {"svg", "marker", "path", "g", "defs", "symbol", "clipPath", "linearGradient"}
 # The history page's entries (lich-su-…) exist only where the build has the git
 # history; a shallow clone must still pass the manifest check.
 UNLOCKED_PREFIX = ("trich-dan-", "lich-su-")
+# What `python -m plansite permalinks` locks of a page only, not its anchors:
+# the editors' area (developers' notes rewritten as the tools change; the
+# benchmark writes its page) and Ôn tập, whose question ids are made from the
+# plan's ids without following their moved_from yet (plansite/study.py).
+PAGE_ONLY_PREFIX = (EDITOR_DIR, "on-tap/")
+# …and does not lock at all: the questions' short URLs (k/on-tap/<question id>/), for the same reason.
+UNLOCKED_PAGE_PREFIX = ("k/on-tap/",)
 
 
 @dataclass(frozen=True)
@@ -147,6 +169,18 @@ def aliases(content: m.Content) -> dict[str, str]:
     return out
 
 
+def section_aliases(content: m.Content) -> dict[str, str]:
+    """Old id -> new address of the anchors named after a section (its part of the
+    trainers' page, gv-<id>, and of the units' matrix, ma-tran-<id>) when the
+    section was renamed (moved_from); for the manifest check, not short URLs."""
+    out = {}
+    for s in content.plan.sections:
+        for old in s.moved_from:
+            out[f"gv-{old}"] = f"{md_to_html_path(TRAINERS)}#gv-{s.id}"
+            out[f"ma-tran-{old}"] = f"{md_to_html_path(UNITS)}#ma-tran-{s.id}"
+    return out
+
+
 def page_moves(content: m.Content) -> dict[str, str]:
     """Old page (.html) -> new page (.html) for renamed sections, documents, units
     and moved hand-written pages."""
@@ -154,12 +188,16 @@ def page_moves(content: m.Content) -> dict[str, str]:
     for s in content.plan.sections:
         for old in s.moved_from:
             moves[f"muc/{old}.html"] = md_to_html_path(section_path(s))
+            # the section's own trainers' and Ôn tập pages move with it
+            moves[f"giang-vien/{old}.html"] = md_to_html_path(trainers_path(s))
+            moves[f"on-tap/muc/{old}.html"] = md_to_html_path(study_section_path(s))
     for d in content.documents:
         for old in d.moved_from:
             moves[md_to_html_path(document_path(old))] = md_to_html_path(document_path(d.id))
     for u in content.units:
         for old in u.moved_from:
             moves[md_to_html_path(unit_path(old))] = md_to_html_path(unit_path(u.id))
+            moves[f"on-tap/don-vi/{old}.html"] = md_to_html_path(study_unit_path(u.id))
     return moves
 
 
@@ -283,11 +321,32 @@ def check_manifest(manifest: dict, site: dict[str, set[str]], alias_map: dict[st
     return problems
 
 
-def update_manifest(manifest: dict, site: dict[str, set[str]]) -> dict:
-    """Add every page and anchor of the built site; never remove an entry."""
+def title_ids(site_dir: Path) -> dict[str, str]:
+    """The id of each built page's title (its article's first h1), for the pages that have one."""
+    out = {}
+    for path in sorted(site_dir.rglob("*.html")):
+        article = ARTICLE.search(path.read_text(encoding="utf-8"))
+        title = TITLE_ID.search(article.group()) if article else None
+        if title:
+            out[path.relative_to(site_dir).as_posix()] = title.group(1)
+    return out
+
+
+def update_manifest(manifest: dict, site: dict[str, set[str]], titles: dict[str, str] | None = None) -> dict:
+    """Add every page and anchor of the built site; never remove an entry.
+
+    Not added: a page's title id (`titles`: page -> the id of its h1, see
+    title_ids) — the page's own address is the permalink, and a title's id
+    follows its words (a unit's name, a label), which may change; the anchors
+    of pages under PAGE_ONLY_PREFIX and the pages under UNLOCKED_PAGE_PREFIX.
+    """
+    titles = titles or {}
     pages = {page: set(anchors) for page, anchors in manifest.get("pages", {}).items()}
     for page, anchors in site.items():
-        pages.setdefault(page, set()).update(anchors)
+        if page.startswith(UNLOCKED_PAGE_PREFIX):
+            continue
+        new = set() if page.startswith(PAGE_ONLY_PREFIX) else {a for a in anchors if a != titles.get(page)}
+        pages.setdefault(page, set()).update(new)
     return {"version": 1, "pages": {page: sorted(pages[page]) for page in sorted(pages)}}
 
 

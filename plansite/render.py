@@ -20,12 +20,26 @@ from . import study
 from .cache import NO_CACHE, DiskCache
 from .diagram import edges, relation_svg
 from .graph import Graph
-from .official import layout, line_html
 from .handout import handout_groups
+from .matrix import matrix_groups
+from .official import layout, line_html
+from .paths import (
+    DOCUMENTS,
+    FULL_TEXT,
+    GLOSSARY,
+    HOME,
+    SCHEDULE,
+    TRAINERS,
+    UNITS,
+    document_path,
+    element_paths,
+    md_to_html_path,
+    relative,
+    section_path,
+    trainers_path,
+    unit_path,
+)
 from .permalinks import absolute, linkables
-from .paths import (DOCUMENTS, FULL_TEXT, GLOSSARY, HOME, SCHEDULE, TRAINERS, UNITS, document_path, element_paths,
-                    trainers_path,
-                    md_to_html_path, relative, section_path, unit_path)
 from .siteurl import is_local
 
 FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
@@ -100,7 +114,7 @@ class Renderer:
                                                     _View(self, document_path(d.id)).document_href, cited)),
                         edges=edges(self.graph, d, cited), cited_by=self.graph.cited_by_plan(d.id))
               for d in c.documents),
-            self.page("units.md.j2", UNITS, L["pages"]["units"], "registry"),
+            self.page("units.md.j2", UNITS, L["pages"]["units"], "registry", matrix=matrix_groups(self.graph)),
             *(self.page("unit.md.j2", unit_path(u.id), u.name, "registry", unit=u) for u in c.units),
             self.page("schedule.md.j2", SCHEDULE, L["pages"]["schedule"], "registry"),
             self.page("glossary.md.j2", GLOSSARY, L["pages"]["glossary"], "registry"),

@@ -18,35 +18,65 @@ the `plansite.mdext` extension (citation links, abbreviations, backlinks) and
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import os
 import pickle
 import re
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 import yaml
 
 from . import model as m
 from . import study
+from .areas import add_footer_link, plan_data_js
 from .cache import DEFAULT_DIR, DiskCache
 from .citations import CitationIndex, excerpt
-from .areas import add_footer_link, plan_data_js
-from .downloads import Download, build as build_downloads, data_page, page_links
+from .downloads import Download, data_page, page_links
+from .downloads import build as build_downloads
 from .errors import ContentError, Problem, report  # noqa: F401 - what prepare raises, for the glue
 from .history import HISTORY, Currency, build_currency
 from .linker import Found, add_abbreviations, link_citations
 from .loader import load_content
 from .official import print_citations
-from .paths import (EDITOR_HOME, USE_DIRECTORY_URLS, document_path, element_paths, is_editor_page, md_to_html_path, reader_pages,
-                    relative, section_path)
-from .permalinks import (INIT_HINT, Linkable, aliases, check_manifest, linkables, page_moves, read_manifest,
-                         scan_site, static_files)
-from .searchfold import fold_search_index
+from .paths import (
+    DOCUMENTS,
+    EDITOR_HOME,
+    HOME,
+    STUDY,
+    TRAINERS,
+    UNITS,
+    USE_DIRECTORY_URLS,
+    document_path,
+    element_paths,
+    is_editor_page,
+    md_to_html_path,
+    reader_pages,
+    relative,
+    section_path,
+    study_section_path,
+    study_unit_path,
+    trainers_path,
+    unit_path,
+)
+from .permalinks import (
+    INIT_HINT,
+    Linkable,
+    aliases,
+    check_manifest,
+    linkables,
+    page_moves,
+    read_manifest,
+    scan_site,
+    section_aliases,
+    static_files,
+)
 from .render import FOOTNOTE_REF, Page, escape_page_title, md_escape, render_backlinks, render_site
+from .searchfold import fold_search_index
 from .siteurl import PUBLISH_ENV, is_local, local_warning, publish_problem
 from .slug import slugify
 
@@ -62,6 +92,11 @@ FRONT_MATTER = re.compile(r"\A-{3}[ \t]*\n(.*?\n)?(?:\.{3}|-{3})[ \t]*\n", re.S)
 # Material 9.8 renders its search overlay as role="dialog" without a name
 # (axe/Lighthouse "aria-dialog-name"); the theme offers no setting for it.
 SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
+# The reader's nav lists the plan's sections (and their trainers' and Ôn tập
+# pages) while they fit a phone's drawer; a plan with more sections is reached
+# from its home page's outline instead, so the nav — repeated on every page —
+# stays the same size however large the plan and its registry grow.
+NAV_SECTIONS_MAX = 12
 
 
 class ConfigError(Exception):
@@ -126,6 +161,7 @@ class Site:
     linkables: dict[str, Linkable]
     static: dict[str, str | bytes]
     backlinks: dict[str, list[Place]]
+    indexed: dict[str, str] = field(default_factory=dict)  # page left out of the nav -> the index page listing it
     unresolved: list[Unresolved] = field(default_factory=list)
     manifest: dict | None = None             # permalinks.lock.json (None: there is none)
     downloads: list[Download] = field(default_factory=list)
@@ -170,6 +206,8 @@ class Site:
         if path in self.pages:  # downloads and the print button, under the page title
             html_text = html_text.replace("</h1>", "</h1>" + str(page_links(self.downloads, path,
                                                                             self.content.labels)), 1)
+        if path in self.indexed:  # a page the nav leaves out: the way back to its index, above the title
+            html_text = self.breadcrumb(path) + html_text
         html_text = add_abbreviations(html_text, self.abbreviations)
         html_text = self._fill_backlinks(html_text, here)
         if self.currency is not None:  # last: "Cập nhật lần cuối" and change marks see the final HTML
@@ -177,6 +215,31 @@ class Site:
         source = self.source(path) or ""
         return html_text, [Unresolved(f"{self.where(path)}:{_line_of(source, miss.written)}", miss.written)
                            for miss in missing]
+
+    def breadcrumb(self, path: str) -> str:
+        """The trail from the home page to the index page that lists page `path` (.md),
+        for a page the nav leaves out; escaped here, kept out of search."""
+        here = md_to_html_path(path)
+        trail = [HOME] if self.indexed[path] == HOME else [HOME, self.indexed[path]]
+        items = "".join(f'<li><a href="{_attr(relative(md_to_html_path(p), here))}">{_attr(self.pages[p].title)}</a></li>'
+                        for p in trail)
+        label = _attr(self.content.labels["readers"]["breadcrumb"])
+        return f'<nav class="plan-breadcrumb" aria-label="{label}" data-search-exclude><ol>{items}</ol></nav>\n'
+
+    def neighbours(self, path: str) -> tuple[str | None, str | None]:
+        """The pages before and after page `path` (.md) on the index page that lists it,
+        for a page the nav leaves out (None at either end, and for pages in the nav)."""
+        if path not in self.indexed:
+            return None, None
+        siblings, at = self._siblings[path]
+        return (siblings[at - 1] if at else None), (siblings[at + 1] if at + 1 < len(siblings) else None)
+
+    @functools.cached_property
+    def _siblings(self) -> dict[str, tuple[list[str], int]]:
+        lists: dict[str, list[str]] = {}
+        for page, index in self.indexed.items():
+            lists.setdefault(index, []).append(page)
+        return {page: (pages, at) for pages in lists.values() for at, page in enumerate(pages)}
 
     def source(self, path: str) -> str | None:
         """The Markdown of a page as the generator reads it."""
@@ -250,7 +313,8 @@ class Site:
         """Problems with the built site against the manifest (None: no manifest)."""
         if self.manifest is None:
             return None
-        return check_manifest(self.manifest, scan_site(Path(site_dir)), self.aliases, MANIFEST,
+        return check_manifest(self.manifest, scan_site(Path(site_dir)),
+                              {**section_aliases(self.content), **self.aliases}, MANIFEST,
                               page_moves(self.content))
 
     def check_search(self, site_dir: Path) -> list[str]:
@@ -434,13 +498,15 @@ def prepare(root: Path, site_url: str | None = None, *, cache: DiskCache | None 
         if page.path in handwritten:
             raise ConfigError(f"docs/{page.path} clashes with a generated page; rename or remove it")
     index = CitationIndex.from_registry(content.documents, content.kinds)
+    indexed = {page: parent for parent, members in indexed_pages(content).items() for page in members}
     site = Site(
         root=root,
         site_url=site_url,
         content=content,
         pages={p.path: p for p in pages},
         handwritten=handwritten,
-        nav=nav + reader_pages(sorted(handwritten)),  # editor pages: linked from the footer, not in nav
+        nav=compact_nav(nav, set(indexed)) + reader_pages(sorted(handwritten)),  # editor pages: footer
+        indexed=indexed,
         index=index,
         abbreviations=abbreviations(content),
         aliases=aliases(content),
@@ -464,6 +530,52 @@ def prepare(root: Path, site_url: str | None = None, *, cache: DiskCache | None 
         if not any(k.page == place.page and k.found.anchor == place.found.anchor for k in known):
             known.append(place)
     return site
+
+
+def indexed_pages(content: m.Content) -> dict[str, list[str]]:
+    """The pages the reader's nav leaves out, by the index page that lists them (in its order).
+
+    Documents and units (and their Ôn tập pages) are as many as the registry
+    holds: every page's nav listing them would grow with the registry's square
+    and give a phone reader a drawer of hundreds of links. They are reached
+    from their index pages and search, and lead back with a breadcrumb. So are
+    the per-section pages of a plan with more than NAV_SECTIONS_MAX sections.
+    """
+    sections = content.plan.sections
+    out = {DOCUMENTS: [document_path(d.id) for d in content.documents],
+           UNITS: [unit_path(u.id) for u in content.units],
+           TRAINERS: [], STUDY: [study_unit_path(u.id) for u in content.units]}
+    if len(sections) > NAV_SECTIONS_MAX:
+        out[HOME] = [section_path(s) for s in sections]
+        out[TRAINERS] = [trainers_path(s) for s in sections]
+        out[STUDY] = [*(study_section_path(s) for s in sections), *out[STUDY]]
+    return out
+
+
+def compact_nav(nav: list, left_out: set[str]) -> list:
+    """The nav without the pages `left_out`; a group left with one page becomes that page.
+
+    >>> compact_nav([{"A": "a.md"}, {"B": ["b.md", "b1.md", "b2.md"]}, {"C": ["c.md", "c1.md", "c2.md"]}],
+    ...             {"b1.md", "b2.md", "c2.md"})
+    [{'A': 'a.md'}, {'B': 'b.md'}, {'C': ['c.md', 'c1.md']}]
+    """
+    out: list = []
+    for entry in nav:
+        if isinstance(entry, str):
+            if entry not in left_out:
+                out.append(entry)
+            continue
+        for title, value in entry.items():
+            if isinstance(value, str):
+                if value not in left_out:
+                    out.append({title: value})
+                continue
+            children = compact_nav(value, left_out)
+            if len(children) == 1 and isinstance(children[0], str):
+                out.append({title: children[0]})
+            elif children:
+                out.append({title: children})
+    return out
 
 
 def abbreviations(content: m.Content) -> dict[str, str]:

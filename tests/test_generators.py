@@ -169,7 +169,7 @@ def navigation(site: Path, page: str) -> list[tuple[str, str]]:
                                   "bien-tap/huong-dan-bien-tap.html"])
 def test_both_generators_give_the_same_navigation(built_site, zensical_site, page):
     ours = navigation(built_site, page)
-    assert len(ours) > 35
+    assert len(ours) > 20  # the plan, its sections and the main views (tests/test_nav.py)
     assert navigation(zensical_site, page) == ours
 
 

@@ -91,22 +91,43 @@ def test_matrix_keeps_unit_names_in_view_when_scrolled(phone, site_server, expec
     try:
         page = context.new_page()
         page.goto(site_server + "don-vi/index.html", wait_until="load")
-        wrap = page.locator(".plan-matrix-wrap")
+        wrap = page.locator(".plan-matrix-wrap").first
         expect(wrap).to_be_visible()
-        expect(page.locator(".plan-matrix-list")).to_be_hidden()
-        first = page.locator(".plan-matrix tbody th").first
+        expect(page.locator(".plan-matrix-list").first).to_be_hidden()
+        # a narrow box, so that the table scrolls inside it as a wide one does on a tablet
+        wrap.evaluate("w => { w.style.maxWidth = '20em'; }")
+        first = wrap.locator("tbody th").first
         first.scroll_into_view_if_needed()
         before = first.bounding_box()["x"]
         width = wrap.evaluate("w => (w.scrollLeft = w.scrollWidth, w.scrollLeft)")
-        assert width > 0, "the matrix is wider than a tablet and scrolls inside its box"
+        assert width > 0, "a matrix wider than its box scrolls inside it"
         after = first.bounding_box()
         assert abs(after["x"] - before) < 2 and after["width"] > 50
         expect(first).to_be_in_viewport()
         # column headings are numbers and short titles, never raw ids
-        heads = page.locator(".plan-matrix thead th").all_inner_texts()[1:]
+        heads = wrap.locator("thead th").all_inner_texts()[1:]
         assert heads[0].startswith("II.1 ") and "III-b" not in " ".join(heads)
     finally:
         context.close()
+
+
+def test_matrix_is_one_table_per_section_with_an_index(page, site_server, expect):
+    """Only the sections with duties, each with the units that have a duty there."""
+    page.goto(site_server + "don-vi/index.html", wait_until="load")
+    groups = page.locator("h3[id^='ma-tran-']")
+    assert groups.evaluate_all("hs => hs.map(h => h.id)") == ["ma-tran-II", "ma-tran-III"]
+    index = page.locator("#ma-tran + .plan-matrix-index a")
+    assert index.evaluate_all("as => as.map(a => a.getAttribute('href'))") == ["#ma-tran-II", "#ma-tran-III"]
+    tables = page.locator("table.plan-matrix")
+    assert tables.count() == 2
+    for i in range(2):
+        rows = tables.nth(i).locator("tbody tr")
+        for r in range(rows.count()):  # no unit without a duty in the section
+            assert any(t.strip() for t in rows.nth(r).locator("td").all_inner_texts())
+    last = tables.nth(1).locator("thead th").all_inner_texts()[1:]
+    assert all(h.startswith("III") for h in last), last
+    index.nth(1).click()
+    expect(groups.nth(1)).to_be_in_viewport()
 
 
 @pytest.mark.parametrize("width", [320, 414])
@@ -115,11 +136,14 @@ def test_matrix_is_a_list_per_unit_on_phones(phone, site_server, width, expect):
     try:
         page = context.new_page()
         page.goto(site_server + "don-vi/index.html", wait_until="load")
-        expect(page.locator(".plan-matrix-wrap")).to_be_hidden()
+        for wrap in page.locator(".plan-matrix-wrap").all():
+            expect(wrap).to_be_hidden()
         units = page.locator(".plan-matrix-unit")
         expect(units.first).to_be_visible()
-        text = page.locator(".plan-matrix-list").inner_text()
+        text = " ".join(page.locator(".plan-matrix-list").all_inner_texts())
         assert "Văn phòng Sở" in text and "III (gạch đầu dòng 3)" in text
+        overflow = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert overflow[0] <= overflow[1], overflow
     finally:
         context.close()
 
@@ -127,11 +151,13 @@ def test_matrix_is_a_list_per_unit_on_phones(phone, site_server, width, expect):
 def test_matrix_prints_as_lists(page, site_server, expect):
     page.goto(site_server + "don-vi/index.html", wait_until="load")
     page.emulate_media(media="print")
-    expect(page.locator(".plan-matrix-wrap")).to_be_hidden()
-    expect(page.locator(".plan-matrix-list")).to_be_visible()
+    for wrap in page.locator(".plan-matrix-wrap").all():
+        expect(wrap).to_be_hidden()
+    for listing in page.locator(".plan-matrix-list").all():
+        expect(listing).to_be_visible()
     lists = page.locator(".plan-matrix-unit")
     assert lists.count() >= 5
-    assert "Thanh tra Sở" in page.locator(".plan-matrix-list").inner_text()
+    assert "Thanh tra Sở" in " ".join(page.locator(".plan-matrix-list").all_inner_texts())
 
 
 def test_unit_checklist_prints_every_duty(page, site_server, expect):

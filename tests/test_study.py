@@ -366,8 +366,10 @@ def test_study_pages_stay_out_of_search_and_in_the_nav(built_site):
     assert not [d["location"] for d in index["docs"] if d["location"].startswith("on-tap/")]
     nav = soup(built_site, "index.html").select(".md-nav--primary a.md-nav__link[href]")
     hrefs = {a["href"] for a in nav}
+    # a unit's Ôn tập page is reached from Ôn tập's own page (the nav does not grow with the registry)
+    listed = {"on-tap/" + a["href"] for a in soup(built_site, "on-tap/index.html").select("article a[href]")}
     for page in study_pages():
-        assert page in hrefs, page
+        assert page in (listed if page.startswith("on-tap/don-vi/") else hrefs), page
 
 
 def test_home_page_has_the_progress_block_and_data(built_site):
