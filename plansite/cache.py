@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from functools import lru_cache
+from functools import cache
 from importlib import metadata
 from pathlib import Path
 
@@ -31,7 +31,7 @@ def key(*parts: str | bytes) -> str:
     return digest.hexdigest()
 
 
-@lru_cache(maxsize=None)
+@cache
 def version(distribution: str) -> str:
     """The installed version of a package, part of the key of whatever it produces."""
     try:
@@ -40,7 +40,7 @@ def version(distribution: str) -> str:
         return "unknown"
 
 
-@lru_cache(maxsize=None)
+@cache
 def code_version(module_file: str) -> str:
     """A hash of the module that produces an entry, part of its key: changing
     how something is made (not only its inputs) must never reuse old output,
@@ -87,3 +87,18 @@ class DiskCache:
 
 
 NO_CACHE = DiskCache(None)
+
+
+def bytecode_cache(folder: Path | None):
+    """Jinja's on-disk cache of compiled templates in `folder` (None: none, or the folder
+    cannot be made — a read-only checkout builds, only slower). Jinja checks each
+    entry against its template's source."""
+    if folder is None:
+        return None
+    import jinja2
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))

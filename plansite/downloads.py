@@ -51,7 +51,7 @@ def build(content: m.Content, templates: Path, cache: DiskCache = NO_CACHE,
     D = content.labels["official"]["data"]
     data_json = opendata.content_json(content)
     out: list[Download] = []
-    for doc in official.documents(content, templates, graph):
+    for doc in official.documents(content, templates, graph, cache):
         pdf = html_to_pdf(doc.html, cache)
         if doc.scope == "plan":
             out.append(Download(doc.filename + ".pdf", "pdf", "documents", D["plan_pdf"], FULL_TEXT, pdf))

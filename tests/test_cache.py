@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -156,7 +157,8 @@ def test_a_build_from_the_cache_is_byte_identical_to_an_uncached_one(tmp_path):
     assert not (project / ".cache").exists()
     _build(project, tmp_path / "fill")
     _build(project, tmp_path / "warm")
-    assert {p.name for p in (project / ".cache" / "plansite").iterdir()} == {"docx", "history", "jinja", "pdf", "qr", "schema-ok"}
+    assert {p.name for p in (project / ".cache" / "plansite").iterdir()} == {
+        "docx", "history", "jinja", "jinja-official", "pdf", "qr", "schema-ok", "schema-valid"}
     cold, warm = _files(tmp_path / "cold"), _files(tmp_path / "warm")
     assert sorted(cold) == sorted(warm)
     assert [name for name in cold if cold[name] != warm[name]] == []
@@ -194,3 +196,33 @@ def test_changed_qr_code_makes_new_qr_codes(content, tmp_path, monkeypatch):
     _changed_code(monkeypatch, permalinks.__file__)
     permalinks.static_files(content, SITE_URL, cache)
     assert len(set((tmp_path / "qr").iterdir()) - before) == len(before)
+
+
+# -----------------------------------------------------------------------------
+# A schema file's own check is remembered only when it passed
+# -----------------------------------------------------------------------------
+
+def test_a_schema_found_valid_is_not_checked_again_and_an_invalid_one_always_is(tmp_path, monkeypatch):
+    import jsonschema
+
+    from plansite import schemacache
+
+    calls = []
+    real = jsonschema.Draft202012Validator.check_schema
+    monkeypatch.setattr(jsonschema.Draft202012Validator, "check_schema",
+                        classmethod(lambda cls, s: (calls.append(s), real(s))[1]))
+    schemacache.forget()
+    schemacache.use(DiskCache(tmp_path))
+    good, bad = {"type": "object"}, {"type": 5}
+    schemacache.check_schema(good, json.dumps(good))
+    schemacache.check_schema(good, json.dumps(good))
+    assert calls == [good]
+    schemacache.forget()  # a new process: the verdict comes from the disk cache
+    schemacache.check_schema(good, json.dumps(good))
+    assert calls == [good]
+    for _ in range(2):
+        with pytest.raises(jsonschema.SchemaError):
+            schemacache.check_schema(bad, json.dumps(bad))
+    assert calls == [good, bad, bad]
+    schemacache.use(NO_CACHE)
+    schemacache.forget()
