@@ -83,6 +83,11 @@ def on_files(files, config):
     return files
 
 
+def on_serve(server, config, builder):
+    _watch_natively(server, config)
+    return server
+
+
 def on_page_markdown(markdown, page, config, files):
     return BUILD.site.mark(markdown, page.file.src_uri)  # names the page for plansite.mdext
 
@@ -148,11 +153,58 @@ def _core() -> ModuleType:
     return importlib.import_module("plansite.site")
 
 
+def _site() -> Site:
+    if BUILD.site is None:  # every event that reads it comes after on_config
+        raise PluginError("the plan site was not prepared (on_config did not run)")
+    return BUILD.site
+
+
 def _report(site: Site, error: str | None) -> None:
     if error:
         print("the preview shows the last good version until these are fixed:\n" + error, file=sys.stderr)
     for warning in site.warnings:
         log.warning(warning)
+
+
+def _watch_natively(server, config) -> None:
+    """While previewing, learn of a save from the operating system instead of by polling.
+
+    MkDocs 1.6 watches with watchdog's PollingObserver, which looks at every
+    watched file each 0.5 s: on average a quarter of a second between a save
+    and the rebuild, and a walk of content/, templates/ and plansite/ twice a
+    second. Here the watches MkDocs made so far (docs_dir, the config file, the
+    theme with --watch-theme; `watch:` comes after this event) are moved to
+    watchdog's native observer (inotify, FSEvents, ReadDirectoryChangesW),
+    using only LiveReloadServer's public `unwatch`/`watch` and `observer`
+    and watchdog's public API. If MkDocs changes any of that, the preview keeps
+    polling and says so; tests/test_serve.py fails in that case.
+    """
+    from watchdog.observers import Observer
+    from watchdog.observers.polling import PollingObserver
+
+    old = getattr(server, "observer", None)
+    if not isinstance(old, PollingObserver) or not (hasattr(server, "watch") and hasattr(server, "unwatch")):
+        log.warning("MkDocs' live-reload server changed (no PollingObserver at server.observer): the preview "
+                    "keeps MkDocs' own file watching — see _watch_natively in hooks/plansite_hooks.py")
+        return
+    candidates = [config.docs_dir, config.config_file_path, *config.theme.dirs]
+    moved = []
+    for path in dict.fromkeys(p for p in candidates if p):
+        try:
+            server.unwatch(path)
+        except (KeyError, ValueError):  # not watched (the theme without --watch-theme)
+            continue
+        moved.append(path)
+    if old.emitters:  # MkDocs watched something this hook does not know of: leave it all as it was
+        for path in moved:
+            server.watch(path)
+        log.warning("MkDocs watches more than docs_dir, the config file and the theme before on_serve: the "
+                    "preview keeps polling — see _watch_natively in hooks/plansite_hooks.py")
+        return
+    server.observer = Observer()
+    for path in moved:
+        server.watch(path)
+    log.info(f"Watching for changes with {type(server.observer).__name__} instead of polling")
 
 
 def _cache_theme_templates(env) -> None:
@@ -165,7 +217,7 @@ def _cache_theme_templates(env) -> None:
     """
     import jinja2
 
-    folder = BUILD.site.cache_folder("theme-jinja")
+    folder = _site().cache_folder("theme-jinja")
     if folder is None:  # PLANSITE_NO_CACHE
         return
     try:
@@ -193,7 +245,7 @@ def _csp(output: str, where: str, config) -> str:
 
 
 def _name_search_dialog(output: str, where: str) -> str:
-    named = BUILD.site.name_search_dialog(output)
+    named = _site().name_search_dialog(output)
     if named is None:
         log.warning(f"{where}: the theme's search dialog markup changed; update SEARCH_DIALOG in plansite/site.py")
         return output
