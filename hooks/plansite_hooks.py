@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
+import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +48,10 @@ class _Build:
     last_good: Site | None = None  # while serving: shown again when a save breaks content/
     error: str | None = None  # while serving: the problems of the last save, shown on every page
     shim: str | None = None  # the polyfill scripts the Content-Security-Policy hashes
+    # While serving: downloads (PDF, DOCX) are made in another process after the
+    # preview is served; it writes `made` when done, which MkDocs watches (on_serve).
+    made: Path | None = None
+    worker: subprocess.Popen | None = None
 
 
 BUILD = _Build()
@@ -62,9 +68,9 @@ def on_startup(command, dirty):
 def on_config(config):
     core = _core()
     try:  # while previewing, a bad save keeps the last good site, with its problems on every page
-        site, BUILD.error = core.prepare_build(Path(config.config_file_path).parent, config.site_url,
-                                               command=BUILD.command, last_good=BUILD.last_good,
-                                               use_directory_urls=config.use_directory_urls)
+        site, BUILD.error = core.prepare_build(
+            Path(config.config_file_path).parent, config.site_url, command=BUILD.command, last_good=BUILD.last_good,
+            use_directory_urls=config.use_directory_urls, stale_downloads=_stale_downloads())
     except core.BuildRefused as exc:
         raise PluginError(str(exc)) from None
     BUILD.site = BUILD.last_good = site
@@ -85,7 +91,14 @@ def on_files(files, config):
 
 def on_serve(server, config, builder):
     _watch_natively(server, config)
+    BUILD.made = _made_file()
+    if BUILD.made is not None:
+        server.watch(str(BUILD.made))  # public API: a change rebuilds the preview
     return server
+
+
+def on_shutdown():
+    _stop_worker()
 
 
 def on_page_markdown(markdown, page, config, files):
@@ -122,6 +135,7 @@ def on_post_template(output_content, template_name, config):
 
 @event_priority(-50)  # after the search plugin writes the index, before offline inlines it
 def on_post_build(config):
+    _make_downloads_later(_site(), Path(config.config_file_path).parent)  # once the preview is served
     BUILD.site.fold_search(Path(config.site_dir))
     problems = BUILD.site.check_permalinks(Path(config.site_dir))
     if problems is None:
@@ -153,6 +167,54 @@ def _core() -> ModuleType:
     return importlib.import_module("plansite.site")
 
 
+def _made_file() -> Path | None:
+    """The file the background maker of downloads writes when done (None with
+    PLANSITE_NO_CACHE: that process hands its work over in the build cache)."""
+    folder = _site().cache_folder("serve")
+    if folder is None:
+        return None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "downloads-made").touch()
+    except OSError:
+        return None
+    return folder / "downloads-made"
+
+
+def _stale_downloads() -> dict[str, bytes] | None:
+    """While serving: the last good site's downloads, which a rebuild may keep while the
+    changed ones are made in another process (None: make every download now)."""
+    worker = BUILD.worker
+    failed = worker is not None and worker.poll() not in (None, 0)
+    _stop_worker()  # a newer save: what it was making is out of date
+    if BUILD.command != "serve" or BUILD.made is None or BUILD.last_good is None or failed:
+        return None  # after a failure, make them here: the error is this build's
+    return {d.path: d.data for d in BUILD.last_good.downloads}
+
+
+def _make_downloads_later(site: Site, root: Path) -> None:
+    """Start making the downloads a preview kept from before (downloads.build's `stale`),
+    after the preview build, so that both do not share the processor."""
+    late = [d.path for d in site.downloads if d.stale]
+    if not late or BUILD.made is None or BUILD.error:  # an invalid save keeps the last good site as it was
+        return
+    log.info(f"Making {len(late)} downloads again in the background; the preview shows the previous ones "
+             f"until then: {', '.join(late)}")
+    # No bytecode written: plansite/ is watched, and a new file there would rebuild the preview.
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(_ROOT), os.environ.get("PYTHONPATH", "")]),
+           "PYTHONDONTWRITEBYTECODE": "1"}
+    BUILD.worker = subprocess.Popen([sys.executable, "-m", "plansite.downloads", str(root), str(BUILD.made)],
+                                    cwd=root, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL)
+
+
+def _stop_worker() -> None:
+    worker, BUILD.worker = BUILD.worker, None
+    if worker is not None and worker.poll() is None:
+        worker.terminate()
+        worker.wait()
+
+
 def _site() -> Site:
     if BUILD.site is None:  # every event that reads it comes after on_config
         raise PluginError("the plan site was not prepared (on_config did not run)")
@@ -179,7 +241,6 @@ def _watch_natively(server, config) -> None:
     and watchdog's public API. If MkDocs changes any of that, the preview keeps
     polling and says so; tests/test_serve.py fails in that case.
     """
-    from watchdog.observers import Observer
     from watchdog.observers.polling import PollingObserver
 
     old = getattr(server, "observer", None)
@@ -201,10 +262,27 @@ def _watch_natively(server, config) -> None:
         log.warning("MkDocs watches more than docs_dir, the config file and the theme before on_serve: the "
                     "preview keeps polling — see _watch_natively in hooks/plansite_hooks.py")
         return
-    server.observer = Observer()
+    server.observer = _changes_observer()
     for path in moved:
         server.watch(path)
-    log.info(f"Watching for changes with {type(server.observer).__name__} instead of polling")
+    log.info(f"Watching for changes with {type(server.observer).__mro__[1].__name__} instead of polling")
+
+
+def _changes_observer():
+    """watchdog's native observer, reporting only changes: MkDocs rebuilds on any event
+    it hears, and inotify also reports a file being opened or read — by the build itself."""
+    from watchdog import events
+    from watchdog.observers import Observer
+
+    changes = (events.FileCreatedEvent, events.FileModifiedEvent, events.FileDeletedEvent, events.FileMovedEvent,
+               events.DirCreatedEvent, events.DirDeletedEvent, events.DirMovedEvent)
+
+    class ChangesObserver(Observer):
+        def schedule(self, event_handler, path, *, recursive=False, event_filter=None, follow_symlink=False):
+            return super().schedule(event_handler, path, recursive=recursive, event_filter=event_filter or changes,
+                                    follow_symlink=follow_symlink)
+
+    return ChangesObserver()
 
 
 def _cache_theme_templates(env) -> None:

@@ -50,6 +50,16 @@ def _fetch(url: str) -> str | None:
         return None
 
 
+def _pdf_text(url: str, path: Path) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as r:
+            path.write_bytes(r.read())
+    except OSError:
+        return ""
+    run = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True)
+    return run.stdout if run.returncode == 0 else ""
+
+
 # -----------------------------------------------------------------------------
 # MkDocs' watching, as the hook relies on it (fails loudly when MkDocs changes)
 # -----------------------------------------------------------------------------
@@ -116,6 +126,8 @@ def test_a_server_without_a_polling_observer_is_left_alone_with_a_warning(server
 # A real preview
 # -----------------------------------------------------------------------------
 
+@pytest.mark.skipif(shutil.which("pdftotext") is None and not os.environ.get("PLANSITE_REQUIRE_BROWSER"),
+                    reason="pdftotext (Debian poppler-utils, which .ci/run installs) reads the PDF")
 def test_mkdocs_serve_shows_a_saved_change_of_the_plan(tmp_path):
     project = tmp_path / "project"
     for name in ("content", "docs", "templates", "hooks", "plansite", "overrides"):
@@ -148,6 +160,16 @@ def test_mkdocs_serve_shows_a_saved_change_of_the_plan(tmp_path):
             time.sleep(0.2)
         text = log.read_text(encoding="utf-8")
         assert "instead of polling" in text, text[-3000:]
+        # The plan's PDF is typeset again in another process; the preview then serves the new one.
+        pdf = base + re.search(r'href="([^"]+\.pdf)"', page).group(1)
+        assert "in the background" in text, text[-3000:]
+        deadline = time.monotonic() + 300
+        while marker not in _pdf_text(pdf, tmp_path / "plan.pdf"):
+            assert proc.poll() is None and time.monotonic() < deadline, log.read_text(encoding="utf-8")[-3000:]
+            time.sleep(0.5)
+        time.sleep(5)  # a build that set off another (the build reading its own watched files) would loop
+        text = log.read_text(encoding="utf-8")
+        assert text.count("Detected file changes") == 2, text[-3000:]  # the save, and the downloads made
         assert "Traceback" not in text, text[-3000:]
     finally:
         proc.terminate()
