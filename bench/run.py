@@ -1,18 +1,23 @@
 """Benchmark of the plan site; writes the figures to docs/bien-tap/hieu-nang.md.
 
-    .venv/bin/python bench/run.py            # everything, about 15 minutes on 2 cores
+    .venv/bin/python bench/run.py            # everything (see the page for how long it took)
     .venv/bin/python bench/run.py --quick    # 1× and 10× only, one run each, no Lighthouse
+    .venv/bin/python bench/run.py --quick --scales 1 --no-zensical --out /tmp/x.md   # a partial run
 
 What it measures (all in temporary folders; only docs/bien-tap/hieu-nang.md is written):
 
-1. the real site: `mkdocs build --strict` time (median of 5 rounds of three
-   interleaved builds: fresh clone, after an edit, baseline) and peak memory
-   (ru_maxrss of the child, from os.wait4);
+1. the real site: `mkdocs build --strict` time (median of 5 rounds of
+   interleaved builds: fresh clone, after an edit, baseline, and Zensical from
+   a fresh clone) and peak memory (ru_maxrss of the child, from os.wait4);
+   ratios to the baseline are medians of the per-round ratios, with min–max;
+   time inside the hooks measured within one build (bench/hooktime.py) after
+   a comment edit, after a word of the plan changed, and fresh;
 2. synthetic content from bench/synth.py at 1×, 10× and 50× the real plan,
    each built in a temporary copy of the project (mkdocs.yml, docs/ without the
    hand-written pages, templates/, hooks/, plansite/), and the same pages
    written out as static Markdown (plansite.prepare, Site.write) built with the
-   hooks off — the baseline; plus where the
+   hooks off — the baseline; Zensical in the same rounds; the heaviest page
+   and its weight in Chromium; log–log slopes of time and bytes; plus where the
    core's time goes (load, render, static files) measured in-process;
 3. `mkdocs serve`: seconds from saving content/plan.yaml (temporary copy)
    until the served page shows the change;
@@ -72,8 +77,11 @@ ZENSICAL_STEPS = [[PY, "-m", "plansite", "prepare"], [ZENSICAL, "build"],
                   [PY, "-m", "plansite", "verify", "site-zensical"]]
 
 
+_START = time.monotonic()
+
+
 def log(*args) -> None:
-    print("[bench]", *args, file=sys.stderr, flush=True)
+    print(f"[bench {time.monotonic() - _START:4.0f} s]", *args, file=sys.stderr, flush=True)
 
 
 # -----------------------------------------------------------------------------
@@ -289,8 +297,14 @@ def make_baseline(project: Path) -> str:
     config = _mkdocs_yaml(project / "mkdocs.yml")
     site = prepare(project, config["site_url"])
     site.write(project / "baseline-docs", marks=False)
-    config.pop("hooks", None)
     config.pop("watch", None)
+    # The theme's 404 page reads its labels from a Jinja global the hooks set: the
+    # baseline's only hook sets that, from a literal (no YAML read, no core import).
+    labels = json.dumps(site.content.labels, ensure_ascii=False)
+    (project / "baseline_hooks.py").write_text(
+        f"import json\n\nLABELS = json.loads({labels!r})\n\n\n"
+        "def on_env(env, config, files):\n    env.globals['plan_labels'] = LABELS\n    return env\n", encoding="utf-8")
+    config["hooks"] = ["baseline_hooks.py"]
     config["docs_dir"] = "baseline-docs"
     config["nav"] = site.theme_nav()
     extensions = []
@@ -718,7 +732,8 @@ def report(r: dict) -> str:
       f"{r['machine']['os']}, Python {r['machine']['python']}, "
       + ", ".join(f"{k} {v}" for k, v in r["machine"]["versions"].items()) + ".")
     w("")
-    w("Đo lại (khoảng 15 phút trên máy 2 nhân; chỉ ghi đè trang này):")
+    took = f"lần đo này mất {fmt_n(r['elapsed'] / 60, 0)} phút; " if "elapsed" in r else ""
+    w(f"Đo lại ({took}chỉ ghi đè trang này; `--quick` chỉ đo 1× và 10×, mỗi phép đo một lần):")
     w("")
     w("```sh")
     w(".venv/bin/python bench/run.py")
@@ -994,6 +1009,20 @@ def ratio_reasons(r: dict, kind: str) -> str:
     return "; ".join(parts)
 
 
+def growth_reasons(r: dict) -> str:
+    """Why time or bytes grow faster than the content, from the slopes measured."""
+    sl = {k: v[-1] for k, v in r["slopes"].items() if v}
+    parts = []
+    if sl["bytes"] > TARGETS["slope"]:
+        parts.append(f"dung lượng site tăng {fmt_n(sl['bytes'])} khi số trang HTML tăng {fmt_n(sl.get('html', 1.0))}"
+                     f" và trang nặng nhất tăng {fmt_n(sl['heaviest'])}: mỗi trang mang một phần lớn dần theo quy mô "
+                     "(thanh điều hướng, bảng, danh sách)")
+    if sl["ours"] > TARGETS["slope"]:
+        parts.append(f"thời gian tăng {fmt_n(sl['ours'])}; dựng nền không có hook tăng {fmt_n(sl['baseline'])}, "
+                     f"thời gian trong hook tăng {fmt_n(sl['overhead'])}")
+    return "; ".join(parts)
+
+
 def verdicts(r: dict) -> list[list[str]]:
     rows = []
     ok = lambda good: "đạt" if good else "**không**"  # noqa: E731
@@ -1018,10 +1047,7 @@ def verdicts(r: dict) -> list[list[str]]:
                  f"thời gian {fmt_n(so)} (nền {fmt_n(r['slopes']['baseline'][-1])}, trong hook "
                  f"{fmt_n(r['slopes']['overhead'][-1])}), dung lượng {fmt_n(sbytes)}, trang nặng nhất "
                  f"{fmt_n(r['slopes']['heaviest'][-1])}",
-                 ok(linear), "" if linear else
-                 f"trang HTML nặng nhất tăng với độ dốc {fmt_n(r['slopes']['heaviest'][-1])}: phần của mỗi trang "
-                 f"lớn dần theo quy mô (thanh điều hướng, bảng đơn vị × nhiệm vụ) làm dung lượng site tăng nhanh "
-                 f"hơn số trang; nền so sánh không có hook tăng {fmt_n(r['slopes']['baseline'][-1])}"])
+                 ok(linear), "" if linear else growth_reasons(r)])
     s = r["serve"]
     if "error" in s:
         rows.append([f"Xem trước cập nhật ≤ {fmt_n(TARGETS['serve'], 1)} s sau khi lưu", "không đo được", "?",
@@ -1073,6 +1099,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     runs = 1 if args.quick else 5
     scales = tuple(args.scales) if args.scales else SCALES[:2] if args.quick else SCALES
+    started = time.monotonic()
     r: dict = {"quick": args.quick, "date": dt.datetime.now().astimezone().strftime("%d/%m/%Y %H:%M %Z"),
                "machine": {"nproc": os.cpu_count(), "cpu": cpu_model(), "mem": mem_total(),
                            "os": f"{platform.system()} {platform.release()}",
@@ -1122,6 +1149,7 @@ def main(argv: list[str] | None = None) -> int:
             "zensical": slopes(xs, [z["time"] for z in zensical]) if len(zensical) == len(xs) else [],
             "zensical_bytes": slopes(xs, [z["bytes"] for z in zensical]) if len(zensical) == len(xs) else [],
             "heaviest": slopes(xs, [row["ours"]["heaviest"]["raw"] for row in r["scales"]]),
+            "html": slopes(xs, [row["ours"]["html"] for row in r["scales"]]),
             "ours": slopes(xs, [row["ours"]["time"] for row in r["scales"]]),
             "cold": slopes(xs, [row["cold"]["time"] for row in r["scales"]]),
             "baseline": slopes(xs, [row["baseline"]["time"] for row in r["scales"]]),
@@ -1145,6 +1173,7 @@ def main(argv: list[str] | None = None) -> int:
             r["lighthouse"] = lighthouse(real_site, ["index.html", "muc/II.html"], tmp)
         log("  ", r["lighthouse"])
 
+    r["elapsed"] = time.monotonic() - started
     r["verdicts"] = verdicts(r)
     args.out.write_text(report(r), encoding="utf-8")
     (REPO / "bench" / "out").mkdir(exist_ok=True)

@@ -123,6 +123,47 @@ def test_a_server_without_a_polling_observer_is_left_alone_with_a_warning(server
 
 
 # -----------------------------------------------------------------------------
+# Downloads made after the preview (downloads.build's `stale`, downloads.fill_cache)
+# -----------------------------------------------------------------------------
+
+def test_a_preview_keeps_earlier_downloads_only_until_they_are_made(tmp_path):
+    from plansite import downloads
+    from plansite.cache import DEFAULT_DIR, DiskCache
+    from plansite.loader import load_content
+
+    project = tmp_path / "project"
+    for name in ("content", "templates"):
+        shutil.copytree(REPO / name, project / name)
+    done = tmp_path / "done"
+    assert downloads.fill_cache(project, done) == 0 and done.read_text(encoding="utf-8") == "ok"
+    content, templates = load_content(project / "content"), project / "templates"
+    made = downloads.build(content, templates, DiskCache(project / DEFAULT_DIR))  # all from the cache now
+    earlier = {d.path: b"earlier " + d.path.encode() for d in made}
+
+    kept = downloads.build(content, templates, DiskCache(project / DEFAULT_DIR), stale=earlier)
+    assert [(d.path, d.data, d.stale) for d in kept] == [(d.path, d.data, False) for d in made]
+
+    kept = downloads.build(content, templates, DiskCache(tmp_path / "empty"), stale=earlier)
+    typeset = {d.path for d in made if d.format in ("pdf", "docx")}
+    assert typeset and {d.path for d in kept if d.stale} == typeset
+    assert all(d.data == earlier[d.path] for d in kept if d.stale)
+    assert [(d.path, d.data) for d in kept if not d.stale] == [(d.path, d.data) for d in made
+                                                                if d.path not in typeset]
+
+
+def test_the_background_maker_reports_a_failure(tmp_path):
+    from plansite import downloads
+
+    project = tmp_path / "project"
+    for name in ("content", "templates"):
+        shutil.copytree(REPO / name, project / name)
+    (project / "content" / "plan.yaml").write_text("plan: [unclosed\n", encoding="utf-8")
+    done = tmp_path / "done"
+    assert downloads.fill_cache(project, done) == 1
+    assert done.read_text(encoding="utf-8").startswith("ContentError")
+
+
+# -----------------------------------------------------------------------------
 # A real preview
 # -----------------------------------------------------------------------------
 
