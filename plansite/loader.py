@@ -164,8 +164,8 @@ def _check_schema_cached(source: Source, path: Path, schema_path: Path, cache: D
     if not cache:
         return _check_schema(source, schema_path, schema_display)
     try:
-        # The key holds the exact bytes checked, so a hit is the same verdict.
-        name = cache_key(path.read_bytes(), schema_path.read_bytes(), version("jsonschema"), version("referencing"),
+        # The key holds the exact data checked, so a hit is the same verdict.
+        name = cache_key(schemacache.data_key(source.data), schema_path.read_bytes(), version("jsonschema"), version("referencing"),
                          code_version(__file__))
     except OSError:
         return _check_schema(source, schema_path, schema_display)

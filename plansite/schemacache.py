@@ -11,6 +11,7 @@ every time.
 
 from __future__ import annotations
 
+import pickle
 from typing import Any
 
 from .cache import NO_CACHE, DiskCache, code_version, key, version
@@ -43,6 +44,18 @@ def check_schema(schema: dict[str, Any], schema_text: str) -> None:
     jsonschema.Draft202012Validator.check_schema(schema)
     _known_good.add(name)
     _cache.put(NAMESPACE, name, b"")
+
+
+def data_key(data: Any) -> bytes:
+    """The parsed YAML a schema verdict is about, as bytes for a cache key: a schema
+    sees the data, not the file, so an edit of comments or layout keeps the verdict.
+    Pickle round-trips exactly (a date and its text differ, so do 1 and 1.0 and True);
+    equal data written differently only misses the cache.
+
+    >>> data_key({"a": [1, "x"]}) == data_key({"a": [1, "x"]}), data_key({"a": 1}) == data_key({"a": 1.0})
+    (True, False)
+    """
+    return pickle.dumps(data, protocol=5)
 
 
 def forget() -> None:

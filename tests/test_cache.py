@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -117,6 +118,23 @@ def test_schema_check_is_skipped_only_for_bytes_that_passed_it(tmp_path, monkeyp
         load_content(content_dir, cache=cache)
     assert calls == ["units.schema.json"]
     assert "content/units.yaml" in caught.value.report()
+
+
+def test_an_edit_of_comments_only_keeps_the_schema_verdict(tmp_path, monkeypatch):
+    content_dir = copy_content(tmp_path / "content")
+    cache = DiskCache(tmp_path / "cache")
+    load_content(content_dir, cache=cache)
+    calls = []
+    real = loader._check_schema
+    monkeypatch.setattr(loader, "_check_schema", lambda *a: calls.append(a[1].name) or real(*a))
+    plan = content_dir / "plan.yaml"
+    plan.write_text("# a comment\n" + plan.read_text(encoding="utf-8") + "\n# another\n", encoding="utf-8")
+    load_content(content_dir, cache=cache)
+    assert calls == []  # the same data: the same verdict
+    plan.write_text(re.sub(r"(text: >-\n\s+)", r"\1mới ", plan.read_text(encoding="utf-8"), count=1),
+                    encoding="utf-8")  # a word more in a text
+    load_content(content_dir, cache=cache)
+    assert calls == ["plan.schema.json"]
 
 
 def test_a_changed_schema_checks_the_file_again(tmp_path, monkeypatch):
