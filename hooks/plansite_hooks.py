@@ -256,16 +256,38 @@ def _watch_natively(server, config) -> None:
         except (KeyError, ValueError):  # not watched (the theme without --watch-theme)
             continue
         moved.append(path)
-    if old.emitters:  # MkDocs watched something this hook does not know of: leave it all as it was
+    problem = ("MkDocs watches more than docs_dir, the config file and the theme before on_serve" if old.emitters
+               else _native_problem([*moved, *config.watch]))
+    if problem:  # leave it all as it was
         for path in moved:
             server.watch(path)
-        log.warning("MkDocs watches more than docs_dir, the config file and the theme before on_serve: the "
-                    "preview keeps polling — see _watch_natively in hooks/plansite_hooks.py")
+        log.warning(f"{problem}: the preview keeps polling — see _watch_natively in hooks/plansite_hooks.py")
         return
     server.observer = _changes_observer()
     for path in moved:
         server.watch(path)
     log.info(f"Watching for changes with {type(server.observer).__mro__[1].__name__} instead of polling")
+
+
+def _native_problem(paths: list[str]) -> str | None:
+    """Why the native observer cannot watch `paths` here (None: it can). MkDocs starts
+    the observer only after on_serve, and a failure there (say, the system's limit of
+    inotify watches reached) would stop the preview: try it first."""
+    from watchdog.events import FileSystemEventHandler
+
+    probe = _changes_observer()
+    try:
+        for path in paths:
+            if os.path.exists(path):
+                probe.schedule(FileSystemEventHandler(), path, recursive=True)
+        probe.start()
+    except OSError as exc:
+        return f"the operating system's file watching is not available ({exc})"
+    finally:
+        probe.stop()
+        if probe.is_alive():
+            probe.join()
+    return None
 
 
 def _changes_observer():

@@ -76,7 +76,7 @@ def _config(tmp_path: Path) -> SimpleNamespace:
     (tmp_path / "docs").mkdir()
     (tmp_path / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
     return SimpleNamespace(docs_dir=str(tmp_path / "docs"), config_file_path=str(tmp_path / "mkdocs.yml"),
-                           theme=SimpleNamespace(dirs=[str(tmp_path / "theme")]))
+                           theme=SimpleNamespace(dirs=[str(tmp_path / "theme")]), watch=[str(tmp_path / "content")])
 
 
 def test_mkdocs_watches_by_polling_at_server_observer(server, tmp_path):
@@ -112,6 +112,22 @@ def test_an_unknown_watch_keeps_polling_and_says_so(server, tmp_path, caplog):
         _hooks()._watch_natively(server, config)
     assert server.observer is polling and len(polling.emitters) == 2
     assert "keeps polling" in caplog.text
+
+
+def test_when_the_native_observer_cannot_start_the_preview_keeps_polling(server, tmp_path, caplog, monkeypatch):
+    from watchdog.observers import Observer as Native
+
+    def refuse(self):
+        raise OSError(28, "inotify watch limit reached")
+
+    monkeypatch.setattr(Native, "start", refuse)
+    config = _config(tmp_path)
+    server.watch(config.docs_dir)
+    polling = server.observer
+    with caplog.at_level(logging.WARNING):
+        _hooks()._watch_natively(server, config)
+    assert server.observer is polling and len(polling.emitters) == 1
+    assert "inotify watch limit reached" in caplog.text and "keeps polling" in caplog.text
 
 
 def test_a_server_without_a_polling_observer_is_left_alone_with_a_warning(server, tmp_path, caplog):
