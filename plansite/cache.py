@@ -87,3 +87,18 @@ class DiskCache:
 
 
 NO_CACHE = DiskCache(None)
+
+
+def bytecode_cache(folder: Path | None):
+    """Jinja's on-disk cache of compiled templates in `folder` (None: none, or the folder
+    cannot be made — a read-only checkout builds, only slower). Jinja checks each
+    entry against its template's source."""
+    if folder is None:
+        return None
+    import jinja2
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,8 +21,8 @@ from . import model as m, official, opendata
 from .cache import NO_CACHE, DiskCache
 from .graph import Graph
 from .paths import FULL_TEXT, element_paths, md_to_html_path, relative, section_path, unit_path
-from .pdf import html_to_pdf
-from .wordfile import plan_docx
+from .pdf import cached_pdf, html_to_pdf
+from .wordfile import cached_docx, plan_docx
 
 DATA_PAGE = "du-lieu.md"
 MIME = {"pdf": "application/pdf", "csv": "text/csv",
@@ -37,6 +38,7 @@ class Download:
     title: str
     page: str | None     # the page (.md) it belongs to, which links to it
     data: bytes = field(repr=False, compare=False)
+    stale: bool = field(default=False, compare=False)  # a preview's earlier bytes, being made again (see build)
 
     @property
     def size(self) -> int:
@@ -44,26 +46,43 @@ class Download:
 
 
 def build(content: m.Content, templates: Path, cache: DiskCache = NO_CACHE,
-          graph: Graph | None = None) -> list[Download]:
-    """All downloads, in the order the Dữ liệu page lists them."""
+          graph: Graph | None = None, stale: Mapping[str, bytes] | None = None) -> list[Download]:
+    """All downloads, in the order the Dữ liệu page lists them.
+
+    `stale` (a preview only, never a build to publish): earlier bytes by path.
+    A PDF or DOCX that is not in the build cache and has earlier bytes there is
+    not made now: it keeps those bytes, marked `stale`, and `fill_cache` makes
+    it in another process while the preview is served (typesetting is most of
+    a rebuild after a text edit).
+    """
     graph = graph or Graph(content)
     D = content.labels["official"]["data"]
     data_json = opendata.content_json(content)
     out: list[Download] = []
-    for doc in official.documents(content, templates, graph):
-        pdf = html_to_pdf(doc.html, cache)
+
+    def made(path: str, cached, make) -> tuple[bytes, bool]:
+        if stale is not None and path in stale:
+            hit = cached()
+            return (hit, False) if hit is not None else (stale[path], True)
+        return make(), False
+
+    for doc in official.documents(content, templates, graph, cache):
+        path = doc.filename + ".pdf"
+        pdf, old = made(path, lambda d=doc: cached_pdf(d.html, cache), lambda d=doc: html_to_pdf(d.html, cache))
         if doc.scope == "plan":
-            out.append(Download(doc.filename + ".pdf", "pdf", "documents", D["plan_pdf"], FULL_TEXT, pdf))
+            out.append(Download(path, "pdf", "documents", D["plan_pdf"], FULL_TEXT, pdf, old))
             # The DOCX is a function of the content (its JSON) and the labels (not in the JSON).
             labels = json.dumps(content.labels, ensure_ascii=False, sort_keys=True)
-            docx = plan_docx(content, hashlib.sha256((data_json + labels).encode()).hexdigest(), cache)
-            out.append(Download(doc.filename + ".docx", "docx", "documents", D["plan_docx"], FULL_TEXT, docx))
+            data_key = hashlib.sha256((data_json + labels).encode()).hexdigest()
+            docx, old = made(doc.filename + ".docx", lambda k=data_key: cached_docx(k, cache),
+                             lambda k=data_key: plan_docx(content, k, cache))
+            out.append(Download(doc.filename + ".docx", "docx", "documents", D["plan_docx"], FULL_TEXT, docx, old))
         elif doc.scope == "section":
             section = next(s for s in content.plan.sections if s.id == doc.ident)
-            out.append(Download(doc.filename + ".pdf", "pdf", "sections", doc.title.split(" — ")[0],
-                                section_path(section), pdf))
+            out.append(Download(path, "pdf", "sections", doc.title.split(" — ")[0], section_path(section), pdf,
+                                old))
         else:
-            out.append(Download(doc.filename + ".pdf", "pdf", "units", doc.title, unit_path(doc.ident), pdf))
+            out.append(Download(path, "pdf", "units", doc.title, unit_path(doc.ident), pdf, old))
     where = element_paths(content)
     base = f"{official.DOWNLOADS}/{content.plan.id}"
     out += [
@@ -121,3 +140,27 @@ def data_page(content: m.Content, templates: Path, downloads: list[Download], si
     return Renderer(content, templates, site_url, cache).page(
         "data.md.j2", DATA_PAGE, L["title"], "registry", groups=[(g, ds) for g, ds in groups if ds],
         size_text=size_text)
+
+
+def fill_cache(root: Path, done: Path | None = None) -> int:
+    """Make every download of the project at `root` into its build cache, then
+    write `done` ("ok" or the error): the preview's background step,
+    `python -m plansite.downloads ROOT [DONE]`. The exit status says whether it worked."""
+    from .cache import DEFAULT_DIR
+    from .loader import load_content
+
+    cache = DiskCache(root / DEFAULT_DIR)
+    status, result = 0, "ok"
+    try:
+        build(load_content(root / "content", display_root=root, cache=cache), root / "templates", cache)
+    except Exception as exc:  # noqa: BLE001 - reported through `done` and the exit status
+        status, result = 1, f"{type(exc).__name__}: {exc}"
+    if done is not None:
+        done.write_text(result, encoding="utf-8")
+    return status
+
+
+if __name__ == "__main__":
+    import sys
+
+    raise SystemExit(fill_cache(Path(sys.argv[1]), Path(sys.argv[2]) if len(sys.argv) > 2 else None))

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from . import model as m
-from . import rules
+from . import rules, schemacache
 from .cache import NO_CACHE, DiskCache, code_version, key as cache_key, version
 from .citations import CitationIndex
 from .docnumber import DocNumber
@@ -96,7 +96,7 @@ def _validator(schema_path: Path, schema_text: str) -> jsonschema.Draft202012Val
     import jsonschema  # a tenth of a second to import: only when a file must be checked
 
     schema = json.loads(schema_text)
-    jsonschema.Draft202012Validator.check_schema(schema)  # a broken schema is reported, not raised later
+    schemacache.check_schema(schema, schema_text)  # a broken schema is reported, not raised later
     return jsonschema.Draft202012Validator(_inline_refs(schema))
 
 
@@ -160,11 +160,12 @@ def _type_name(value: Any) -> str:
 def _check_schema_cached(source: Source, path: Path, schema_path: Path, cache: DiskCache,
                          schema_display: str | None = None) -> list[Problem]:
     schema_display = schema_display or schema_path.as_posix()
+    schemacache.use(cache)
     if not cache:
         return _check_schema(source, schema_path, schema_display)
     try:
-        # The key holds the exact bytes checked, so a hit is the same verdict.
-        name = cache_key(path.read_bytes(), schema_path.read_bytes(), version("jsonschema"), version("referencing"),
+        # The key holds the exact data checked, so a hit is the same verdict.
+        name = cache_key(schemacache.data_key(source.data), schema_path.read_bytes(), version("jsonschema"), version("referencing"),
                          code_version(__file__))
     except OSError:
         return _check_schema(source, schema_path, schema_display)

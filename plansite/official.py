@@ -11,6 +11,7 @@ stylesheet, rendered by Jinja with autoescape on; `pdf.py` typesets them.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ import jinja2
 import markupsafe
 
 from . import model as m
+from .cache import NO_CACHE, DiskCache, bytecode_cache
 from .graph import Graph
 
 BLANK = "…"
@@ -150,10 +152,11 @@ def unit_file(unit: m.Unit) -> str:
     return f"{DOWNLOADS}/don-vi-{unit.id}"
 
 
-def documents(content: m.Content, templates: Path, graph: Graph | None = None) -> list[Document]:
+def documents(content: m.Content, templates: Path, graph: Graph | None = None,
+              cache: DiskCache = NO_CACHE) -> list[Document]:
     """The whole plan, each section and each assigned unit's checklist, as standalone HTML."""
     graph = graph or Graph(content)
-    env = _environment(Path(templates))
+    env = _environment(Path(templates), cache.path("jinja-official"))
     lay = layout(content.plan.header, content.labels)
     plan_doc = content.document(content.plan.document)
     # "Kế hoạch 123/KH-STN của Sở …", or without a number "Kế hoạch của Sở …" (never a guessed number).
@@ -189,9 +192,11 @@ def role_text(a, labels: dict) -> str:
     return word
 
 
-def _environment(templates: Path) -> jinja2.Environment:
+@functools.cache  # one per process (`mkdocs serve`); compiled templates kept in the build cache
+def _environment(templates: Path, compiled: Path | None) -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates)), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                             bytecode_cache=bytecode_cache(compiled))
     env.filters["line"] = line_html
     env.globals["text_html"] = text_html
     env.globals["printed_fields"] = m.printed_fields

@@ -17,9 +17,18 @@ def _no_fetch(url: str, *args, **kwargs):
     raise ValueError(f"the PDF may not load {url!r}: documents are self-contained")
 
 
+def _name(html: str) -> str:
+    return key(html, version("weasyprint"), version("pydyf"), code_version(__file__)) + ".pdf"
+
+
+def cached_pdf(html: str, cache: DiskCache) -> bytes | None:
+    """The PDF of `html` if the build cache holds it, without typesetting."""
+    return cache.get(NAMESPACE, _name(html))
+
+
 def html_to_pdf(html: str, cache: DiskCache = NO_CACHE) -> bytes:
     """PDF bytes of `html`; the same input (and WeasyPrint, pydyf, this module) gives cached bytes."""
-    name = key(html, version("weasyprint"), version("pydyf"), code_version(__file__)) + ".pdf"
+    name = _name(html)
     hit = cache.get(NAMESPACE, name)
     if hit is not None:
         return hit

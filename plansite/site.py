@@ -452,7 +452,8 @@ def is_publishing(command: str) -> bool:
 
 
 def prepare_build(root: Path, site_url: str | None, *, command: str, use_directory_urls: bool,
-                  last_good: Site | None = None) -> tuple[Site, str | None]:
+                  last_good: Site | None = None, stale_downloads: dict[str, bytes] | None = None
+                  ) -> tuple[Site, str | None]:
     """`prepare` for a generator's build `command` ("build", "serve", "gh-deploy"):
     (site, None), or — previewing (`serve`) after a good build — (last_good,
     the problems) when content/ is invalid, so the preview keeps the last good
@@ -463,7 +464,8 @@ def prepare_build(root: Path, site_url: str | None, *, command: str, use_directo
     if problem:
         raise BuildRefused(f"not publishing: {problem}")
     try:
-        site = prepare(root, site_url, publishing=publishing)
+        site = prepare(root, site_url, publishing=publishing,
+                       stale_downloads=None if publishing or command != "serve" else stale_downloads)
         site.check_generator(use_directory_urls=use_directory_urls)
     except ContentError as exc:
         if command != "serve" or last_good is None:
@@ -475,18 +477,22 @@ def prepare_build(root: Path, site_url: str | None, *, command: str, use_directo
 
 
 def prepare(root: Path, site_url: str | None = None, *, cache: DiskCache | None = None,
-            publishing: bool = False) -> Site:
+            publishing: bool = False, stale_downloads: dict[str, bytes] | None = None) -> Site:
     """Load content/, render every page and static file, find every citation.
 
     Raises ContentError (file, line, fix) when content/ or the permalink
     lockfile is invalid, or — `publishing` — when the lockfile is missing.
+    `stale_downloads` (a preview): earlier download bytes by path, kept for
+    files not yet in the build cache (see downloads.build).
     """
     root = Path(root)
     cache = DiskCache(root / DEFAULT_DIR) if cache is None else cache
     content = load_content(root / "content", display_root=root, cache=cache)
     manifest = read_lockfile(root, publishing)
     pages, nav = render_site(content, root / "templates", site_url, cache)
-    downloads = build_downloads(content, root / "templates", cache)  # PDF, DOCX, open data (cached)
+    # PDF, DOCX, open data (cached); a preview may keep earlier bytes while they are made (downloads.build)
+    downloads = build_downloads(content, root / "templates", cache,
+                                stale=stale_downloads if cache else None)
     pages.append(data_page(content, root / "templates", downloads, site_url, cache))
     nav.append({pages[-1].title: pages[-1].path})
     # History of content/, plan status and the history page (never fails for lack of git).

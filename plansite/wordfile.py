@@ -27,10 +27,19 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 EPOCH = dt.datetime(1980, 1, 1)  # the earliest date a zip member can carry
 
 
+def _name(data_key: str) -> str:
+    return key(data_key, version("python-docx"), code_version(__file__),
+               code_version(__file__.replace("wordfile.py", "official.py"))) + ".docx"
+
+
+def cached_docx(data_key: str, cache: DiskCache) -> bytes | None:
+    """The plan's DOCX for `data_key` if the build cache holds it, without making it."""
+    return cache.get(NAMESPACE, _name(data_key))
+
+
 def plan_docx(content: m.Content, data_key: str, cache: DiskCache = NO_CACHE) -> bytes:
     """DOCX bytes of the plan; `data_key` is a hash of the content it is made from (the open-data JSON)."""
-    name = key(data_key, version("python-docx"), code_version(__file__),
-               code_version(__file__.replace("wordfile.py", "official.py"))) + ".docx"
+    name = _name(data_key)
     hit = cache.get(NAMESPACE, name)
     if hit is not None:
         return hit

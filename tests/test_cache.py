@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -117,6 +119,23 @@ def test_schema_check_is_skipped_only_for_bytes_that_passed_it(tmp_path, monkeyp
     assert "content/units.yaml" in caught.value.report()
 
 
+def test_an_edit_of_comments_only_keeps_the_schema_verdict(tmp_path, monkeypatch):
+    content_dir = copy_content(tmp_path / "content")
+    cache = DiskCache(tmp_path / "cache")
+    load_content(content_dir, cache=cache)
+    calls = []
+    real = loader._check_schema
+    monkeypatch.setattr(loader, "_check_schema", lambda *a: calls.append(a[1].name) or real(*a))
+    plan = content_dir / "plan.yaml"
+    plan.write_text("# a comment\n" + plan.read_text(encoding="utf-8") + "\n# another\n", encoding="utf-8")
+    load_content(content_dir, cache=cache)
+    assert calls == []  # the same data: the same verdict
+    plan.write_text(re.sub(r"(text: >-\n\s+)", r"\1mới ", plan.read_text(encoding="utf-8"), count=1),
+                    encoding="utf-8")  # a word more in a text
+    load_content(content_dir, cache=cache)
+    assert calls == ["plan.schema.json"]
+
+
 def test_a_changed_schema_checks_the_file_again(tmp_path, monkeypatch):
     content_dir = copy_content(tmp_path / "content")
     cache = DiskCache(tmp_path / "cache")
@@ -155,7 +174,8 @@ def test_a_build_from_the_cache_is_byte_identical_to_an_uncached_one(tmp_path):
     assert not (project / ".cache").exists()
     _build(project, tmp_path / "fill")
     _build(project, tmp_path / "warm")
-    assert {p.name for p in (project / ".cache" / "plansite").iterdir()} == {"docx", "history", "jinja", "pdf", "qr", "schema-ok"}
+    assert {p.name for p in (project / ".cache" / "plansite").iterdir()} == {
+        "docx", "history", "jinja", "jinja-official", "pdf", "qr", "schema-ok", "schema-valid"}
     cold, warm = _files(tmp_path / "cold"), _files(tmp_path / "warm")
     assert sorted(cold) == sorted(warm)
     assert [name for name in cold if cold[name] != warm[name]] == []
@@ -193,3 +213,33 @@ def test_changed_qr_code_makes_new_qr_codes(content, tmp_path, monkeypatch):
     _changed_code(monkeypatch, permalinks.__file__)
     permalinks.static_files(content, SITE_URL, cache)
     assert len(set((tmp_path / "qr").iterdir()) - before) == len(before)
+
+
+# -----------------------------------------------------------------------------
+# A schema file's own check is remembered only when it passed
+# -----------------------------------------------------------------------------
+
+def test_a_schema_found_valid_is_not_checked_again_and_an_invalid_one_always_is(tmp_path, monkeypatch):
+    import jsonschema
+
+    from plansite import schemacache
+
+    calls = []
+    real = jsonschema.Draft202012Validator.check_schema
+    monkeypatch.setattr(jsonschema.Draft202012Validator, "check_schema",
+                        classmethod(lambda cls, s: (calls.append(s), real(s))[1]))
+    schemacache.forget()
+    schemacache.use(DiskCache(tmp_path))
+    good, bad = {"type": "object"}, {"type": 5}
+    schemacache.check_schema(good, json.dumps(good))
+    schemacache.check_schema(good, json.dumps(good))
+    assert calls == [good]
+    schemacache.forget()  # a new process: the verdict comes from the disk cache
+    schemacache.check_schema(good, json.dumps(good))
+    assert calls == [good]
+    for _ in range(2):
+        with pytest.raises(jsonschema.SchemaError):
+            schemacache.check_schema(bad, json.dumps(bad))
+    assert calls == [good, bad, bad]
+    schemacache.use(NO_CACHE)
+    schemacache.forget()
