@@ -1,8 +1,16 @@
 """Load `content/` into a validated `Content` model, or report every problem.
 
-Checks in two passes: JSON Schema (shapes, types, unknown keys) per file, then
-what a schema cannot express: unique ids, references that resolve, real dates,
-NFC text, document numbers that parse, footnotes and citations that resolve.
+Three stages, each on every file it can take:
+
+1. schema stage (`_schema_stage`): each file read (yamlsource) and checked
+   against its JSON Schema (shapes, types, unknown keys) and for NFC text;
+2. model builder (`_Builder`): the files that passed become the frozen model
+   (plansite/model.py) plus an index of where each part is written; it
+   reports only values that cannot be built (a date or a document number
+   that does not parse);
+3. rules (plansite/rules.py): one small function per thing a schema cannot
+   express (unique ids, references that resolve, footnotes and citations
+   that resolve, …), each taking the model and the index.
 """
 
 from __future__ import annotations
@@ -310,10 +318,9 @@ class _Builder:
     to and where each model object is written, for the rules (plansite/rules.py).
     """
 
-    def __init__(self, sources: dict[str, Source], valid: set[str] | None = None,
-                 schema_dir: Path | None = None, templates_dir: Path | None = None):
+    def __init__(self, sources: dict[str, Source], valid: set[str], schema_dir: Path, templates_dir: Path):
         self.s = sources
-        self.valid = set(sources) if valid is None else valid  # files that passed their schema
+        self.valid = valid  # the files that passed their schema
         self.problems: list[Problem] = []
         self.where = rules.Index({n: sources[n] for n in self.valid}, schema_dir=schema_dir,
                                  templates_dir=templates_dir)

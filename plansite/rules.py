@@ -122,15 +122,17 @@ class Index:
     definitions: list[Definition] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
     unbuilt: set[tuple[str, tuple]] = field(default_factory=set)
-    schema_dir: Path | None = None
-    templates_dir: Path | None = None
+    schema_dir: Path = Path("content/schema")
+    templates_dir: Path = Path("templates")
     _places: dict[int, tuple[Any, Place]] = field(default_factory=dict, repr=False)
 
     def put(self, obj: Any, source: Source, path: tuple, written: str | None = None) -> None:
         self._places[id(obj)] = (obj, Place(source, path, written))  # keeps obj alive: its id stays its own
 
     def at(self, obj: Any) -> Place:
-        return self._places[id(obj)][1]
+        held, place = self._places[id(obj)]
+        assert held is obj, "an object the builder did not locate"
+        return place
 
     def problem(self, obj: Any, message: str, fix: str, *sub: str | int) -> Problem:
         """A problem located at `obj`, or at its field `sub`."""
@@ -175,33 +177,27 @@ def _elements(plan: m.Plan) -> Iterator[m.Section | m.Block]:
 def _cycles(graph: dict[str, list[tuple[str, Any]]]) -> list[tuple[list[str], Any]]:
     """Each cycle once (as its nodes, first repeated at the end) with the
     edge's payload that closes it, in the order the file defines the nodes."""
-    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    done: set[str] = set()
     out = []
 
-    def visit(node: str, trail: list[str]) -> None:
-        state[node] = 1
-        for target, payload in graph.get(node, []):
-            if state.get(target) == 1:
-                out.append((trail[trail.index(target):] + [node, target] if target in trail
-                            else [node, target], payload))
-            elif target not in state:
-                visit(target, trail + [node])
-        state[node] = 2
+    def visit(trail: list[str]) -> None:
+        for target, payload in graph.get(trail[-1], []):
+            if target in trail:  # no edge leads from a node to itself: the rules report those first
+                out.append((trail[trail.index(target):] + [target], payload))
+            elif target not in done:
+                visit(trail + [target])
+        done.add(trail[-1])
 
     for node in graph:
-        if node not in state:
-            visit(node, [])
+        if node not in done:
+            visit([node])
     return out
 
 
-def template_anchors(templates_dir: Path | None) -> set[str]:
-    """The heading ids the templates write literally."""
-    found: set[str] = set()
-    if templates_dir is not None and templates_dir.is_dir():
-        for template in sorted(templates_dir.glob("*.j2")):
-            for a, b in TEMPLATE_ANCHOR.findall(template.read_text(encoding="utf-8")):
-                found.add(a or b)
-    return found
+def template_anchors(templates_dir: Path) -> set[str]:
+    """The heading ids the templates write literally (none if the folder does not exist)."""
+    return {a or b for template in templates_dir.glob("*.j2")
+            for a, b in TEMPLATE_ANCHOR.findall(template.read_text(encoding="utf-8"))}
 
 
 def reserved_names(anchors: set[str], labels: Mapping) -> frozenset[str]:
@@ -398,8 +394,10 @@ def _footnote_refs(plan: m.Plan) -> Iterator[tuple[m.Block, str, str]]:
     """(block, field, footnote id) of each [^id] in the plan's text, in order."""
     for block in plan.walk():
         for field_name in ("title", "text"):
-            for ref in FOOTNOTE_REF.findall(getattr(block, field_name) or ""):
-                yield block, field_name, ref
+            text = getattr(block, field_name)
+            if text:
+                for ref in FOOTNOTE_REF.findall(text):
+                    yield block, field_name, ref
 
 
 def footnote_references_resolve(model: Model, where: Index) -> list[Problem]:
@@ -443,8 +441,8 @@ def citations_resolve(model: Model, where: Index) -> list[Problem]:
     index = CitationIndex.from_registry(model.documents, model.kinds)
     return [where.problem(block, f"the text cites {mention.written!r}, which is not in content/documents.yaml",
                           "register the document in content/documents.yaml or correct the number", field_name)
-            for block in model.plan.walk() for field_name in ("title", "text")
-            for mention in index.find(getattr(block, field_name) or "") if mention.doc_id is None]
+            for block in model.plan.walk() for field_name in ("title", "text") if getattr(block, field_name)
+            for mention in index.find(getattr(block, field_name)) if mention.doc_id is None]
 
 
 # -----------------------------------------------------------------------------
@@ -586,8 +584,6 @@ def glossary_forms_unique(model: Model, where: Index) -> list[Problem]:
 def label_placeholders(model: Model, where: Index) -> list[Problem]:
     """A label the code fills in (cite: task: "nhiệm vụ {number}") may use only
     the placeholders the code supplies; anything else crashes the build."""
-    if where.schema_dir is None:
-        return []
     try:
         schema = json.loads((where.schema_dir / "labels.schema.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
