@@ -131,7 +131,7 @@ class Index:
 
     def at(self, obj: Any) -> Place:
         held, place = self._places[id(obj)]
-        assert held is obj, "an object the builder did not locate"
+        assert held is obj  # a stale id: the object was never located
         return place
 
     def problem(self, obj: Any, message: str, fix: str, *sub: str | int) -> Problem:
@@ -197,7 +197,7 @@ def _cycles(graph: dict[str, list[tuple[str, Any]]]) -> list[tuple[list[str], An
 def template_anchors(templates_dir: Path) -> set[str]:
     """The heading ids the templates write literally (none if the folder does not exist)."""
     return {a or b for template in templates_dir.glob("*.j2")
-            for a, b in TEMPLATE_ANCHOR.findall(template.read_text(encoding="utf-8"))}
+            for a, b in TEMPLATE_ANCHOR.findall(template.read_bytes().decode())}  # UTF-8, whatever the locale
 
 
 def reserved_names(anchors: set[str], labels: Mapping) -> frozenset[str]:

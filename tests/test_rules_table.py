@@ -354,6 +354,13 @@ ROWS = [
         [(U, "    name: Phòng B\n", "    name: Phòng B\n    parent: phong-b\n")],
         lambda t: [f"content/units.yaml:{at(t[U], 'parent: phong-b', 'phong-b')}: unit 'phong-b' is its own parent "
                    f"— remove parent: or name the unit it belongs to"]),
+    Row("unit_parent_cycles", "two units their own parents",
+        [(U, "    name: Phòng B\n", "    name: Phòng B\n    parent: phong-b\n"),
+         (U, "    name: Phòng A\n", "    name: Phòng A\n    parent: phong-a\n")],
+        lambda t: [f"content/units.yaml:{at(t[U], 'parent: phong-a', 'phong-a')}: unit 'phong-a' is its own parent "
+                   f"— remove parent: or name the unit it belongs to",
+                   f"content/units.yaml:{at(t[U], 'parent: phong-b', 'phong-b')}: unit 'phong-b' is its own parent "
+                   f"— remove parent: or name the unit it belongs to"]),
     Row("unit_parent_cycles", "unit parents in a cycle",
         [(U, "    name: Phòng B\n", "    name: Phòng B\n    parent: phong-a\n"),
          (U, "    name: Phòng A\n", "    name: Phòng A\n    parent: phong-b\n")],
@@ -366,6 +373,18 @@ ROWS = [
                    f"(through its members) — remove the member that leads back to this group",
                    f"content/units.yaml:{at(t[U], 'members: [phong-a', '[')}: group 'cac-phong' contains itself "
                    f"(through its members) — remove the member that leads back to this group"]),
+    Row("unit_groups_acyclic", "two groups containing each other, inside a third",
+        [(U, "    name: Phòng B\n    kind: internal\n",
+          "    name: Phòng B\n    kind: internal\n    members: [phong-a]\n"),
+         (U, "    name: Phòng A\n    kind: internal\n",
+          "    name: Phòng A\n    kind: internal\n    members: [phong-b]\n")],
+        lambda t: [f"content/units.yaml:{at(t[U], 'members: [phong-b]', '[')}: group 'phong-a' contains itself "
+                   f"(through its members) — remove the member that leads back to this group",
+                   f"content/units.yaml:{at(t[U], 'members: [phong-a]', '[')}: group 'phong-b' contains itself "
+                   f"(through its members) — remove the member that leads back to this group"]),
+    Row("unit_groups_acyclic", "a group with an unknown member", [(U, "[phong-a, phong-b]", "[phong-a, phong-aa]")],
+        lambda t: [f"content/units.yaml:{at(t[U], '[phong-a, phong-aa]', 'phong-aa')}: unit 'phong-aa' does not exist — "
+                   f"did you mean 'phong-a'?"]),
     Row("glossary_forms_unique", "term written in two entries",
         [(G, "    expansion: Ủy ban nhân dân\n",
           "    expansion: Ủy ban nhân dân\n  - id: ubnd-2\n    term: UBT\n    variants: [UBND]\n"
@@ -436,3 +455,9 @@ def test_label_placeholders_without_the_labels_schema(tmp_path):
     model = rules.Model(frozenset({"labels"}), labels=labels)
     where = rules.Index({}, schema_dir=tmp_path)
     assert rules.label_placeholders(model, where) == []
+
+
+def test_reserved_names_without_timing_kinds():
+    """The importer passes labels it has not validated: no timing kinds, still the site's own names."""
+    assert rules.reserved_names({"Ma-Tran"}, {}) == frozenset(
+        {"ma-tran", "internal", "external"} | {n.casefold() for n in rules.RESERVED_NAMES})
