@@ -287,7 +287,7 @@ def references_exist(model: Model, where: Index) -> list[Problem]:
             ids[ref.namespace] = where.first_definitions(ref.namespace)
         known = ids[ref.namespace]
         if ref.target not in known:
-            guess = difflib.get_close_matches(ref.target, list(known), n=1)
+            guess = difflib.get_close_matches(ref.target, list(known))
             fix = f"did you mean '{guess[0]}'?" if guess else f"add it to {WHERE_DEFINED[ref.namespace]} or fix the id"
             out.append(ref.source.problem(
                 ref.path, f"{ref.namespace.replace('_', ' ')} '{ref.target}' does not exist", fix))
@@ -295,14 +295,15 @@ def references_exist(model: Model, where: Index) -> list[Problem]:
 
 
 def references_not_renamed(model: Model, where: Index) -> list[Problem]:
-    """A reference to an old id (kept in moved_from so old links work) should name the new one."""
+    """A reference to an old id (kept in moved_from so old links work) should name the new one
+    (only units and documents keep old ids)."""
     renamed = {(d.namespace, d.id): d.renamed_to for d in where.definitions if d.renamed_to is not None}
     out = []
     for ref in where.references:
         new = renamed.get((ref.namespace, ref.target))
         if new is not None:
             out.append(ref.source.problem(
-                ref.path, f"{ref.namespace.replace('_', ' ')} '{ref.target}' was renamed to '{new}' (moved_from)",
+                ref.path, f"{ref.namespace} '{ref.target}' was renamed to '{new}' (moved_from)",
                 f"refer to '{new}'"))
     return out
 
@@ -364,9 +365,8 @@ def annual_days_exist(model: Model, where: Index) -> list[Problem]:
         t = e.timing
         if t is None or not t.day_month:
             continue
-        d, _, mo = t.day_month.partition("/")
         try:
-            dt.date(2024, int(mo), int(d))  # a leap year: 29/2 exists
+            dt.datetime.strptime(f"{t.day_month}/2024", "%d/%m/%Y")  # a leap year: 29/2 exists
         except ValueError:
             out.append(where.problem(t, f"{t.day_month!r} is not a real day", "write d/m, e.g. 15/11", "day_month"))
     return out

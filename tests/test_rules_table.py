@@ -35,6 +35,10 @@ header:
   kind: KẾ HOẠCH
   subject: Việc A
   signature: null
+preamble:
+  - id: can-cu
+    kind: paragraph
+    text: Căn cứ.
 sections:
   - id: I
     number: I
@@ -431,11 +435,15 @@ def test_every_rule_has_a_row():
 
 
 def test_rules_run_only_when_their_files_are_valid(content_dir):
-    """units.yaml broken: no rule needing it runs, the unit references are not judged, the others still run."""
-    texts = write(content_dir, [(U, "units:\n", "units:\n  - oops\n"), (P, "end: 1/6/2022", "end: 31/12/2021")])
+    """units.yaml broken: no rule needing it runs, the unit references are not judged (documents.yaml's
+    issuer comes first), the others still run."""
+    texts = write(content_dir, [(U, "units:\n", "units:\n  - oops\n"), (P, "end: 1/6/2022", "end: 31/12/2021"),
+                                (P, "document: kh\n", "document: khh\n")])
     assert sorted(report(content_dir)) == sorted([
         f"content/units.yaml:{at(texts[U], '- oops', 'oops')}: units/0 should be a mapping (key: value), not text "
         f"— write a mapping (key: value) here",
+        f"content/plan.yaml:{at(texts[P], 'document: khh', 'khh')}: document 'khh' does not exist — did you mean "
+        f"'kh'?",
         f"content/plan.yaml:{at(texts[P], 'end: 31/12/2021', '31')}: the period ends (31/12/2021) before it starts "
         f"(1/1/2022) — swap start: and end:, or correct one of the dates"])
 
