@@ -340,6 +340,14 @@ ROWS = [
     Row("relation_self_and_cycles", "document related to itself", [(D, "target: ct-33}", "target: kh}")],
         lambda t: [f"content/documents.yaml:{at(t[D], 'target: kh', 'kh}')}: document 'kh' is related to itself "
                    f"(implements) — remove this relation or correct its target"]),
+    Row("relation_self_and_cycles", "a self-relation, then a cycle through the same document",
+        [(D, "      - {type: implements, target: ct-33}\n",
+          "      - {type: implements, target: kh}\n      - {type: implements, target: ct-33}\n"),
+         (D, "    subject: Chỉ thị B\n", "    subject: Chỉ thị B\n    relations: [{type: implements, target: kh}]\n")],
+        lambda t: [f"content/documents.yaml:{at(t[D], 'target: kh', 'kh}')}: document 'kh' is related to itself "
+                   f"(implements) — remove this relation or correct its target",
+                   f"content/documents.yaml:{at(t[D], 'target: kh', 'kh}', 2)}: the relations 'implements' form a "
+                   f"cycle: kh → ct-33 → kh — remove or reverse one of these relations"]),
     Row("relation_self_and_cycles", "relations in a cycle",
         [(D, "    subject: Chỉ thị B\n", "    subject: Chỉ thị B\n    relations: [{type: implements, target: kh}]\n")],
         lambda t: [f"content/documents.yaml:{at(t[D], 'target: kh', 'kh}')}: the relations 'implements' form a "
@@ -404,6 +412,10 @@ ROWS = [
         [(L, "  task: nhiệm vụ {number}\n", "  task: nhiệm vụ {number\n")],
         lambda t: [f"content/labels.yaml:{at(t[L], 'task: nhiệm vụ', 'nhiệm')}: label cite/task has an unmatched "
                    f"'{{' or '}}' — use only {{number}}; write {{{{ or }}}} for a literal brace"]),
+    Row("label_placeholders", "label of two placeholders with an unmatched brace",
+        [(L, '  of_plan: "{title} của {issuer}"\n', '  of_plan: "{title} của {issuer"\n')],
+        lambda t: [f"content/labels.yaml:{at(t[L], 'of_plan:', Q)}: label cite/of_plan has an unmatched '{{' or '}}' "
+                   f"— use only {{issuer}} and {{title}}; write {{{{ or }}}} for a literal brace"]),
     Row("blank", "name of spaces only", [(U, "name: Phòng B", 'name: "  "')],
         lambda t: [f"content/units.yaml:{at(t[U], 'name: ' + Q, Q)}: units/1/name holds only spaces — write the "
                    f"text, or remove the key if it is optional"]),
