@@ -284,6 +284,9 @@ ROWS = [
         lambda t: [f"content/plan.yaml:{at(t[P], 'end: 31/12/2021', '31')}: the period ends (31/12/2021) before it "
                    f"starts (1/1/2022) — swap start: and end:, or correct one of the dates"]),
     Row("periods_in_order", "a one-day period is in order", [(P, "end: 1/6/2022", "end: 1/1/2022")], lambda t: []),
+    Row("periods_in_order", "a period with a start only", [(P, "          end: 1/6/2022\n", "")], lambda t: []),
+    Row("periods_in_order", "a period with an end only", [(P, "          start: 1/1/2022\n", "")], lambda t: []),
+    Row("periods_in_order", "a period ending in a month", [(P, "end: 1/6/2022", "end: 6/2022")], lambda t: []),
     Row("footnote_references_resolve", "mark of an unknown footnote", [(P, "33/CT-TTg[^fn-1]", "33/CT-TTg[^fn-2]")],
         lambda t: [f"content/plan.yaml:{at(t[P], 'title: Thực hiện', 'Thực')}: footnote reference [^fn-2] has no "
                    f"footnote — add a footnote with id 'fn-2' under footnotes: or fix the reference",
