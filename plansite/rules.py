@@ -143,6 +143,11 @@ class Index:
         """'content/x.yaml:12': how a message points to another place."""
         return f"{source.file}:{source.where(path)[0]}"
 
+    def line_of(self, obj: Any, *sub: str | int) -> str:
+        """`line` of `obj`, or of its field `sub`."""
+        place = self.at(obj)
+        return self.line(place.source, place.path + sub)
+
     def is_unbuilt(self, obj: Any, key: str) -> bool:
         place = self.at(obj)
         return (place.source.file, place.path + (key,)) in self.unbuilt
@@ -464,7 +469,7 @@ def one_plan_document(model: Model, where: Index) -> list[Problem]:
     """Only the plan itself carries is_plan: true."""
     marked = [d for d in model.documents if d.is_plan]
     return [where.problem(d, f"document '{d.id}' is marked is_plan: true, and so is '{marked[0].id}' "
-                             f"({where.line(where.at(marked[0]).source, where.at(marked[0]).path + ('is_plan',))})",
+                             f"({where.line_of(marked[0], 'is_plan')})",
                           "only the plan this site publishes has is_plan: true; remove it from the other", "is_plan")
             for d in marked[1:]]
 
