@@ -590,7 +590,7 @@ def label_placeholders(model: Model, where: Index) -> list[Problem]:
     """A label the code fills in (cite: task: "nhiệm vụ {number}") may use only
     the placeholders the code supplies; anything else crashes the build."""
     try:
-        schema = json.loads((where.schema_dir / "labels.schema.json").read_text(encoding="utf-8"))
+        schema = json.loads((where.schema_dir / "labels.schema.json").read_bytes())
     except (OSError, ValueError):
         return []  # reported by the schema pass
     src = where.sources["labels"]

@@ -9,6 +9,7 @@ fails here (test_every_rule_has_a_row keeps the table complete).
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ import pytest
 from plansite import rules
 from plansite.errors import ContentError
 from plansite.loader import load_content
+from plansite.yamlsource import Source
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -484,3 +486,13 @@ def test_reserved_names_without_timing_kinds():
     """The importer passes labels it has not validated: no timing kinds, still the site's own names."""
     assert rules.reserved_names({"Ma-Tran"}, {}) == frozenset(
         {"ma-tran", "internal", "external"} | {n.casefold() for n in rules.RESERVED_NAMES})
+
+
+def test_label_placeholders_in_a_free_form_group(tmp_path):
+    """A group of labels the schema leaves open (no properties) is skipped, not a crash."""
+    (tmp_path / "labels.schema.json").write_text(json.dumps({
+        "type": "object", "properties": {"cite": {"type": "object", "additionalProperties": {"type": "string"}}}}))
+    labels = {"cite": {"task": "nhiệm vụ {numbr}"}}
+    model = rules.Model(frozenset({"labels"}), labels=labels)
+    where = rules.Index({"labels": Source("content/labels.yaml", labels)}, schema_dir=tmp_path)
+    assert rules.label_placeholders(model, where) == []
