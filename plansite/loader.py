@@ -1,29 +1,38 @@
 """Load `content/` into a validated `Content` model, or report every problem.
 
-Checks in two passes: JSON Schema (shapes, types, unknown keys) per file, then
-what a schema cannot express: unique ids, references that resolve, real dates,
-NFC text, document numbers that parse, footnotes and citations that resolve.
+Three stages, each on every file it can take:
+
+1. schema stage (`_schema_stage`): each file read (yamlsource) and checked
+   against its JSON Schema (shapes, types, unknown keys) and for NFC text;
+2. model builder (`_Builder`): the files that passed become the frozen model
+   (plansite/model.py) plus an index of where each part is written; it
+   reports only values that cannot be built (a date or a document number
+   that does not parse);
+3. rules (plansite/rules.py): one small function per thing a schema cannot
+   express (unique ids, references that resolve, footnotes and citations
+   that resolve, …), each taking the model and the index.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
-from functools import lru_cache
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import model as m
-from . import rules, schemacache
+from . import model as m, rules, schemacache
 from .cache import NO_CACHE, DiskCache, code_version, key as cache_key, version
-from .citations import CitationIndex
 from .docnumber import DocNumber
 from .errors import ContentError, Problem
 from .yamlsource import Source, load as load_yaml
+
+if TYPE_CHECKING:
+    import jsonschema
 
 FILES = {
     "plan": "plan.yaml",
@@ -33,13 +42,11 @@ FILES = {
     "labels": "labels.yaml",
 }
 SCHEMA_DIR = "schema"
-FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
 DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 # The issuing date in the header as ND 30 writes it out.
 LONG_DATE = re.compile(r"ngày (\d{1,2}) tháng (\d{1,2}) năm (\d{4})")
 # Python's `$` (used by jsonschema for "pattern") also matches before a final
-# newline, so ids and dates are checked again with fullmatch.
-ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+# newline, so dates are checked again with fullmatch (and ids by rules.ids_are_ascii).
 
 
 def load_content(content_dir: Path, *, display_root: Path | None = None,
@@ -47,8 +54,10 @@ def load_content(content_dir: Path, *, display_root: Path | None = None,
     """Load and validate every content file; raise ContentError listing all problems.
 
     Stages run on every file they can: each file is read and checked against
-    its schema; the semantic checks (the model's and plansite/rules.py) then
-    run on every file that passed, so one run lists every problem it can find.
+    its schema (`_schema_stage`); the model is built from every file that
+    passed (`_Builder`, which reports only values that cannot be built), then
+    every rule of plansite/rules.py whose files passed runs on the model, so
+    one run lists every problem it can find.
     With a `cache`, a file whose bytes and schema passed the schema check
     before is not checked again (the semantic checks always run).
     """
@@ -58,26 +67,34 @@ def load_content(content_dir: Path, *, display_root: Path | None = None,
     sources: dict[str, Source] = {}
     valid: set[str] = set()
     for name, filename in FILES.items():
-        path = content_dir / filename
-        display = _display(path, root)
-        source, found = load_yaml(path, display)
-        if not found:
-            schema_path = content_dir / SCHEMA_DIR / f"{name}.schema.json"
-            found = _check_schema_cached(source, path, schema_path, cache, _display(schema_path, root))
-            found += _check_nfc(source, source.data, ())
+        source, found = _schema_stage(content_dir / filename, content_dir / SCHEMA_DIR / f"{name}.schema.json",
+                                      root, cache)
         problems += found
         sources[name] = source
         if not found:
             valid.add(name)
-    checker = _Checker(sources, valid)
-    content = checker.build()
-    problems += checker.problems
+        if name != "labels":  # a label may be a single space
+            problems += _check_blank(source)  # shows nothing, but builds: the rules still run on the file
     if templates_dir is None:
         templates_dir = content_dir.parent / "templates"
-    problems += rules.check(rules.Files({n: sources[n] for n in valid}, content_dir / SCHEMA_DIR, templates_dir))
-    if problems or content is None:
+    builder = _Builder(sources, valid, content_dir / SCHEMA_DIR, templates_dir)
+    model = builder.build()
+    problems += builder.problems
+    problems += rules.check(model, builder.where)
+    if problems or not valid >= set(FILES) or model.plan is None:
         raise ContentError(problems)
-    return content
+    return m.Content(plan=model.plan, documents=model.documents, kinds=model.kinds,
+                     relation_types=model.relation_types, units=model.units, terms=model.terms,
+                     labels=sources["labels"].data)
+
+
+def _schema_stage(path: Path, schema_path: Path, root: Path, cache: DiskCache) -> tuple[Source, list[Problem]]:
+    """The file read (yamlsource), checked against its JSON Schema and for NFC text."""
+    source, found = load_yaml(path, _display(path, root))
+    if not found:
+        found = _check_schema_cached(source, path, schema_path, cache, _display(schema_path, root))
+        found += _check_nfc(source, source.data, ())
+    return source, found
 
 
 def _display(path: Path, root: Path) -> str:
@@ -91,7 +108,7 @@ def _display(path: Path, root: Path) -> str:
 # Schema pass
 # -----------------------------------------------------------------------------
 
-@lru_cache(maxsize=None)
+@functools.cache
 def _validator(schema_path: Path, schema_text: str) -> jsonschema.Draft202012Validator:
     import jsonschema  # a tenth of a second to import: only when a file must be checked
 
@@ -221,7 +238,7 @@ def _schema_problems(source: Source, error: jsonschema.ValidationError) -> list[
                                f"add '{missing}:' to this block")]
     if kind == "type":
         types = expected if isinstance(expected, list) else [expected]
-        want = " or ".join(_TYPE_NAMES.get(t, t) for t in types)
+        want = " or ".join(_TYPE_NAMES.get(t, str(t)) for t in types)
         return [source.problem(path, f"{where} should be {want}, not {_type_name(inst)}",
                                f"write {want} here" + (" (quote dates and numbers as text, e.g. \"1\")"
                                                         if "string" in types else ""))]
@@ -256,7 +273,6 @@ def _schema_problems(source: Source, error: jsonschema.ValidationError) -> list[
 def _check_nfc(source: Source, value: Any, path: tuple) -> list[Problem]:
     if isinstance(value, str):
         if not unicodedata.is_normalized("NFC", value):
-            bad = next((c for c in value if not unicodedata.is_normalized("NFC", c)), None)
             detail = ""
             for i in range(len(value)):
                 frag = value[max(0, i - 1): i + 2]
@@ -273,57 +289,58 @@ def _check_nfc(source: Source, value: Any, path: tuple) -> list[Problem]:
     return []
 
 
+def _strings(node: Any, path: tuple = ()) -> Iterator[tuple[str, tuple]]:
+    if isinstance(node, str):
+        yield node, path
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _strings(value, path + (key,))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _strings(value, path + (i,))
+
+
+def _check_blank(source: Source) -> list[Problem]:
+    """A title or text of spaces only passes `minLength` but shows nothing."""
+    return [source.problem(path, f"{'/'.join(map(str, path))} holds only spaces",
+                           "write the text, or remove the key if it is optional")
+            for value, path in _strings(source.data) if not value.strip()]
+
+
 # -----------------------------------------------------------------------------
-# Semantic pass and model building
+# Model builder: schema-valid data -> the model, and where each part is written
 # -----------------------------------------------------------------------------
 
-@dataclass
-class _Ref:
-    source: Source
-    path: tuple
-    target: str
-    namespace: str
+class _Builder:
+    """Builds the model from the files that passed their schema.
 
+    It checks nothing but what building needs (a date or a document number
+    must parse to become one); it records every id defined, every id referred
+    to and where each model object is written, for the rules (plansite/rules.py).
+    """
 
-class _Checker:
-    """Builds the model from schema-valid data, collecting semantic problems."""
-
-    # The file that defines each namespace of ids.
-    DEFINED_IN = {"unit": "units", "term": "glossary", "kind": "documents", "relation_type": "documents",
-                  "document": "documents", "note": "documents", "plan": "plan"}
-
-    def __init__(self, sources: dict[str, Source], valid: set[str] | None = None):
+    def __init__(self, sources: dict[str, Source], valid: set[str], schema_dir: Path, templates_dir: Path):
         self.s = sources
-        self.valid = set(sources) if valid is None else valid  # files that passed their schema
+        self.valid = valid  # the files that passed their schema
         self.problems: list[Problem] = []
-        self.refs: list[_Ref] = []
-        self.ids: dict[str, dict[str, tuple[Source, tuple]]] = {}
-        self._block_paths: dict[str, tuple] = {}
-        self.renamed: dict[str, dict[str, str]] = {}
+        self.where = rules.Index({n: sources[n] for n in self.valid}, schema_dir=schema_dir,
+                                 templates_dir=templates_dir)
 
     # -- helpers -------------------------------------------------------------
 
-    def define(self, namespace: str, source: Source, path: tuple, ident: str) -> None:
-        if not ID.fullmatch(ident):
-            self.problems.append(source.problem(path, f"id {ident!r} has characters other than ASCII letters, "
-                                                      "digits, '-' and '_'", "remove spaces and line breaks"))
-        seen = self.ids.setdefault(namespace, {})
-        if ident in seen:
-            first_src, first_path = seen[ident]
-            line = first_src.where(first_path)[0]
-            self.problems.append(source.problem(
-                path, f"id '{ident}' is already used ({first_src.file}:{line})",
-                "give this element a different id; ids must be unique"))
-        else:
-            seen[ident] = (source, path)
-
-    def define_moved(self, namespace: str, source: Source, path: tuple, old: str, new: str) -> None:
-        """An old id of a renamed element: unique, but no longer a valid reference."""
-        self.define(namespace, source, path, old)
-        self.renamed.setdefault(namespace, {})[old] = new
+    def define(self, namespace: str, source: Source, path: tuple, ident: str, renamed_to: str | None = None) -> None:
+        self.where.definitions.append(rules.Definition(namespace, ident, source, path, renamed_to))
 
     def ref(self, namespace: str, source: Source, path: tuple, target: str) -> None:
-        self.refs.append(_Ref(source, path, target, namespace))
+        self.where.references.append(rules.Reference(namespace, target, source, path))
+
+    def put(self, obj, source: Source, path: tuple, written: str | None = None):
+        self.where.put(obj, source, path, written)
+        return obj
+
+    def unbuilt(self, source: Source, path: tuple, problem: Problem) -> None:
+        self.problems.append(problem)
+        self.where.unbuilt.add((source.file, path))
 
     def date(self, source: Source, path: tuple, text: str | None, long_form: bool = False) -> m.WrittenDate | None:
         """A date as written: d/m/yyyy, or (long_form, the header's issuing date) also
@@ -332,15 +349,35 @@ class _Checker:
             return None
         match = DATE.fullmatch(text) or (LONG_DATE.fullmatch(text) if long_form else None)
         if match is None:
-            self.problems.append(source.problem(path, f"{text!r} is not a date written d/m/yyyy",
-                                                "write it like 26/11/2021, without spaces or line breaks"))
+            self.unbuilt(source, path, source.problem(path, f"{text!r} is not a date written d/m/yyyy",
+                                                      "write it like 26/11/2021, without spaces or line breaks"))
             return None
         d, mo, y = (int(x) for x in match.groups())
         try:
             return m.WrittenDate(text, dt.date(y, mo, d))
         except ValueError:
-            self.problems.append(source.problem(path, f"{text!r} is not a real date",
-                                                "check day and month (d/m/yyyy, e.g. 26/11/2021)"))
+            self.unbuilt(source, path, source.problem(path, f"{text!r} is not a real date",
+                                                      "check day and month (d/m/yyyy, e.g. 26/11/2021)"))
+            return None
+
+    def plan_date(self, source: Source, path: tuple, text: str | None) -> m.PlanDate | None:
+        if text is None:
+            return None
+        try:
+            return m.PlanDate.parse(text)
+        except ValueError:
+            self.unbuilt(source, path, source.problem(path, f"{text!r} is not a real date",
+                                                      "write d/m/yyyy, m/yyyy or yyyy as the plan gives it "
+                                                      "(e.g. 30/6/2025, 12/2025, 2025)"))
+            return None
+
+    def number(self, source: Source, path: tuple, text: str) -> DocNumber | None:
+        try:
+            return self.put(DocNumber.parse(text), source, path, text)
+        except ValueError as exc:
+            self.unbuilt(source, path, source.problem(
+                path, f"document number {text!r} cannot be parsed ({exc})",
+                "write it as printed, e.g. 33/CT-TTg, 30/2020/NĐ-CP or 217-QĐ/TW; null if unknown"))
             return None
 
     def notes(self, source: Source, path: tuple, data: list | None, namespace: str) -> tuple[m.Note, ...]:
@@ -352,23 +389,15 @@ class _Checker:
 
     # -- build ---------------------------------------------------------------
 
-    def build(self) -> m.Content | None:
-        """The model, checking every file that passed its schema; None unless all did."""
+    def build(self) -> rules.Model:
+        """The model of every file that passed its schema."""
         ok = self.valid
         units = self.units() if "units" in ok else ()
         terms = self.terms() if "glossary" in ok else ()
         kinds, relation_types, documents = self.documents() if "documents" in ok else ((), (), ())
         plan = self.plan() if "plan" in ok else None
-        self.resolve_refs()
-        if plan is not None and "documents" in ok:
-            index = CitationIndex.from_registry(documents, kinds)
-            self.check_citations(plan, index)
-            self.check_plan_document(plan, documents)
-        self.check_shared_ids()
-        if plan is None or not ok >= set(FILES):
-            return None
-        return m.Content(plan=plan, documents=documents, kinds=kinds, relation_types=relation_types,
-                         units=units, terms=terms, labels=self.s["labels"].data)
+        labels = self.s["labels"].data if "labels" in ok else {}
+        return rules.Model(frozenset(ok), plan, documents, kinds, relation_types, units, terms, labels)
 
     def units(self) -> tuple[m.Unit, ...]:
         src = self.s["units"]
@@ -381,27 +410,11 @@ class _Checker:
             for j, member in enumerate(u.get("members", [])):
                 self.ref("unit", src, path + ("members", j), member)
             for j, old in enumerate(u.get("moved_from", [])):
-                self.define_moved("unit", src, path + ("moved_from", j), old, u["id"])
+                self.define("unit", src, path + ("moved_from", j), old, renamed_to=u["id"])
             out.append(m.Unit(u["id"], u["name"], u["kind"], u.get("parent"), u.get("description"),
                               tuple(u.get("moved_from", [])), tuple(u.get("members", []))))
-        self.check_groups(src, out)
+            self.put(out[-1], src, path)
         return tuple(out)
-
-    def check_groups(self, src: Source, units: list[m.Unit]) -> None:
-        """A group may not contain itself, directly or through other groups."""
-        members = {u.id: u.members for u in units}
-        for i, u in enumerate(units):
-            seen, frontier = set(), list(u.members)
-            while frontier:
-                x = frontier.pop()
-                if x == u.id:
-                    self.problems.append(src.problem(
-                        ("units", i, "members"), f"group '{u.id}' contains itself (through its members)",
-                        "remove the member that leads back to this group"))
-                    break
-                if x not in seen:
-                    seen.add(x)
-                    frontier += members.get(x, ())
 
     def terms(self) -> tuple[m.Term, ...]:
         src = self.s["glossary"]
@@ -411,11 +424,12 @@ class _Checker:
             self.define("term", src, path + ("id",), t["id"])
             for j, r in enumerate(t.get("related", [])):
                 self.ref("term", src, path + ("related", j), r)
-            out.append(m.Term(t["id"], t["term"], t["expansion"], t.get("abbr", False),
-                              tuple(t.get("variants", [])), t.get("definition"), tuple(t.get("related", []))))
+            out.append(self.put(m.Term(t["id"], t["term"], t["expansion"], t.get("abbr", False),
+                                       tuple(t.get("variants", [])), t.get("definition"),
+                                       tuple(t.get("related", []))), src, path))
         return tuple(out)
 
-    def documents(self):
+    def documents(self) -> tuple[tuple[m.DocumentKind, ...], tuple[m.RelationType, ...], tuple[m.Document, ...]]:
         src = self.s["documents"]
         data = src.data
         kinds = []
@@ -427,50 +441,23 @@ class _Checker:
             self.define("relation_type", src, ("relation_types", i, "id"), r["id"])
             rtypes.append(m.RelationType(r["id"], r["forward"], r["backward"]))
         docs = []
-        keys: dict[tuple, tuple] = {}
         for i, d in enumerate(data["documents"]):
             path = ("documents", i)
             self.define("document", src, path + ("id",), d["id"])
             for j, old in enumerate(d.get("moved_from", [])):
-                self.define_moved("document", src, path + ("moved_from", j), old, d["id"])
+                self.define("document", src, path + ("moved_from", j), old, renamed_to=d["id"])
             self.ref("kind", src, path + ("kind",), d["kind"])
             if d["issuer"] is not None:
                 self.ref("unit", src, path + ("issuer",), d["issuer"])
-            number = None
-            also = []
-            for npath, text in [(path + ("number",), d["number"])] + [
-                    (path + ("also_numbered", j), t) for j, t in enumerate(d.get("also_numbered", []))]:
-                if text is None:
-                    continue
-                try:
-                    parsed = DocNumber.parse(text)
-                except ValueError as exc:
-                    self.problems.append(src.problem(
-                        npath, f"document number {text!r} cannot be parsed ({exc})",
-                        "write it as printed, e.g. 33/CT-TTg, 30/2020/NĐ-CP or 217-QĐ/TW; null if unknown"))
-                    continue
-                if parsed.key in keys:
-                    self.problems.append(src.problem(
-                        npath, f"document number {text!r} is already registered "
-                        f"(line {src.where(keys[parsed.key])[0]})", "register each document once"))
-                keys[parsed.key] = npath
-                if npath[-1] == "number":
-                    number = parsed
-                else:
-                    also.append(parsed)
-            if d["number"] is None and not d.get("cited_as") and not d.get("is_plan"):
-                self.problems.append(src.problem(
-                    path, f"document '{d['id']}' has neither a number nor cited_as phrases",
-                    "add cited_as: the exact phrase the plan uses to cite it"))
-            if d["number"] is None and not d.get("title"):
-                self.problems.append(src.problem(path, f"document '{d['id']}' has no number and no title",
-                                                 "add title: so the site can name it"))
+            number = self.number(src, path + ("number",), d["number"]) if d["number"] is not None else None
+            also = [n for j, t in enumerate(d.get("also_numbered", []))
+                    if (n := self.number(src, path + ("also_numbered", j), t)) is not None]
             relations = []
             for j, r in enumerate(d.get("relations", [])):
                 self.ref("relation_type", src, path + ("relations", j, "type"), r["type"])
                 self.ref("document", src, path + ("relations", j, "target"), r["target"])
-                relations.append(m.Relation(r["type"], r["target"]))
-            docs.append(m.Document(
+                relations.append(self.put(m.Relation(r["type"], r["target"]), src, path + ("relations", j)))
+            docs.append(self.put(m.Document(
                 id=d["id"], kind=d["kind"], number=number, number_text=str(number) if number else None,
                 title=d.get("title"), date=self.date(src, path + ("date",), d["date"]),
                 issuer=d["issuer"], subject=d["subject"], is_plan=d.get("is_plan", False),
@@ -479,7 +466,7 @@ class _Checker:
                 moved_from=tuple(d.get("moved_from", [])), source=d.get("source"),
                 status=m.DocumentStatus(d["status"]["value"], self.date(src, path + ("status", "checked"),
                                                                         d["status"]["checked"]),
-                                        d["status"]["evidence"]) if d.get("status") else None))
+                                        d["status"]["evidence"]) if d.get("status") else None), src, path))
         return tuple(kinds), tuple(rtypes), tuple(docs)
 
     def plan(self) -> m.Plan:
@@ -490,12 +477,13 @@ class _Checker:
             parent_body=h.get("parent_body"), province=h.get("province"), issuing_body=h["issuing_body"],
             number=h["number"], symbol=h["symbol"], place=h["place"],
             date=self.date(src, ("header", "date"), h["date"], long_form=True), kind=h["kind"], subject=h["subject"],
-            signature=self.signature(h["signature"]),
+            signature=read_signature(h["signature"]),
             notes=self.notes(src, ("header", "notes"), h.get("notes"), "plan"),
             has_parent="parent_body" in h)
         self.ref("document", src, ("document",), data["document"])
         preamble = tuple(self.block(src, ("preamble", i), b) for i, b in enumerate(data.get("preamble", [])))
         sections = []
+        path: tuple
         for i, s in enumerate(data["sections"]):
             path = ("sections", i)
             self.define("plan", src, path + ("id",), s["id"])
@@ -506,12 +494,13 @@ class _Checker:
                 tuple(self.block(src, path + ("blocks", j), b) for j, b in enumerate(s["blocks"])),
                 self.notes(src, path + ("notes",), s.get("notes"), "plan"), tuple(s.get("moved_from", [])),
                 resp, timing))
+            self.put(sections[-1], src, path)
         footnotes = []
         for i, f in enumerate(data.get("footnotes", [])):
             path = ("footnotes", i)
             self.define("plan", src, path + ("id",), f["id"])
-            footnotes.append(m.Footnote(f["id"], f["label"], tuple(
-                self.block(src, path + ("blocks", j), b) for j, b in enumerate(f["blocks"]))))
+            footnotes.append(self.put(m.Footnote(f["id"], f["label"], tuple(
+                self.block(src, path + ("blocks", j), b) for j, b in enumerate(f["blocks"]))), src, path))
         recipients = None
         if "recipients" in data:
             r = data["recipients"]
@@ -524,46 +513,32 @@ class _Checker:
                 entries.append(m.Recipient(e["id"], e["text"], e.get("unit"),
                                            self.notes(src, path + ("notes",), e.get("notes"), "plan")))
             recipients = m.Recipients(r["label"], tuple(entries))
-        plan = m.Plan(data["id"], data["document"], header, preamble, tuple(sections), tuple(footnotes),
+        return m.Plan(data["id"], data["document"], header, preamble, tuple(sections), tuple(footnotes),
                       recipients)
-        self.check_footnotes(src, plan)
-        return plan
-
-    @staticmethod
-    def signature(sig: dict | None) -> m.Signature | None:
-        """The signature data, in either form, as the model's Signature."""
-        if sig is None:
-            return None
-        written = sig.get("authority")
-        lines = [written] if isinstance(written, str) else list(written or ())
-        authority = [m.AuthorityLine.parse(line) for line in lines]
-        if sig.get("prefix") and len(authority) == 1 and authority[0].prefix is None:
-            authority = [m.AuthorityLine(sig["prefix"], authority[0].text)]  # the older prefix/authority form
-        return m.Signature(tuple(authority), sig.get("title"), sig.get("name"))
 
     def moved(self, src: Source, path: tuple, data: dict) -> None:
         for j, old in enumerate(data.get("moved_from", [])):
             self.define("plan", src, path + ("moved_from", j), old)
 
     def block(self, src: Source, path: tuple, b: dict) -> m.Block:
+        return self.put(self.new_block(src, path, b), src, path)
+
+    def new_block(self, src: Source, path: tuple, b: dict) -> m.Block:
         self.define("plan", src, path + ("id",), b["id"])
         self.moved(src, path, b)
-        self._block_paths[b["id"]] = path
-        if b["kind"] == "group" and ("text" in b or "title" in b):
-            self.problems.append(src.problem(path + ("kind",), "a group has no text or title of its own",
-                                             "use kind: bullet (or item) for a block with its own text"))
-        if b["kind"] == "group" and not b.get("blocks"):
-            self.problems.append(src.problem(path, "a group holds no blocks",
-                                             "put the bullets it groups under blocks:"))
         resp, timing = self.resp_and_timing(src, path, b)
         children = tuple(self.block(src, path + ("blocks", j), c) for j, c in enumerate(b.get("blocks", [])))
         return m.Block(b["id"], b["kind"], b.get("number"), b.get("title"), b.get("text"), children, resp, timing,
                        self.notes(src, path + ("notes",), b.get("notes"), "plan"), tuple(b.get("moved_from", [])))
 
-    def resp_and_timing(self, src: Source, path: tuple, b: dict):
+    def resp_and_timing(self, src: Source, path: tuple, b: dict) -> tuple[m.Responsibility | None, m.Timing | None]:
         resp = self.responsibility(src, path + ("responsibility",), b["responsibility"]) \
             if "responsibility" in b else None
         timing = self.timing(src, path + ("timing",), b["timing"]) if "timing" in b else None
+        if resp is not None:
+            self.put(resp, src, path + ("responsibility",))
+        if timing is not None:
+            self.put(timing, src, path + ("timing",))
         return resp, timing
 
     @staticmethod
@@ -585,116 +560,29 @@ class _Checker:
             for j, u in enumerate(ids):
                 self.ref("unit", src, upath + (j,), u)
             parties.append(m.Party(role, tuple(ids), own))
-        if not any(p.units for p in parties):
-            self.problems.append(src.problem(rp, "responsibility names no unit",
-                                             "add lead:, implementers: or support: with unit ids from "
-                                             "content/units.yaml"))
         return m.Responsibility(r["id"], tuple(parties), self.field(r), self.field(r.get("content")),
                                 m.Mode(r.get("mode", "assign")))
-
-    def plan_date(self, source: Source, path: tuple, text: str | None) -> m.PlanDate | None:
-        if text is None:
-            return None
-        try:
-            return m.PlanDate.parse(text)
-        except ValueError:
-            self.problems.append(source.problem(path, f"{text!r} is not a real date",
-                                                "write d/m/yyyy, m/yyyy or yyyy as the plan gives it "
-                                                "(e.g. 30/6/2025, 12/2025, 2025)"))
-            return None
 
     def timing(self, src: Source, tp: tuple, t: dict) -> m.Timing:
         self.define("plan", src, tp + ("id",), t["id"])
         kinds = t["kinds"]
-        needs = {"deadline": (("deadline",), "add deadline: d/m/yyyy, m/yyyy or yyyy as written"),
-                 "period": (("start", "end"), "add start: and/or end: (d/m/yyyy, m/yyyy or yyyy)"),
-                 "per_document": (("document",), "add document: <id of the document in documents.yaml>")}
-        for kind, (keys, fix) in needs.items():
-            if kind in kinds and not any(t.get(k) for k in keys):
-                self.problems.append(src.problem(tp, f"timing of kind '{kind}' has no {' or '.join(keys)}", fix))
         if "document" in t:
             self.ref("document", src, tp + ("document",), t["document"])
         day_month = t.get("day_month")
-        if day_month:
-            d, _, mo = day_month.partition("/")
-            try:
-                dt.date(2024, int(mo), int(d))  # a leap year: 29/2 exists
-            except ValueError:
-                self.problems.append(src.problem(tp + ("day_month",), f"{day_month!r} is not a real day",
-                                                 "write d/m, e.g. 15/11"))
         return m.Timing(t["id"], t.get("label"), t["text"], tuple(kinds),
                         self.plan_date(src, tp + ("deadline",), t.get("deadline")),
                         self.plan_date(src, tp + ("start",), t.get("start")),
                         self.plan_date(src, tp + ("end",), t.get("end")),
                         t.get("letter"), day_month, t.get("document"))
 
-    def check_footnotes(self, src: Source, plan: m.Plan) -> None:
-        defined = {f.id for f in plan.footnotes}
-        used: set[str] = set()
-        for block in plan.walk():
-            for field_name in ("title", "text"):
-                value = getattr(block, field_name)
-                for ref in FOOTNOTE_REF.findall(value or ""):
-                    used.add(ref)
-                    if ref not in defined:
-                        self.problems.append(src.problem(
-                            self._block_paths[block.id] + (field_name,),
-                            f"footnote reference [^{ref}] has no footnote",
-                            f"add a footnote with id '{ref}' under footnotes: or fix the reference"))
-        for i, f in enumerate(plan.footnotes):
-            if f.id not in used:
-                self.problems.append(src.problem(("footnotes", i, "id"), f"footnote '{f.id}' is never referenced",
-                                                 f"put [^{f.id}] in the text where the footnote mark belongs"))
-
-    def check_citations(self, plan: m.Plan, index: CitationIndex) -> None:
-        src = self.s["plan"]
-        for block in plan.walk():
-            for field_name in ("title", "text"):
-                for mention in index.find(getattr(block, field_name) or ""):
-                    if mention.doc_id is None:
-                        self.problems.append(src.problem(
-                            self._block_paths[block.id] + (field_name,),
-                            f"the text cites {mention.written!r}, which is not in content/documents.yaml",
-                            "register the document in content/documents.yaml or correct the number"))
-
-    def check_plan_document(self, plan: m.Plan, documents: tuple[m.Document, ...]) -> None:
-        doc = next((d for d in documents if d.id == plan.document), None)
-        if doc is not None and not doc.is_plan:
-            self.problems.append(self.s["documents"].problem(
-                ("documents", documents.index(doc), "id"),
-                f"document '{doc.id}' is the plan (plan.yaml: document) but lacks is_plan: true",
-                "add is_plan: true"))
-
-    def check_shared_ids(self) -> None:
-        """Plan elements and documents share the short-URL space k/<id>/."""
-        plan_ids = self.ids.get("plan", {})
-        for ident, (src, path) in self.ids.get("document", {}).items():
-            if ident in plan_ids:
-                other_src, other_path = plan_ids[ident]
-                self.problems.append(src.problem(
-                    path, f"id '{ident}' is also used in {other_src.file}:{other_src.where(other_path)[0]}; "
-                    f"both would get the short URL k/{ident}/", "rename one of them"))
-
-    def resolve_refs(self) -> None:
-        for ref in self.refs:
-            if self.DEFINED_IN[ref.namespace] not in self.valid:
-                continue  # its file has problems of its own: the target cannot be looked up
-            known = self.ids.get(ref.namespace, {})
-            renamed = self.renamed.get(ref.namespace, {})
-            if ref.target in renamed:
-                self.problems.append(ref.source.problem(
-                    ref.path, f"{ref.namespace.replace('_', ' ')} '{ref.target}' was renamed to "
-                    f"'{renamed[ref.target]}' (moved_from)", f"refer to '{renamed[ref.target]}'"))
-            elif ref.target not in known:
-                guess = difflib.get_close_matches(ref.target, list(known), n=1)
-                where = {"unit": "content/units.yaml", "document": "content/documents.yaml",
-                         "term": "content/glossary.yaml", "kind": "kinds in content/documents.yaml",
-                         "relation_type": "relation_types in content/documents.yaml"}[ref.namespace]
-                fix = f"did you mean '{guess[0]}'?" if guess else f"add it to {where} or fix the id"
-                self.problems.append(ref.source.problem(
-                    ref.path, f"{ref.namespace.replace('_', ' ')} '{ref.target}' does not exist", fix))
-
 
 def read_signature(sig: dict | None) -> m.Signature | None:
     """A header's signature as data (authority lines, or the older prefix + authority) -> the model's."""
-    return _Checker.signature(sig)
+    if sig is None:
+        return None
+    written = sig.get("authority")
+    lines = [written] if isinstance(written, str) else list(written or ())
+    authority = [m.AuthorityLine.parse(line) for line in lines]
+    if sig.get("prefix") and len(authority) == 1 and authority[0].prefix is None:
+        authority = [m.AuthorityLine(sig["prefix"], authority[0].text)]  # the older prefix/authority form
+    return m.Signature(tuple(authority), sig.get("title"), sig.get("name"))

@@ -1,19 +1,27 @@
 """Semantic rules a schema cannot express: one small function per rule.
 
-Each rule reads the content files it names (as loaded by yamlsource, already
-valid against their schema) and returns located problems. `check` runs every
-rule whose files all passed their schema, so one run lists every problem it
-can find, whichever other file is broken.
+A rule takes the model the builder made of the content files that passed
+their schema (`Model`, the parts of `model.Content` whose files are valid) and
+the index of where each part is written (`Index`), and returns located
+problems. `RULES` lists every rule, in order, with the files it needs;
+`check` runs each rule whose files all passed their schema, so one run lists
+every problem it can find, whichever other file is broken. Adding a rule is
+one function here and one line in `RULES`, plus its row in tests/test_rules.py.
 
+    >>> from plansite import model as m
     >>> from plansite.yamlsource import Source
     >>> units = Source("content/units.yaml", {"units": [{"id": "a", "parent": "a"}]})
-    >>> [p.message for p in unit_parent_cycles(Files({"units": units}))]
+    >>> unit = m.Unit("a", "A", "internal", parent="a")
+    >>> where = Index({"units": units})
+    >>> where.put(unit, units, ("units", 0))
+    >>> [p.message for p in unit_parent_cycles(Model(frozenset({"units"}), units=(unit,)), where)]
     ["unit 'a' is its own parent"]
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
 import re
 import string
@@ -22,12 +30,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import model as m
+from .citations import CitationIndex
 from .errors import Problem
-from .slug import slugify
 from .yamlsource import Source
 
 FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
-DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+# Python's `$` (used by jsonschema for "pattern") also matches before a final
+# newline, so ids are checked again with fullmatch.
+ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 # Names of generated files and folders at the site's top level and in the
 # folders whose pages are named after ids (van-ban/<id>.html, don-vi/<id>.html):
 # an id equal to one of them replaces that page or folder.
@@ -38,90 +49,160 @@ RESERVED_NAMES = frozenset({
 # Heading ids a template writes literally ({#ma-tran}) or builds from a vocabulary.
 TEMPLATE_ANCHOR = re.compile(r"\{#([A-Za-z0-9][A-Za-z0-9_-]*)\}|\sid=\"([A-Za-z0-9][A-Za-z0-9_-]*)\"")
 UNIT_KINDS = ("internal", "external")  # units.md.j2 heads each group with the kind as its id
+# The file that defines each namespace of ids, and how a fix names it.
+DEFINED_IN = {"unit": "units", "term": "glossary", "kind": "documents", "relation_type": "documents",
+              "document": "documents", "note": "documents", "plan": "plan"}
+WHERE_DEFINED = {"unit": "content/units.yaml", "document": "content/documents.yaml",
+                 "term": "content/glossary.yaml", "kind": "kinds in content/documents.yaml",
+                 "relation_type": "relation_types in content/documents.yaml"}
+# Namespaces whose ids share one space of file names or anchors: plan elements and
+# documents (k/<id>/ and page anchors), units (don-vi/<id>.html), terms.
+URL_SPACES = (("plan", "document", "note"), ("unit",), ("term",))
+
+
+# -----------------------------------------------------------------------------
+# What a rule receives
+# -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Model:
+    """The parts of `model.Content` built from the files in `valid` (the
+    others stay empty): plan, documents, units, glossary, labels."""
+
+    valid: frozenset[str]
+    plan: m.Plan | None = None
+    documents: tuple[m.Document, ...] = ()
+    kinds: tuple[m.DocumentKind, ...] = ()
+    relation_types: tuple[m.RelationType, ...] = ()
+    units: tuple[m.Unit, ...] = ()
+    terms: tuple[m.Term, ...] = ()
+    labels: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
-class Files:
-    """The content files that parsed and passed their schema, by name (plan,
-    documents, units, glossary, labels), and where the schemas and templates are."""
+class Definition:
+    """An id as the content defines it; an old id kept in `moved_from` names the id it was renamed to."""
+
+    namespace: str       # a key of DEFINED_IN
+    id: str
+    source: Source
+    path: tuple
+    renamed_to: str | None = None
+
+
+@dataclass(frozen=True)
+class Reference:
+    """An id written where an element of `namespace` is meant."""
+
+    namespace: str
+    target: str
+    source: Source
+    path: tuple
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a model object is written, and (for a parsed value) the text as written."""
+
+    source: Source
+    path: tuple
+    written: str | None = None
+
+
+@dataclass
+class Index:
+    """Where the model's parts are written, filled by the builder.
+
+    Model objects are looked up by identity (two equal blocks are two places);
+    `unbuilt` holds the paths of values the builder could not build (a date
+    that does not exist, a number that does not parse), already reported.
+    """
 
     sources: Mapping[str, Source]
-    schema_dir: Path | None = None
-    templates_dir: Path | None = None
-    _cache: dict = field(default_factory=dict, compare=False, repr=False)
+    definitions: list[Definition] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+    unbuilt: set[tuple[str, tuple]] = field(default_factory=set)
+    schema_dir: Path = Path("content/schema")
+    templates_dir: Path = Path("templates")
+    _places: dict[int, tuple[Any, Place]] = field(default_factory=dict, repr=False)
 
-    def __contains__(self, name: str) -> bool:
-        return name in self.sources
+    def put(self, obj: Any, source: Source, path: tuple, written: str | None = None) -> None:
+        self._places[id(obj)] = (obj, Place(source, path, written))  # keeps obj alive: its id stays its own
 
-    def __getitem__(self, name: str) -> Source:
-        return self.sources[name]
+    def at(self, obj: Any) -> Place:
+        held, place = self._places[id(obj)]
+        assert held is obj  # a stale id: the object was never located
+        return place
+
+    def problem(self, obj: Any, message: str, fix: str, *sub: str | int) -> Problem:
+        """A problem located at `obj`, or at its field `sub`."""
+        place = self.at(obj)
+        return place.source.problem(place.path + sub, message, fix)
+
+    def line(self, source: Source, path: tuple) -> str:
+        """'content/x.yaml:12': how a message points to another place."""
+        return f"{source.file}:{source.where(path)[0]}"
+
+    def line_of(self, obj: Any, *sub: str | int) -> str:
+        """`line` of `obj`, or of its field `sub`."""
+        place = self.at(obj)
+        return self.line(place.source, place.path + sub)
+
+    def is_unbuilt(self, obj: Any, key: str) -> bool:
+        place = self.at(obj)
+        return (place.source.file, place.path + (key,)) in self.unbuilt
+
+    def first_definitions(self, namespace: str) -> dict[str, Definition]:
+        """Each id of `namespace` at its first definition."""
+        out: dict[str, Definition] = {}
+        for d in self.definitions:
+            if d.namespace == namespace:
+                out.setdefault(d.id, d)
+        return out
 
 
-Rule = Callable[[Files], list[Problem]]
-RULES: list[tuple[tuple[str, ...], Rule]] = []
+Rule = Callable[[Model, Index], list[Problem]]
 
 
-def rule(*needs: str) -> Callable[[Rule], Rule]:
-    """Register a rule that runs when every file in `needs` is valid."""
-    def register(fn: Rule) -> Rule:
-        RULES.append((needs, fn))
-        return fn
-    return register
-
-
-def check(files: Files) -> list[Problem]:
+def check(model: Model, where: Index) -> list[Problem]:
     """Every problem of every rule whose files are all valid."""
-    return [p for needs, fn in RULES if all(n in files for n in needs) for p in fn(files)]
+    return [p for needs, fn in RULES if model.valid.issuperset(needs) for p in fn(model, where)]
 
 
 # -----------------------------------------------------------------------------
-# Ids
+# Helper functions
 # -----------------------------------------------------------------------------
 
-def _ids(node: Any, path: tuple = ()) -> Iterator[tuple[str, tuple]]:
-    """Every `id:` and `moved_from:` entry below `node`, with its path."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key == "id" and isinstance(value, str):
-                yield value, path + (key,)
-            elif key == "moved_from" and isinstance(value, list):
-                yield from ((v, path + (key, i)) for i, v in enumerate(value) if isinstance(v, str))
-            else:
-                yield from _ids(value, path + (key,))
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from _ids(value, path + (i,))
+def _elements(plan: m.Plan) -> Iterator[m.Section | m.Block]:
+    """Every section and every block (preamble, sections, footnotes)."""
+    yield from plan.sections
+    yield from plan.walk()
 
 
-def _url_spaces(files: Files) -> list[list[tuple[Source, str, tuple]]]:
-    """Ids that share one space of file names or anchors: plan elements and
-    documents (k/<id>/ and page anchors), units (don-vi/<id>.html), terms."""
-    spaces = []
-    for names, keys in ((("plan", "documents"), ("sections", "preamble", "footnotes", "recipients", "header",
-                                                  "documents")),
-                        (("units",), ("units",)), (("glossary",), ("terms",))):
-        space = []
-        for name in names:
-            if name in files:
-                src = files[name]
-                for key in keys:
-                    space += [(src, ident, path) for ident, path in _ids(src.data.get(key), (key,))]
-        spaces.append(space)
-    return spaces
+def _cycles(graph: dict[str, list[tuple[str, Any]]]) -> list[tuple[list[str], Any]]:
+    """Each cycle once (as its nodes, first repeated at the end) with the
+    edge's payload that closes it, in the order the file defines the nodes."""
+    done: set[str] = set()
+    out = []
+
+    def visit(trail: list[str]) -> None:
+        for target, payload in graph.get(trail[-1], []):
+            if target in trail:  # no edge leads from a node to itself: the rules report those first
+                out.append((trail[trail.index(target):] + [target], payload))
+            elif target not in done:
+                visit(trail + [target])
+        done.add(trail[-1])
+
+    for node in graph:
+        if node not in done:
+            visit([node])
+    return out
 
 
-def _at(src: Source, path: tuple) -> str:
-    return f"{src.file}:{src.where(path)[0]}"
-
-
-def template_anchors(templates_dir: Path | None) -> set[str]:
-    """The heading ids the templates write literally."""
-    found: set[str] = set()
-    if templates_dir is not None and templates_dir.is_dir():
-        for template in sorted(templates_dir.glob("*.j2")):
-            for a, b in TEMPLATE_ANCHOR.findall(template.read_text(encoding="utf-8")):
-                found.add(a or b)
-    return found
+def template_anchors(templates_dir: Path) -> set[str]:
+    """The heading ids the templates write literally (none if the folder does not exist)."""
+    return {a or b for template in templates_dir.glob("*.j2")
+            for a, b in TEMPLATE_ANCHOR.findall(template.read_bytes().decode())}  # UTF-8, whatever the locale
 
 
 def reserved_names(anchors: set[str], labels: Mapping) -> frozenset[str]:
@@ -131,235 +212,373 @@ def reserved_names(anchors: set[str], labels: Mapping) -> frozenset[str]:
     return frozenset(r.casefold() for r in RESERVED_NAMES | anchors | kinds)
 
 
-def _template_anchors(files: Files) -> set[str]:
-    if "anchors" not in files._cache:
-        files._cache["anchors"] = template_anchors(files.templates_dir)
-    return files._cache["anchors"]
+def _url_space(where: Index, namespaces: tuple[str, ...]) -> list[Definition]:
+    """The ids of one URL space, the plan's before the documents' (file by file, in file order)."""
+    files = [DEFINED_IN[n] for n in namespaces]
+    space = [d for d in where.definitions if d.namespace in namespaces]
+    return sorted(space, key=lambda d: files.index(DEFINED_IN[d.namespace]))
 
 
-@rule("plan", "documents", "units", "glossary", "labels")
-def reserved_ids(files: Files) -> list[Problem]:
-    """An id equal to a generated page, folder or heading id would replace it
-    or duplicate an HTML id on the page."""
-    reserved = reserved_names(_template_anchors(files), files["labels"].data)
+# -----------------------------------------------------------------------------
+# Ids and references
+# -----------------------------------------------------------------------------
+
+def ids_are_ascii(model: Model, where: Index) -> list[Problem]:
+    """An id is part of URLs and file names: ASCII letters, digits, '-' and '_' only
+    (the schema's pattern lets a final line break through)."""
+    return [d.source.problem(d.path, f"id {d.id!r} has characters other than ASCII letters, digits, '-' and '_'",
+                             "remove spaces and line breaks")
+            for d in where.definitions if not ID.fullmatch(d.id)]
+
+
+def ids_unique(model: Model, where: Index) -> list[Problem]:
+    """Two elements of one namespace with one id: links and references could not tell them apart."""
+    first: dict[tuple[str, str], Definition] = {}
     out = []
-    for space in _url_spaces(files):
-        for src, ident, path in space:
-            if ident.casefold() in reserved:
-                out.append(src.problem(path, f"id '{ident}' is reserved: the site generates a page, folder or "
-                                             f"heading with this name", "choose another id (e.g. add a prefix)"))
+    for d in where.definitions:
+        seen = first.setdefault((d.namespace, d.id), d)
+        if seen is not d:
+            out.append(d.source.problem(d.path, f"id '{d.id}' is already used ({where.line(seen.source, seen.path)})",
+                                        "give this element a different id; ids must be unique"))
     return out
 
 
-@rule()
-def ids_unique_ignoring_case(files: Files) -> list[Problem]:
+def ids_unique_ignoring_case(model: Model, where: Index) -> list[Problem]:
     """Ids that differ only in case name the same file on Windows and macOS
     (and the same short URL for anyone who retypes it)."""
     out = []
-    for space in _url_spaces(files):
-        first: dict[str, tuple[Source, str, tuple]] = {}
-        for src, ident, path in space:
-            key = ident.casefold()
-            if key in first and first[key][1] != ident:
-                other_src, other, other_path = first[key]
-                out.append(src.problem(
-                    path, f"id '{ident}' differs only in case from '{other}' ({_at(other_src, other_path)})",
+    for namespaces in URL_SPACES:
+        first: dict[str, Definition] = {}
+        for d in _url_space(where, namespaces):
+            other = first.setdefault(d.id.casefold(), d)
+            if other.id != d.id:
+                out.append(d.source.problem(
+                    d.path, f"id '{d.id}' differs only in case from '{other.id}' ({where.line(other.source, other.path)})",
                     "rename one of them: their pages or links would overwrite each other on Windows and macOS"))
-            first.setdefault(key, (src, ident, path))
     return out
 
 
-# -----------------------------------------------------------------------------
-# Glossary
-# -----------------------------------------------------------------------------
+def reserved_ids(model: Model, where: Index) -> list[Problem]:
+    """An id equal to a generated page, folder or heading id would replace it
+    or duplicate an HTML id on the page."""
+    reserved = reserved_names(template_anchors(where.templates_dir), model.labels)
+    return [d.source.problem(d.path, f"id '{d.id}' is reserved: the site generates a page, folder or heading with "
+                                     f"this name", "choose another id (e.g. add a prefix)")
+            for namespaces in URL_SPACES for d in _url_space(where, namespaces) if d.id.casefold() in reserved]
 
-@rule("glossary")
-def glossary_forms_unique(files: Files) -> list[Problem]:
-    """A term or variant written in two entries: only one of them could win."""
-    src = files["glossary"]
-    seen: dict[str, tuple[str, tuple]] = {}
+
+def ids_shared_by_plan_and_documents(model: Model, where: Index) -> list[Problem]:
+    """Plan elements and documents share the short-URL space k/<id>/."""
+    plan_ids = where.first_definitions("plan")
     out = []
-    for i, term in enumerate(src.data["terms"]):
-        forms = [(term["term"], ("terms", i, "term"))] + [
-            (v, ("terms", i, "variants", j)) for j, v in enumerate(term.get("variants", []))]
-        for form, path in forms:
-            if form in seen and seen[form][0] != term["id"]:
-                owner, first = seen[form]
-                out.append(src.problem(path, f"'{form}' is already a form of term '{owner}' ({_at(src, first)})",
-                                       "keep each term or variant in one entry: merge the two entries or remove "
-                                       "the repeated form"))
-            seen.setdefault(form, (term["id"], path))
+    for ident, d in where.first_definitions("document").items():
+        if ident in plan_ids:
+            other = plan_ids[ident]
+            out.append(d.source.problem(
+                d.path, f"id '{ident}' is also used in {where.line(other.source, other.path)}; "
+                f"both would get the short URL k/{ident}/", "rename one of them"))
     return out
 
 
-# -----------------------------------------------------------------------------
-# Documents and units: relations, parents
-# -----------------------------------------------------------------------------
-
-@rule("documents")
-def relation_self_and_cycles(files: Files) -> list[Problem]:
-    """A document related to itself, directly or through others, by one type of relation."""
-    src = files["documents"]
-    edges: dict[str, dict[str, list[tuple[str, tuple]]]] = {}
+def references_exist(model: Model, where: Index) -> list[Problem]:
+    """A reference names an id its file defines (references into a file that
+    failed its schema are not judged: its ids cannot be looked up)."""
+    ids: dict[str, dict[str, Definition]] = {}
     out = []
-    for i, doc in enumerate(src.data["documents"]):
-        for j, rel in enumerate(doc.get("relations", [])):
-            path = ("documents", i, "relations", j, "target")
-            if rel["target"] == doc["id"]:
-                out.append(src.problem(path, f"document '{doc['id']}' is related to itself ({rel['type']})",
-                                       "remove this relation or correct its target"))
-                continue
-            edges.setdefault(rel["type"], {}).setdefault(doc["id"], []).append((rel["target"], path))
-    for rtype, graph in edges.items():
-        for cycle, path in _cycles(graph):
-            out.append(src.problem(path, f"the relations '{rtype}' form a cycle: {' → '.join(cycle)}",
-                                   "remove or reverse one of these relations"))
-    return out
-
-
-@rule("units")
-def unit_parent_cycles(files: Files) -> list[Problem]:
-    """A unit that is its own parent, directly or through others."""
-    src = files["units"]
-    graph: dict[str, list[tuple[str, tuple]]] = {}
-    out = []
-    for i, unit in enumerate(src.data["units"]):
-        if "parent" not in unit:
+    for ref in where.references:
+        if DEFINED_IN[ref.namespace] not in model.valid:
             continue
-        path = ("units", i, "parent")
-        if unit["parent"] == unit["id"]:
-            out.append(src.problem(path, f"unit '{unit['id']}' is its own parent",
-                                   "remove parent: or name the unit it belongs to"))
-            continue
-        graph.setdefault(unit["id"], []).append((unit["parent"], path))
-    for cycle, path in _cycles(graph):
-        out.append(src.problem(path, f"the units' parents form a cycle: {' → '.join(cycle)}",
-                               "remove parent: from the unit at the top of the hierarchy"))
+        if ref.namespace not in ids:
+            ids[ref.namespace] = where.first_definitions(ref.namespace)
+        known = ids[ref.namespace]
+        if ref.target not in known:
+            guess = difflib.get_close_matches(ref.target, list(known))
+            fix = f"did you mean '{guess[0]}'?" if guess else f"add it to {WHERE_DEFINED[ref.namespace]} or fix the id"
+            out.append(ref.source.problem(
+                ref.path, f"{ref.namespace.replace('_', ' ')} '{ref.target}' does not exist", fix))
     return out
 
 
-def _cycles(graph: dict[str, list[tuple[str, tuple]]]) -> list[tuple[list[str], tuple]]:
-    """Each cycle once (as its nodes, first repeated at the end) with the path
-    of the edge that closes it, in the order the file defines the nodes."""
-    state: dict[str, int] = {}  # 1: on the current path, 2: done
+def references_not_renamed(model: Model, where: Index) -> list[Problem]:
+    """A reference to an old id (kept in moved_from so old links work) should name the new one
+    (only units and documents keep old ids)."""
+    renamed = {(d.namespace, d.id): d.renamed_to for d in where.definitions if d.renamed_to is not None}
     out = []
-
-    def visit(node: str, trail: list[str]) -> None:
-        state[node] = 1
-        for target, path in graph.get(node, []):
-            if state.get(target) == 1:
-                out.append((trail[trail.index(target):] + [node, target] if target in trail
-                            else [node, target], path))
-            elif target not in state:
-                visit(target, trail + [node])
-        state[node] = 2
-
-    for node in graph:
-        if node not in state:
-            visit(node, [])
+    for ref in where.references:
+        new = renamed.get((ref.namespace, ref.target))
+        if new is not None:
+            out.append(ref.source.problem(
+                ref.path, f"{ref.namespace} '{ref.target}' was renamed to '{new}' (moved_from)",
+                f"refer to '{new}'"))
     return out
 
 
-@rule("documents")
-def one_plan_document(files: Files) -> list[Problem]:
-    """Only the plan itself carries is_plan: true."""
-    src = files["documents"]
-    marked = [(i, d["id"]) for i, d in enumerate(src.data["documents"]) if d.get("is_plan")]
-    return [src.problem(("documents", i, "is_plan"),
-                        f"document '{ident}' is marked is_plan: true, and so is '{marked[0][1]}' "
-                        f"({_at(src, ('documents', marked[0][0], 'is_plan'))})",
-                        "only the plan this site publishes has is_plan: true; remove it from the other")
-            for i, ident in marked[1:]]
-
-
 # -----------------------------------------------------------------------------
-# The plan: dates, footnotes
+# The plan: blocks, responsibility, timing
 # -----------------------------------------------------------------------------
 
-def _blocks(node: Any, path: tuple) -> Iterator[tuple[dict, tuple]]:
-    """Every block (a mapping with an id and a kind, at any depth) with its path."""
-    if isinstance(node, dict):
-        if "id" in node and "kind" in node:
-            yield node, path
-        for key, value in node.items():
-            yield from _blocks(value, path + (key,))
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from _blocks(value, path + (i,))
+def groups_have_no_text(model: Model, where: Index) -> list[Problem]:
+    """A group only gathers bullets; text of its own would not be shown as the source prints it."""
+    assert model.plan is not None
+    return [where.problem(b, "a group has no text or title of its own",
+                          "use kind: bullet (or item) for a block with its own text", "kind")
+            for b in model.plan.walk() if b.kind == "group" and (b.text is not None or b.title is not None)]
 
 
-def _date(text: Any) -> dt.date | None:
-    match = DATE.fullmatch(text) if isinstance(text, str) else None
-    if match is None:
-        return None
-    d, m, y = (int(x) for x in match.groups())
-    try:
-        return dt.date(y, m, d)
-    except ValueError:
-        return None  # reported by the loader
+def groups_hold_blocks(model: Model, where: Index) -> list[Problem]:
+    """An empty group shows nothing."""
+    assert model.plan is not None
+    return [where.problem(b, "a group holds no blocks", "put the bullets it groups under blocks:")
+            for b in model.plan.walk() if b.kind == "group" and not b.blocks]
 
 
-@rule("plan")
-def periods_in_order(files: Files) -> list[Problem]:
+def responsibilities_name_a_unit(model: Model, where: Index) -> list[Problem]:
+    """A responsibility with no unit puts the task on nobody's page."""
+    assert model.plan is not None
+    return [where.problem(e.responsibility, "responsibility names no unit",
+                          "add lead:, implementers: or support: with unit ids from content/units.yaml")
+            for e in _elements(model.plan)
+            if e.responsibility is not None and not any(p.units for p in e.responsibility.parties)]
+
+
+# The fields each kind of timing needs, and how to add them.
+TIMING_NEEDS = {"deadline": (("deadline",), "add deadline: d/m/yyyy, m/yyyy or yyyy as written"),
+                "period": (("start", "end"), "add start: and/or end: (d/m/yyyy, m/yyyy or yyyy)"),
+                "per_document": (("document",), "add document: <id of the document in documents.yaml>")}
+
+
+def timings_have_their_fields(model: Model, where: Index) -> list[Problem]:
+    """A deadline needs its date, a period a start or an end, a per-document timing its document
+    (a date that is there but does not exist is reported by the builder, not again here)."""
+    assert model.plan is not None
+    out = []
+    for e in _elements(model.plan):
+        t = e.timing
+        if t is None:
+            continue
+        for kind, (keys, fix) in TIMING_NEEDS.items():
+            if kind in t.kinds and not any(getattr(t, k) or where.is_unbuilt(t, k) for k in keys):
+                out.append(where.problem(t, f"timing of kind '{kind}' has no {' or '.join(keys)}", fix))
+    return out
+
+
+def annual_days_exist(model: Model, where: Index) -> list[Problem]:
+    """An annual date (day_month: 15/11) must exist in some year: 29/2 does, 30/2 does not."""
+    assert model.plan is not None
+    out = []
+    for e in _elements(model.plan):
+        t = e.timing
+        if t is None or not t.day_month:
+            continue
+        try:
+            dt.datetime.strptime(f"{t.day_month}/2024", "%d/%m/%Y")  # a leap year: 29/2 exists
+        except ValueError:
+            out.append(where.problem(t, f"{t.day_month!r} is not a real day", "write d/m, e.g. 15/11", "day_month"))
+    return out
+
+
+def periods_in_order(model: Model, where: Index) -> list[Problem]:
     """A period that ends before it starts."""
-    src = files["plan"]
+    assert model.plan is not None
     out = []
-    for block, path in _blocks(src.data, ()):
-        timing = block.get("timing")
-        if not isinstance(timing, dict):
+    for e in _elements(model.plan):
+        t = e.timing
+        if t is None or t.start is None or t.end is None or t.start.value is None or t.end.value is None:
             continue
-        start, end = _date(timing.get("start")), _date(timing.get("end"))
-        if start and end and end < start:
-            out.append(src.problem(path + ("timing", "end"),
-                                   f"the period ends ({timing['end']}) before it starts ({timing['start']})",
-                                   "swap start: and end:, or correct one of the dates"))
+        if t.end.value < t.start.value:
+            out.append(where.problem(t, f"the period ends ({t.end}) before it starts ({t.start})",
+                                     "swap start: and end:, or correct one of the dates", "end"))
     return out
 
 
-@rule("plan")
-def footnotes_referenced_once(files: Files) -> list[Problem]:
+# -----------------------------------------------------------------------------
+# The plan: footnotes, citations
+# -----------------------------------------------------------------------------
+
+def _footnote_refs(plan: m.Plan) -> Iterator[tuple[m.Block, str, str]]:
+    """(block, field, footnote id) of each [^id] in the plan's text, in order."""
+    for block in plan.walk():
+        for field_name in ("title", "text"):
+            text = getattr(block, field_name)
+            if text:
+                for ref in FOOTNOTE_REF.findall(text):
+                    yield block, field_name, ref
+
+
+def footnote_references_resolve(model: Model, where: Index) -> list[Problem]:
+    """A [^id] mark with no footnote of that id."""
+    assert model.plan is not None
+    defined = {f.id for f in model.plan.footnotes}
+    return [where.problem(block, f"footnote reference [^{ref}] has no footnote",
+                          f"add a footnote with id '{ref}' under footnotes: or fix the reference", field_name)
+            for block, field_name, ref in _footnote_refs(model.plan) if ref not in defined]
+
+
+def footnotes_referenced(model: Model, where: Index) -> list[Problem]:
+    """A footnote no mark points to is never shown where it belongs."""
+    assert model.plan is not None
+    used = {ref for _, _, ref in _footnote_refs(model.plan)}
+    return [where.problem(f, f"footnote '{f.id}' is never referenced",
+                          f"put [^{f.id}] in the text where the footnote mark belongs", "id")
+            for f in model.plan.footnotes if f.id not in used]
+
+
+def footnotes_referenced_once(model: Model, where: Index) -> list[Problem]:
     """A footnote mark used twice gives two elements the same HTML id."""
-    src = files["plan"]
-    first: dict[str, tuple] = {}
+    assert model.plan is not None
+    first: dict[str, Place] = {}
     out = []
-    for block, path in _blocks(src.data, ()):
-        for key in ("title", "text"):
-            for ref in FOOTNOTE_REF.findall(block.get(key) or ""):
-                if ref in first:
-                    out.append(src.problem(path + (key,), f"footnote [^{ref}] is referenced a second time "
-                                                          f"(first at {_at(src, first[ref])})",
-                                           "reference each footnote once; for a second note, add a footnote "
-                                           "with its own id"))
-                else:
-                    first[ref] = path + (key,)
+    for block, field_name, ref in _footnote_refs(model.plan):
+        place = where.at(block)
+        if ref in first:
+            out.append(where.problem(block, f"footnote [^{ref}] is referenced a second time (first at "
+                                            f"{where.line(first[ref].source, first[ref].path)})",
+                                     "reference each footnote once; for a second note, add a footnote with its own id",
+                                     field_name))
+        else:
+            first[ref] = Place(place.source, place.path + (field_name,))
+    return out
+
+
+def citations_resolve(model: Model, where: Index) -> list[Problem]:
+    """Every document number or citing phrase in the plan's text is a registered document."""
+    assert model.plan is not None
+    index = CitationIndex.from_registry(model.documents, model.kinds)
+    return [where.problem(block, f"the text cites {mention.written!r}, which is not in content/documents.yaml",
+                          "register the document in content/documents.yaml or correct the number", field_name)
+            for block in model.plan.walk() for field_name in ("title", "text") if getattr(block, field_name)
+            for mention in index.find(getattr(block, field_name)) if mention.doc_id is None]
+
+
+# -----------------------------------------------------------------------------
+# Documents
+# -----------------------------------------------------------------------------
+
+def plan_document_is_marked(model: Model, where: Index) -> list[Problem]:
+    """The document plan.yaml names as itself carries is_plan: true."""
+    assert model.plan is not None
+    plan_id = model.plan.document
+    doc = next((d for d in model.documents if d.id == plan_id), None)
+    if doc is None or doc.is_plan:
+        return []
+    return [where.problem(doc, f"document '{doc.id}' is the plan (plan.yaml: document) but lacks is_plan: true",
+                          "add is_plan: true", "id")]
+
+
+def one_plan_document(model: Model, where: Index) -> list[Problem]:
+    """Only the plan itself carries is_plan: true."""
+    marked = [d for d in model.documents if d.is_plan]
+    return [where.problem(d, f"document '{d.id}' is marked is_plan: true, and so is '{marked[0].id}' "
+                             f"({where.line_of(marked[0], 'is_plan')})",
+                          "only the plan this site publishes has is_plan: true; remove it from the other", "is_plan")
+            for d in marked[1:]]
+
+
+def document_numbers_unique(model: Model, where: Index) -> list[Problem]:
+    """Two registry entries with one number (however written): citations could link either."""
+    seen: dict[tuple, Place] = {}
+    out = []
+    for d in model.documents:
+        for number in (d.number, *d.also_numbered):
+            if number is None:
+                continue
+            place = where.at(number)
+            if number.key in seen:
+                out.append(place.source.problem(
+                    place.path, f"document number {place.written!r} is already registered "
+                    f"(line {place.source.where(seen[number.key].path)[0]})", "register each document once"))
+            seen[number.key] = place
+    return out
+
+
+def documents_can_be_cited(model: Model, where: Index) -> list[Problem]:
+    """A document the text can cite neither by number nor by phrase would never be linked."""
+    return [where.problem(d, f"document '{d.id}' has neither a number nor cited_as phrases",
+                          "add cited_as: the exact phrase the plan uses to cite it")
+            for d in model.documents
+            if d.number is None and not where.is_unbuilt(d, "number") and not d.cited_as and not d.is_plan]
+
+
+def documents_have_a_name(model: Model, where: Index) -> list[Problem]:
+    """Without a number the site names a document by its title."""
+    return [where.problem(d, f"document '{d.id}' has no number and no title", "add title: so the site can name it")
+            for d in model.documents if d.number is None and not where.is_unbuilt(d, "number") and not d.title]
+
+
+def relation_self_and_cycles(model: Model, where: Index) -> list[Problem]:
+    """A document related to itself, directly or through others, by one type of relation."""
+    edges: dict[str, dict[str, list[tuple[str, m.Relation]]]] = {}
+    out = []
+    for d in model.documents:
+        for rel in d.relations:
+            if rel.target == d.id:
+                out.append(where.problem(rel, f"document '{d.id}' is related to itself ({rel.type})",
+                                         "remove this relation or correct its target", "target"))
+                continue
+            edges.setdefault(rel.type, {}).setdefault(d.id, []).append((rel.target, rel))
+    for rtype, graph in edges.items():
+        for cycle, rel in _cycles(graph):
+            out.append(where.problem(rel, f"the relations '{rtype}' form a cycle: {' → '.join(cycle)}",
+                                     "remove or reverse one of these relations", "target"))
     return out
 
 
 # -----------------------------------------------------------------------------
-# Text
+# Units and glossary
 # -----------------------------------------------------------------------------
 
-def _strings(node: Any, path: tuple = ()) -> Iterator[tuple[str, tuple]]:
-    if isinstance(node, str):
-        yield node, path
-    elif isinstance(node, dict):
-        for key, value in node.items():
-            yield from _strings(value, path + (key,))
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from _strings(value, path + (i,))
-
-
-@rule()
-def no_blank_text(files: Files) -> list[Problem]:
-    """A title or text of spaces only passes `minLength` but shows nothing."""
+def unit_parent_cycles(model: Model, where: Index) -> list[Problem]:
+    """A unit that is its own parent, directly or through others."""
+    graph: dict[str, list[tuple[str, m.Unit]]] = {}
     out = []
-    for name in ("plan", "documents", "units", "glossary"):
-        if name in files:
-            src = files[name]
-            out += [src.problem(path, f"{'/'.join(map(str, path))} holds only spaces",
-                                "write the text, or remove the key if it is optional")
-                    for value, path in _strings(src.data) if not value.strip()]
+    for u in model.units:
+        if u.parent is None:
+            continue
+        if u.parent == u.id:
+            out.append(where.problem(u, f"unit '{u.id}' is its own parent",
+                                     "remove parent: or name the unit it belongs to", "parent"))
+            continue
+        graph.setdefault(u.id, []).append((u.parent, u))
+    for cycle, u in _cycles(graph):
+        out.append(where.problem(u, f"the units' parents form a cycle: {' → '.join(cycle)}",
+                                 "remove parent: from the unit at the top of the hierarchy", "parent"))
+    return out
+
+
+def unit_groups_acyclic(model: Model, where: Index) -> list[Problem]:
+    """A group may not contain itself, directly or through other groups."""
+    members = {u.id: u.members for u in model.units}
+    out = []
+    for u in model.units:
+        seen: set[str] = set()
+        frontier = list(u.members)
+        while frontier:
+            x = frontier.pop()
+            if x == u.id:
+                out.append(where.problem(u, f"group '{u.id}' contains itself (through its members)",
+                                         "remove the member that leads back to this group", "members"))
+                break
+            if x not in seen:
+                seen.add(x)
+                frontier += members.get(x, ())
+    return out
+
+
+def glossary_forms_unique(model: Model, where: Index) -> list[Problem]:
+    """A term or variant written in two entries: only one of them could win."""
+    seen: dict[str, tuple[str, Place]] = {}
+    out = []
+    for t in model.terms:
+        place = where.at(t)
+        forms = [(t.term, place.path + ("term",))] + [
+            (v, place.path + ("variants", j)) for j, v in enumerate(t.variants)]
+        for form, path in forms:
+            if form in seen and seen[form][0] != t.id:
+                owner, first = seen[form]
+                out.append(place.source.problem(
+                    path, f"'{form}' is already a form of term '{owner}' ({where.line(first.source, first.path)})",
+                    "keep each term or variant in one entry: merge the two entries or remove the repeated form"))
+            seen.setdefault(form, (t.id, Place(place.source, path)))
     return out
 
 
@@ -367,17 +586,14 @@ def no_blank_text(files: Files) -> list[Problem]:
 # Labels
 # -----------------------------------------------------------------------------
 
-@rule("labels")
-def label_placeholders(files: Files) -> list[Problem]:
+def label_placeholders(model: Model, where: Index) -> list[Problem]:
     """A label the code fills in (cite: task: "nhiệm vụ {number}") may use only
     the placeholders the code supplies; anything else crashes the build."""
-    if files.schema_dir is None:
-        return []
     try:
-        schema = json.loads((files.schema_dir / "labels.schema.json").read_text(encoding="utf-8"))
+        schema = json.loads((where.schema_dir / "labels.schema.json").read_bytes())
     except (OSError, ValueError):
         return []  # reported by the schema pass
-    src = files["labels"]
+    src = where.sources["labels"]
     out = []
 
     def walk(data: Any, node: dict, path: tuple) -> None:
@@ -403,5 +619,40 @@ def label_placeholders(files: Files) -> list[Problem]:
                 out.append(src.problem(path, f"label {name} uses the placeholder {{{field_name}}}, which the site "
                                              f"does not fill in", f"use only {want}"))
 
-    walk(src.data, schema, ())
+    walk(model.labels, schema, ())
     return out
+
+
+# -----------------------------------------------------------------------------
+# The registry: every rule, in order, with the files it needs
+# -----------------------------------------------------------------------------
+
+RULES: tuple[tuple[tuple[str, ...], Rule], ...] = (
+    ((), ids_are_ascii),
+    ((), ids_unique),
+    ((), ids_unique_ignoring_case),
+    (("labels",), reserved_ids),
+    ((), ids_shared_by_plan_and_documents),
+    ((), references_exist),
+    ((), references_not_renamed),
+    (("plan",), groups_have_no_text),
+    (("plan",), groups_hold_blocks),
+    (("plan",), responsibilities_name_a_unit),
+    (("plan",), timings_have_their_fields),
+    (("plan",), annual_days_exist),
+    (("plan",), periods_in_order),
+    (("plan",), footnote_references_resolve),
+    (("plan",), footnotes_referenced),
+    (("plan",), footnotes_referenced_once),
+    (("plan", "documents"), citations_resolve),
+    (("plan", "documents"), plan_document_is_marked),
+    (("documents",), one_plan_document),
+    (("documents",), document_numbers_unique),
+    (("documents",), documents_can_be_cited),
+    (("documents",), documents_have_a_name),
+    (("documents",), relation_self_and_cycles),
+    (("units",), unit_parent_cycles),
+    (("units",), unit_groups_acyclic),
+    (("glossary",), glossary_forms_unique),
+    (("labels",), label_placeholders),
+)

@@ -17,14 +17,13 @@ import shutil
 import subprocess
 import sys
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, example, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from conftest import source_text
 from plansite.errors import ContentError, Problem
@@ -681,7 +680,7 @@ def test_id_with_a_trailing_newline_is_rejected(tmp_path):
     text = plan.read_text(encoding="utf-8")
     assert text.count("      - id: I-1\n") == 1
     plan.write_text(text.replace("      - id: I-1\n", '      - id: "I-1\\n"\n'), encoding="utf-8")
-    line = next(i + 1 for i, l in enumerate(plan.read_text(encoding="utf-8").splitlines()) if '"I-1\\n"' in l)
+    line = next(i + 1 for i, ln in enumerate(plan.read_text(encoding="utf-8").splitlines()) if '"I-1\\n"' in ln)
     with pytest.raises(ContentError) as info:
         load_content(content)
     assert [str(p).split(" — ")[0] for p in info.value.problems] == [

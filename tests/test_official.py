@@ -124,8 +124,8 @@ def test_unknown_number_is_the_gap_of_an_unsigned_document():
     (None, ["…", "…"]),
 ])
 def test_signature_lines(written, lines):
-    from plansite.loader import _Checker
-    sig = _Checker.signature(written)
+    from plansite.loader import read_signature
+    sig = read_signature(written)
     lay = layout(header(signature=sig), L)
     assert [plain(x) for x in (*lay.authority, lay.name)] == lines
 
