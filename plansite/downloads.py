@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +28,7 @@ from .pdf import cached_pdf, html_to_pdf
 from .wordfile import cached_docx, plan_docx
 
 DATA_PAGE = "du-lieu.md"
+_ROOT = Path(__file__).resolve().parent.parent  # the checkout whose plansite/ fill_cache_process runs
 MIME = {"pdf": "application/pdf", "csv": "text/csv",
         "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         "json": "application/json", "schema": "application/schema+json"}
@@ -96,6 +100,27 @@ def build(content: m.Content, templates: Path, cache: DiskCache = NO_CACHE,
     return out
 
 
+class _Every(Mapping[str, bytes]):
+    """Earlier bytes for every path (empty): `build` then makes nothing, only says what it lacks."""
+
+    def __getitem__(self, path: str) -> bytes:
+        return b""
+
+    def __contains__(self, path: object) -> bool:
+        return True
+
+    def __iter__(self):
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+
+def missing(content: m.Content, templates: Path, cache: DiskCache, graph: Graph | None = None) -> list[str]:
+    """The site paths of the PDFs and DOCX that `build` would make now: those not in `cache`."""
+    return [d.path for d in build(content, templates, cache, graph, stale=_Every()) if d.stale]
+
+
 def size_text(n: int) -> str:
     """Vietnamese file size: 39,6 KB."""
     if n < 1024:
@@ -160,7 +185,15 @@ def fill_cache(root: Path, done: Path | None = None) -> int:
     return status
 
 
-if __name__ == "__main__":
-    import sys
+def fill_cache_process(root: Path, done: Path | None = None) -> subprocess.Popen:
+    """`fill_cache(root, done)` started in another process, with this checkout's plansite/."""
+    # No bytecode written: while previewing plansite/ is watched, and a new file there would rebuild.
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(_ROOT), os.environ.get("PYTHONPATH", "")]),
+           "PYTHONDONTWRITEBYTECODE": "1"}
+    return subprocess.Popen([sys.executable, "-m", "plansite.downloads", str(root), *([str(done)] if done else [])],
+                            cwd=root, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
 
+
+if __name__ == "__main__":
     raise SystemExit(fill_cache(Path(sys.argv[1]), Path(sys.argv[2]) if len(sys.argv) > 2 else None))

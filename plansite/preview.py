@@ -14,18 +14,16 @@ Generator-independent: the glue only tells the generator to watch `done`.
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .downloads import fill_cache_process
+
 if TYPE_CHECKING:
     from .site import Site
 
-# The checkout whose plansite/ the background process runs.
-_ROOT = Path(__file__).resolve().parent.parent
 MARKER = "downloads-made"
 
 
@@ -68,12 +66,7 @@ class BackgroundDownloads:
         if not late:
             return late
         self.stop()
-        # No bytecode written: plansite/ is watched, and a new file there would rebuild the preview.
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(_ROOT), os.environ.get("PYTHONPATH", "")]),
-               "PYTHONDONTWRITEBYTECODE": "1"}
-        self.worker = subprocess.Popen([sys.executable, "-m", "plansite.downloads", str(site.root), str(self.done)],
-                                       cwd=site.root, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                       stderr=subprocess.DEVNULL)
+        self.worker = fill_cache_process(site.root, self.done)
         return late
 
     def stop(self) -> None:

@@ -31,13 +31,12 @@ from pathlib import Path
 
 import yaml
 
-from . import model as m
-from . import study
+from . import model as m, study
+from .ahead import Ahead, start as start_typesetting
 from .areas import add_footer_link, plan_data_js
 from .cache import DEFAULT_DIR, DiskCache
 from .citations import CitationIndex, excerpt
-from .downloads import Download, data_page, page_links
-from .downloads import build as build_downloads
+from .downloads import Download, build as build_downloads, data_page, page_links
 from .errors import ContentError, Problem, report  # noqa: F401 - what prepare raises, for the glue
 from .history import HISTORY, Currency, build_currency
 from .linker import Found, add_abbreviations, link_citations
@@ -489,14 +488,20 @@ def prepare(root: Path, site_url: str | None = None, *, cache: DiskCache | None 
     cache = DiskCache(root / DEFAULT_DIR) if cache is None else cache
     content = load_content(root / "content", display_root=root, cache=cache)
     manifest = read_lockfile(root, publishing)
-    pages, nav = render_site(content, root / "templates", site_url, cache)
+    # Uncached PDFs are typeset in another process meanwhile (plansite.ahead); a preview's are made later.
+    typesetting = start_typesetting(root, content, cache) if stale_downloads is None else Ahead()
+    try:
+        pages, nav = render_site(content, root / "templates", site_url, cache)
+        # History of content/, plan status and the history page (never fails for lack of git).
+        currency = build_currency(root, content, root / "templates", site_url, cache, docs_dir="docs")
+        typesetting.join()
+    finally:
+        typesetting.stop()
     # PDF, DOCX, open data (cached); a preview may keep earlier bytes while they are made (downloads.build)
     downloads = build_downloads(content, root / "templates", cache,
                                 stale=stale_downloads if cache else None)
     pages.append(data_page(content, root / "templates", downloads, site_url, cache))
     nav.append({pages[-1].title: pages[-1].path})
-    # History of content/, plan status and the history page (never fails for lack of git).
-    currency = build_currency(root, content, root / "templates", site_url, cache, docs_dir="docs")
     pages.append(currency.page)
     nav.append({currency.page.title: HISTORY})
     handwritten = _handwritten(root / "docs")
