@@ -157,6 +157,7 @@ def on_post_template(output_content, template_name, config):
 
 @event_priority(-50)  # after the search plugin writes the index, before offline inlines it
 def on_post_build(config):
+    BUILD.site.finish_downloads(Path(config.site_dir))  # typeset meanwhile in another process (plansite.ahead)
     if BUILD.background is not None and not BUILD.error:  # an invalid save keeps the last good site as it was
         _report_late(BUILD.background.start(_site()))
     BUILD.site.fold_search(Path(config.site_dir))
