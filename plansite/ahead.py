@@ -5,7 +5,10 @@ the real plan) is most of a fresh build and of a build after a text edit, and
 runs on one core. `start` hands it to another process
 (`python -m plansite.downloads ROOT`, `downloads.fill_cache`), which fills the
 project's build cache; `Ahead.join` waits for it where the downloads are needed, and the
-build then takes them from the cache with `downloads.build` as always.
+build then takes them from the cache with `downloads.build` as always: at the
+end of `prepare`, or — `prepare(defer_downloads=True)`, as `prepare_build` asks for a build but not a preview —
+only after the generator built the pages (`Site.finish_downloads`), the pages
+showing `downloads.PENDING_SIZE` for their sizes until then.
 
 So the output is the serial build's by construction (the same function makes
 every byte, the cache only carries them), and a failure is the serial build's
