@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import importlib
 import logging
-import os
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,11 +19,13 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from native_watch import watch_natively  # hooks/native_watch.py: MkDocs puts hooks/ on sys.path while loading
 
 # The checkout this file belongs to: its plansite/ is the core the hooks use.
 _ROOT = Path(__file__).resolve().parent.parent
 
 if TYPE_CHECKING:
+    from plansite.preview import BackgroundDownloads
     from plansite.site import Site
 
 log = get_plugin_logger(__name__)
@@ -52,9 +52,8 @@ class _Build:
     files: Files | None = None  # this build's files (pages the nav leaves out are found here)
     lit: Page | None = None  # the index page highlighted in the nav while a page it lists renders
     # While serving: downloads (PDF, DOCX) are made in another process after the
-    # preview is served; it writes `made` when done, which MkDocs watches (on_serve).
-    made: Path | None = None
-    worker: subprocess.Popen | None = None
+    # preview is served (plansite.preview); its done-marker is watched (on_serve).
+    background: BackgroundDownloads | None = None
 
 
 BUILD = _Build()
@@ -69,11 +68,11 @@ def on_startup(command, dirty):
 
 
 def on_config(config):
-    core = _core()
+    core, background = _core(), BUILD.background  # while serving: keep downloads made later (plansite.preview)
     try:  # while previewing, a bad save keeps the last good site, with its problems on every page
         site, BUILD.error = core.prepare_build(
             Path(config.config_file_path).parent, config.site_url, command=BUILD.command, last_good=BUILD.last_good,
-            use_directory_urls=config.use_directory_urls, stale_downloads=_stale_downloads())
+            use_directory_urls=config.use_directory_urls, stale_downloads=background and background.stale(BUILD.last_good))
     except core.BuildRefused as exc:
         raise PluginError(str(exc)) from None
     BUILD.site = BUILD.last_good = site
@@ -108,15 +107,18 @@ def on_page_context(context, page, config, nav):
 
 
 def on_serve(server, config, builder):
-    _watch_natively(server, config)
-    BUILD.made = _made_file()
-    if BUILD.made is not None:
-        server.watch(str(BUILD.made))  # public API: a change rebuilds the preview
+    from plansite.preview import BackgroundDownloads  # the core is on sys.path since on_config
+
+    watch_natively(server, config)
+    BUILD.background = BackgroundDownloads.for_site(_site())
+    if BUILD.background is not None:
+        server.watch(str(BUILD.background.done))  # public API: a change rebuilds the preview
     return server
 
 
 def on_shutdown():
-    _stop_worker()
+    if BUILD.background is not None:
+        BUILD.background.stop()
 
 
 def on_page_markdown(markdown, page, config, files):
@@ -155,7 +157,9 @@ def on_post_template(output_content, template_name, config):
 
 @event_priority(-50)  # after the search plugin writes the index, before offline inlines it
 def on_post_build(config):
-    _make_downloads_later(_site(), Path(config.config_file_path).parent)  # once the preview is served
+    BUILD.site.finish_downloads(Path(config.site_dir))  # typeset meanwhile in another process (plansite.ahead)
+    if BUILD.background is not None and not BUILD.error:  # an invalid save keeps the last good site as it was
+        _report_late(BUILD.background.start(_site()))
     BUILD.site.fold_search(Path(config.site_dir))
     problems = BUILD.site.check_permalinks(Path(config.site_dir))
     if problems is None:
@@ -193,54 +197,6 @@ def _page(path: str | None) -> Page | None:
     return file.page if file is not None else None
 
 
-def _made_file() -> Path | None:
-    """The file the background maker of downloads writes when done (None with
-    PLANSITE_NO_CACHE: that process hands its work over in the build cache)."""
-    folder = _site().cache_folder("serve")
-    if folder is None:
-        return None
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / "downloads-made").touch()
-    except OSError:
-        return None
-    return folder / "downloads-made"
-
-
-def _stale_downloads() -> dict[str, bytes] | None:
-    """While serving: the last good site's downloads, which a rebuild may keep while the
-    changed ones are made in another process (None: make every download now)."""
-    worker = BUILD.worker
-    failed = worker is not None and worker.poll() not in (None, 0)
-    _stop_worker()  # a newer save: what it was making is out of date
-    if BUILD.command != "serve" or BUILD.made is None or BUILD.last_good is None or failed:
-        return None  # after a failure, make them here: the error is this build's
-    return {d.path: d.data for d in BUILD.last_good.downloads}
-
-
-def _make_downloads_later(site: Site, root: Path) -> None:
-    """Start making the downloads a preview kept from before (downloads.build's `stale`),
-    after the preview build, so that both do not share the processor."""
-    late = [d.path for d in site.downloads if d.stale]
-    if not late or BUILD.made is None or BUILD.error:  # an invalid save keeps the last good site as it was
-        return
-    log.info(f"Making {len(late)} downloads again in the background; the preview shows the previous ones "
-             f"until then: {', '.join(late)}")
-    # No bytecode written: plansite/ is watched, and a new file there would rebuild the preview.
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(_ROOT), os.environ.get("PYTHONPATH", "")]),
-           "PYTHONDONTWRITEBYTECODE": "1"}
-    BUILD.worker = subprocess.Popen([sys.executable, "-m", "plansite.downloads", str(root), str(BUILD.made)],
-                                    cwd=root, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.DEVNULL)
-
-
-def _stop_worker() -> None:
-    worker, BUILD.worker = BUILD.worker, None
-    if worker is not None and worker.poll() is None:
-        worker.terminate()
-        worker.wait()
-
-
 def _site() -> Site:
     if BUILD.site is None:  # every event that reads it comes after on_config
         raise PluginError("the plan site was not prepared (on_config did not run)")
@@ -254,83 +210,10 @@ def _report(site: Site, error: str | None) -> None:
         log.warning(warning)
 
 
-def _watch_natively(server, config) -> None:
-    """While previewing, learn of a save from the operating system instead of by polling.
-
-    MkDocs 1.6 watches with watchdog's PollingObserver, which looks at every
-    watched file each 0.5 s: on average a quarter of a second between a save
-    and the rebuild, and a walk of content/, templates/ and plansite/ twice a
-    second. Here the watches MkDocs made so far (docs_dir, the config file, the
-    theme with --watch-theme; `watch:` comes after this event) are moved to
-    watchdog's native observer (inotify, FSEvents, ReadDirectoryChangesW),
-    using only LiveReloadServer's public `unwatch`/`watch` and `observer`
-    and watchdog's public API. If MkDocs changes any of that, the preview keeps
-    polling and says so; tests/test_serve.py fails in that case.
-    """
-    from watchdog.observers.polling import PollingObserver
-
-    old = getattr(server, "observer", None)
-    if not isinstance(old, PollingObserver) or not (hasattr(server, "watch") and hasattr(server, "unwatch")):
-        log.warning("MkDocs' live-reload server changed (no PollingObserver at server.observer): the preview "
-                    "keeps MkDocs' own file watching — see _watch_natively in hooks/plansite_hooks.py")
-        return
-    candidates = [config.docs_dir, config.config_file_path, *config.theme.dirs]
-    moved = []
-    for path in dict.fromkeys(p for p in candidates if p):
-        try:
-            server.unwatch(path)
-        except (KeyError, ValueError):  # not watched (the theme without --watch-theme)
-            continue
-        moved.append(path)
-    problem = ("MkDocs watches more than docs_dir, the config file and the theme before on_serve" if old.emitters
-               else _native_problem([*moved, *config.watch]))
-    if problem:  # leave it all as it was
-        for path in moved:
-            server.watch(path)
-        log.warning(f"{problem}: the preview keeps polling — see _watch_natively in hooks/plansite_hooks.py")
-        return
-    server.observer = _changes_observer()
-    for path in moved:
-        server.watch(path)
-    log.info(f"Watching for changes with {type(server.observer).__mro__[1].__name__} instead of polling")
-
-
-def _native_problem(paths: list[str]) -> str | None:
-    """Why the native observer cannot watch `paths` here (None: it can). MkDocs starts
-    the observer only after on_serve, and a failure there (say, the system's limit of
-    inotify watches reached) would stop the preview: try it first."""
-    from watchdog.events import FileSystemEventHandler
-
-    probe = _changes_observer()
-    try:
-        for path in paths:
-            if os.path.exists(path):
-                probe.schedule(FileSystemEventHandler(), path, recursive=True)
-        probe.start()
-    except OSError as exc:
-        return f"the operating system's file watching is not available ({exc})"
-    finally:
-        probe.stop()
-        if probe.is_alive():
-            probe.join()
-    return None
-
-
-def _changes_observer():
-    """watchdog's native observer, reporting only changes: MkDocs rebuilds on any event
-    it hears, and inotify also reports a file being opened or read — by the build itself."""
-    from watchdog import events
-    from watchdog.observers import Observer
-
-    changes = (events.FileCreatedEvent, events.FileModifiedEvent, events.FileDeletedEvent, events.FileMovedEvent,
-               events.DirCreatedEvent, events.DirDeletedEvent, events.DirMovedEvent)
-
-    class ChangesObserver(Observer):
-        def schedule(self, event_handler, path, *, recursive=False, event_filter=None, follow_symlink=False):
-            return super().schedule(event_handler, path, recursive=recursive, event_filter=event_filter or changes,
-                                    follow_symlink=follow_symlink)
-
-    return ChangesObserver()
+def _report_late(late: list[str]) -> None:
+    if late:
+        log.info(f"Making {len(late)} downloads again in the background; the preview shows the previous ones "
+                 f"until then: {', '.join(late)}")
 
 
 def _cache_theme_templates(env) -> None:

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +28,10 @@ from .pdf import cached_pdf, html_to_pdf
 from .wordfile import cached_docx, plan_docx
 
 DATA_PAGE = "du-lieu.md"
+_ROOT = Path(__file__).resolve().parent.parent  # the checkout whose plansite/ fill_cache_process runs
+# Stands for a pending download's size in the built pages and search index until
+# Site.finish_downloads writes the size: ASCII that Markdown, escaping and search keep as is.
+PENDING_SIZE = "plansite-size[{path}]"
 MIME = {"pdf": "application/pdf", "csv": "text/csv",
         "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         "json": "application/json", "schema": "application/schema+json"}
@@ -39,15 +46,26 @@ class Download:
     page: str | None     # the page (.md) it belongs to, which links to it
     data: bytes = field(repr=False, compare=False)
     stale: bool = field(default=False, compare=False)  # a preview's earlier bytes, being made again (see build)
+    pending: bool = field(default=False, compare=False)  # not made yet: no bytes, no size (build's `later`)
 
     @property
     def size(self) -> int:
         return len(self.data)
 
+    @property
+    def size_label(self) -> str:
+        """The size as the pages show it, or what stands for it until the file is made."""
+        return PENDING_SIZE.format(path=self.path) if self.pending else size_text(self.size)
+
 
 def build(content: m.Content, templates: Path, cache: DiskCache = NO_CACHE,
-          graph: Graph | None = None, stale: Mapping[str, bytes] | None = None) -> list[Download]:
+          graph: Graph | None = None, stale: Mapping[str, bytes] | None = None,
+          later: bool = False) -> list[Download]:
     """All downloads, in the order the Dữ liệu page lists them.
+
+    `later`: a PDF or DOCX that is not in the build cache is not made now but
+    marked `pending`, without bytes; its size shows as `PENDING_SIZE` until
+    `Site.finish_downloads` makes it (plansite.ahead typesets it meanwhile).
 
     `stale` (a preview only, never a build to publish): earlier bytes by path.
     A PDF or DOCX that is not in the build cache and has earlier bytes there is
@@ -60,29 +78,32 @@ def build(content: m.Content, templates: Path, cache: DiskCache = NO_CACHE,
     data_json = opendata.content_json(content)
     out: list[Download] = []
 
-    def made(path: str, cached, make) -> tuple[bytes, bool]:
-        if stale is not None and path in stale:
+    def made(path: str, cached, make) -> tuple[bytes, bool, bool]:  # bytes, stale, pending
+        if later or (stale is not None and path in stale):
             hit = cached()
-            return (hit, False) if hit is not None else (stale[path], True)
-        return make(), False
+            if hit is not None:
+                return hit, False, False
+            return (b"", False, True) if later else (stale[path], True, False)  # type: ignore[index]
+        return make(), False, False
 
     for doc in official.documents(content, templates, graph, cache):
         path = doc.filename + ".pdf"
-        pdf, old = made(path, lambda d=doc: cached_pdf(d.html, cache), lambda d=doc: html_to_pdf(d.html, cache))
+        pdf, *flags = made(path, lambda d=doc: cached_pdf(d.html, cache), lambda d=doc: html_to_pdf(d.html, cache))
         if doc.scope == "plan":
-            out.append(Download(path, "pdf", "documents", D["plan_pdf"], FULL_TEXT, pdf, old))
+            out.append(Download(path, "pdf", "documents", D["plan_pdf"], FULL_TEXT, pdf, *flags))
             # The DOCX is a function of the content (its JSON) and the labels (not in the JSON).
             labels = json.dumps(content.labels, ensure_ascii=False, sort_keys=True)
             data_key = hashlib.sha256((data_json + labels).encode()).hexdigest()
-            docx, old = made(doc.filename + ".docx", lambda k=data_key: cached_docx(k, cache),
-                             lambda k=data_key: plan_docx(content, k, cache))
-            out.append(Download(doc.filename + ".docx", "docx", "documents", D["plan_docx"], FULL_TEXT, docx, old))
+            docx, *docx_flags = made(doc.filename + ".docx", lambda k=data_key: cached_docx(k, cache),
+                                     lambda k=data_key: plan_docx(content, k, cache))
+            out.append(Download(doc.filename + ".docx", "docx", "documents", D["plan_docx"], FULL_TEXT, docx,
+                                *docx_flags))
         elif doc.scope == "section":
             section = next(s for s in content.plan.sections if s.id == doc.ident)
             out.append(Download(path, "pdf", "sections", doc.title.split(" — ")[0], section_path(section), pdf,
-                                old))
+                                *flags))
         else:
-            out.append(Download(path, "pdf", "units", doc.title, unit_path(doc.ident), pdf, old))
+            out.append(Download(path, "pdf", "units", doc.title, unit_path(doc.ident), pdf, *flags))
     where = element_paths(content)
     base = f"{official.DOWNLOADS}/{content.plan.id}"
     out += [
@@ -94,6 +115,27 @@ def build(content: m.Content, templates: Path, cache: DiskCache = NO_CACHE,
                                                   lambda ident: md_to_html_path(where[ident]) + f"#{ident}")),
     ]
     return out
+
+
+class _Every(Mapping[str, bytes]):
+    """Earlier bytes for every path (empty): `build` then makes nothing, only says what it lacks."""
+
+    def __getitem__(self, path: str) -> bytes:
+        return b""
+
+    def __contains__(self, path: object) -> bool:
+        return True
+
+    def __iter__(self):
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+
+def missing(content: m.Content, templates: Path, cache: DiskCache, graph: Graph | None = None) -> list[str]:
+    """The site paths of the PDFs and DOCX that `build` would make now: those not in `cache`."""
+    return [d.path for d in build(content, templates, cache, graph, stale=_Every()) if d.stale]
 
 
 def size_text(n: int) -> str:
@@ -120,7 +162,7 @@ def page_links(downloads: list[Download], page: str, labels: dict) -> markupsafe
     for d in mine:
         label = {"pdf": L["download_section_pdf"] if d.group == "sections" else
                  L["download_unit_pdf"] if d.group == "units" else L["download_pdf"],
-                 "docx": L["download_docx"]}[d.format].format(size=size_text(d.size))
+                 "docx": L["download_docx"]}[d.format].format(size=d.size_label)
         items.append(markupsafe.Markup('<a class="plan-download" href="{}" download type="{}">{}</a>').format(
             relative(d.path, here), MIME[d.format], label))
     button = L["print_unit"] if page.startswith("don-vi/") else L["print_section"] if printable else L["print_page"]
@@ -138,8 +180,7 @@ def data_page(content: m.Content, templates: Path, downloads: list[Download], si
     L = content.labels["official"]["data"]
     groups = [(g, [d for d in downloads if d.group == g]) for g in ("documents", "sections", "units", "open_data")]
     return Renderer(content, templates, site_url, cache).page(
-        "data.md.j2", DATA_PAGE, L["title"], "registry", groups=[(g, ds) for g, ds in groups if ds],
-        size_text=size_text)
+        "data.md.j2", DATA_PAGE, L["title"], "registry", groups=[(g, ds) for g, ds in groups if ds])
 
 
 def fill_cache(root: Path, done: Path | None = None) -> int:
@@ -160,7 +201,15 @@ def fill_cache(root: Path, done: Path | None = None) -> int:
     return status
 
 
-if __name__ == "__main__":
-    import sys
+def fill_cache_process(root: Path, done: Path | None = None) -> subprocess.Popen:
+    """`fill_cache(root, done)` started in another process, with this checkout's plansite/."""
+    # No bytecode written: while previewing plansite/ is watched, and a new file there would rebuild.
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(_ROOT), os.environ.get("PYTHONPATH", "")]),
+           "PYTHONDONTWRITEBYTECODE": "1"}
+    return subprocess.Popen([sys.executable, "-m", "plansite.downloads", str(root), *([str(done)] if done else [])],
+                            cwd=root, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
 
+
+if __name__ == "__main__":
     raise SystemExit(fill_cache(Path(sys.argv[1]), Path(sys.argv[2]) if len(sys.argv) > 2 else None))

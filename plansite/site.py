@@ -31,13 +31,12 @@ from pathlib import Path
 
 import yaml
 
-from . import model as m
-from . import study
+from . import model as m, study
+from .ahead import Ahead, start as start_typesetting
 from .areas import add_footer_link, plan_data_js
 from .cache import DEFAULT_DIR, DiskCache
 from .citations import CitationIndex, excerpt
-from .downloads import Download, data_page, page_links
-from .downloads import build as build_downloads
+from .downloads import PENDING_SIZE, Download, build as build_downloads, data_page, page_links
 from .errors import ContentError, Problem, report  # noqa: F401 - what prepare raises, for the glue
 from .history import HISTORY, Currency, build_currency
 from .linker import Found, add_abbreviations, link_citations
@@ -97,6 +96,7 @@ SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog"
 # from its home page's outline instead, so the nav — repeated on every page —
 # stays the same size however large the plan and its registry grow.
 NAV_SECTIONS_MAX = 12
+PENDING_MARK = PENDING_SIZE.split("{", 1)[0].encode()
 
 
 class ConfigError(Exception):
@@ -167,6 +167,7 @@ class Site:
     downloads: list[Download] = field(default_factory=list)
     currency: Currency | None = None         # history of content/, plan status, version
     warnings: list[str] = field(default_factory=list)
+    ahead: Ahead | None = None               # typesetting the pending downloads (see finish_downloads)
 
     @property
     def version_text(self) -> str:
@@ -265,6 +266,30 @@ class Site:
         from .mdext import PlanExtension
 
         return PlanExtension(site=self, on_unresolved=on_unresolved or "")
+
+    def finish_downloads(self, site_dir: Path) -> None:
+        """Make the downloads `prepare(defer_downloads=True)` left pending, once the
+        generator has built the site into `site_dir`: wait for the process typesetting
+        them, make what it did not (failing as a build without it fails), write them
+        into the site and put their sizes where pages and search index show PENDING_SIZE."""
+        pending = [d for d in self.downloads if d.pending]
+        if self.ahead is not None:
+            self.ahead.join()
+        if not pending:
+            return
+        made = {d.path: d for d in build_downloads(self.content, self.root / "templates",
+                                                   DiskCache(self.root / DEFAULT_DIR))}
+        sizes = {PENDING_SIZE.format(path=d.path).encode(): made[d.path].size_label.encode() for d in pending}
+        for d in pending:
+            (site_dir / d.path).parent.mkdir(parents=True, exist_ok=True)
+            (site_dir / d.path).write_bytes(made[d.path].data)
+            self.static[d.path] = made[d.path].data
+        self.downloads = [made[d.path] for d in self.downloads]
+        shown = re.compile(b"|".join(re.escape(token) for token in sizes))
+        for file in [*site_dir.rglob("*.html"), *site_dir.rglob("*.json")]:
+            data = file.read_bytes()
+            if PENDING_MARK in data:
+                file.write_bytes(shown.sub(lambda found: sizes[found.group(0)], data))
 
     def cache_folder(self, namespace: str) -> Path | None:
         """A folder of the build cache (None when caching is off: PLANSITE_NO_CACHE)."""
@@ -465,7 +490,8 @@ def prepare_build(root: Path, site_url: str | None, *, command: str, use_directo
         raise BuildRefused(f"not publishing: {problem}")
     try:
         site = prepare(root, site_url, publishing=publishing,
-                       stale_downloads=None if publishing or command != "serve" else stale_downloads)
+                       stale_downloads=None if publishing or command != "serve" else stale_downloads,
+                       defer_downloads=command != "serve")  # the glue calls finish_downloads
         site.check_generator(use_directory_urls=use_directory_urls)
     except ContentError as exc:
         if command != "serve" or last_good is None:
@@ -477,26 +503,38 @@ def prepare_build(root: Path, site_url: str | None, *, command: str, use_directo
 
 
 def prepare(root: Path, site_url: str | None = None, *, cache: DiskCache | None = None,
-            publishing: bool = False, stale_downloads: dict[str, bytes] | None = None) -> Site:
+            publishing: bool = False, stale_downloads: dict[str, bytes] | None = None,
+            defer_downloads: bool = False) -> Site:
     """Load content/, render every page and static file, find every citation.
 
     Raises ContentError (file, line, fix) when content/ or the permalink
     lockfile is invalid, or — `publishing` — when the lockfile is missing.
     `stale_downloads` (a preview): earlier download bytes by path, kept for
     files not yet in the build cache (see downloads.build).
+    `defer_downloads` (a generator that calls `finish_downloads` on its built
+    site): the downloads typeset in another process are waited for only then.
     """
     root = Path(root)
     cache = DiskCache(root / DEFAULT_DIR) if cache is None else cache
     content = load_content(root / "content", display_root=root, cache=cache)
     manifest = read_lockfile(root, publishing)
-    pages, nav = render_site(content, root / "templates", site_url, cache)
+    # Uncached PDFs are typeset in another process meanwhile (plansite.ahead); a preview's are made later.
+    typesetting = start_typesetting(root, content, cache) if stale_downloads is None else Ahead()
+    later = defer_downloads and typesetting.process is not None  # joined in finish_downloads
+    try:
+        pages, nav = render_site(content, root / "templates", site_url, cache)
+        # History of content/, plan status and the history page (never fails for lack of git).
+        currency = build_currency(root, content, root / "templates", site_url, cache, docs_dir="docs")
+        if not later:
+            typesetting.join()
+    except BaseException:
+        typesetting.stop()
+        raise
     # PDF, DOCX, open data (cached); a preview may keep earlier bytes while they are made (downloads.build)
     downloads = build_downloads(content, root / "templates", cache,
-                                stale=stale_downloads if cache else None)
+                                stale=stale_downloads if cache else None, later=later)
     pages.append(data_page(content, root / "templates", downloads, site_url, cache))
     nav.append({pages[-1].title: pages[-1].path})
-    # History of content/, plan status and the history page (never fails for lack of git).
-    currency = build_currency(root, content, root / "templates", site_url, cache, docs_dir="docs")
     pages.append(currency.page)
     nav.append({currency.page.title: HISTORY})
     handwritten = _handwritten(root / "docs")
@@ -525,7 +563,8 @@ def prepare(root: Path, site_url: str | None = None, *, cache: DiskCache | None 
         warnings=[f"content/changes.yaml: commit {commit} is not a version that changed content/ — fix the id"
                   for commit in currency.history.unmatched],
     )
-    site.static = {**static_files(content, site_url, cache), **{d.path: d.data for d in downloads},
+    site.ahead = typesetting if later else None
+    site.static = {**static_files(content, site_url, cache), **{d.path: d.data for d in downloads if not d.pending},
                    **study.static_files(content, site_url, cache), PLAN_DATA: plan_data_js(content),
                    STUDY_DATA: study.progress_data(content)}
     # Backlinks list reader pages only; an editor page's citations are still checked.

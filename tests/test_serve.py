@@ -28,12 +28,26 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def _hooks():
-    spec = importlib.util.spec_from_file_location("plansite_hooks_under_test", REPO / "hooks" / "plansite_hooks.py")
+    """The hooks' helper for the preview's file watching, loaded as MkDocs loads the hooks
+    (their folder on sys.path only meanwhile)."""
+    spec = importlib.util.spec_from_file_location("native_watch_under_test", REPO / "hooks" / "native_watch.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclass looks itself up there
+    sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     return module
+
+
+def test_the_hooks_load_as_mkdocs_loads_them(tmp_path):
+    """plansite_hooks.py imports its helper from its own folder, which MkDocs puts on sys.path."""
+    from mkdocs.config import load_config
+
+    (tmp_path / "docs").mkdir()
+    hooks = REPO / "hooks" / "plansite_hooks.py"
+    (tmp_path / "mkdocs.yml").write_text(f"site_name: x\nhooks:\n  - {hooks}\n", encoding="utf-8")
+    config = load_config(str(tmp_path / "mkdocs.yml"))
+    loaded = [p for p in config.plugins.values() if getattr(p, "on_serve", None)]
+    assert [p.watch_natively.__module__ for p in loaded] == ["native_watch"]
 
 
 def _free_port() -> int:
@@ -80,7 +94,7 @@ def _config(tmp_path: Path) -> SimpleNamespace:
 
 
 def test_mkdocs_watches_by_polling_at_server_observer(server, tmp_path):
-    """What _watch_natively replaces: if this fails, MkDocs changed how serve watches files."""
+    """What watch_natively replaces: if this fails, MkDocs changed how serve watches files."""
     assert isinstance(server.observer, PollingObserver)
     server.watch(str(tmp_path))
     assert len(server.observer.emitters) == 1
@@ -93,7 +107,7 @@ def test_the_hook_moves_the_watches_to_the_native_observer(server, tmp_path):
     server.watch(config.docs_dir)
     server.watch(config.config_file_path)
     polling = server.observer
-    _hooks()._watch_natively(server, config)
+    _hooks().watch_natively(server, config)
     assert not polling.emitters
     assert isinstance(server.observer, Observer) and not isinstance(server.observer, PollingObserver)
     watched = [Path(e.watch.path) for e in server.observer.emitters]  # a file is watched through its folder
@@ -109,7 +123,7 @@ def test_an_unknown_watch_keeps_polling_and_says_so(server, tmp_path, caplog):
     server.watch(str(tmp_path))  # something MkDocs watched that the hook does not know of
     polling = server.observer
     with caplog.at_level(logging.WARNING):
-        _hooks()._watch_natively(server, config)
+        _hooks().watch_natively(server, config)
     assert server.observer is polling and len(polling.emitters) == 2
     assert "keeps polling" in caplog.text
 
@@ -125,7 +139,7 @@ def test_when_the_native_observer_cannot_start_the_preview_keeps_polling(server,
     server.watch(config.docs_dir)
     polling = server.observer
     with caplog.at_level(logging.WARNING):
-        _hooks()._watch_natively(server, config)
+        _hooks().watch_natively(server, config)
     assert server.observer is polling and len(polling.emitters) == 1
     assert "inotify watch limit reached" in caplog.text and "keeps polling" in caplog.text
 
@@ -134,7 +148,7 @@ def test_a_server_without_a_polling_observer_is_left_alone_with_a_warning(server
     config = _config(tmp_path)
     server.observer = object()
     with caplog.at_level(logging.WARNING):
-        _hooks()._watch_natively(server, config)
+        _hooks().watch_natively(server, config)
     assert "live-reload server changed" in caplog.text
 
 
