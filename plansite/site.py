@@ -357,8 +357,9 @@ class Site:
             return [f"{site_dir}: no search index"]
         entries = data.get("items", data.get("docs", []))
         indexed = {e["location"].split("#", 1)[0] or "index.html" for e in entries}
-        pages = sorted(md_to_html_path(p.path) for p in [*self.pages.values(), *self.handwritten.values()]
-                       if searchable(p.markdown))
+        texts = [*((p.path, p.markdown) for p in self.pages.values()),
+                 *((p.path, p.markdown) for p in self.handwritten.values())]
+        pages = sorted(md_to_html_path(path) for path, markdown in texts if searchable(markdown))
         return [f"{page}: not in the search index — too large for the generator's search? "
                 f"split the page or exclude it from search" for page in pages if page not in indexed]
 
