@@ -367,7 +367,7 @@ class _Checker:
         if plan is None or not ok >= set(FILES):
             return None
         return m.Content(plan=plan, documents=documents, kinds=kinds, relation_types=relation_types,
-                         units=units, terms=terms, labels=self.s["labels"].data)
+                         units=units, terms=terms, labels=m.Labels.of(self.s["labels"].data))
 
     def units(self) -> tuple[m.Unit, ...]:
         src = self.s["units"]
@@ -381,7 +381,7 @@ class _Checker:
                 self.ref("unit", src, path + ("members", j), member)
             for j, old in enumerate(u.get("moved_from", [])):
                 self.define_moved("unit", src, path + ("moved_from", j), old, u["id"])
-            out.append(m.Unit(u["id"], u["name"], u["kind"], u.get("parent"), u.get("description"),
+            out.append(m.Unit(u["id"], u["name"], m.UnitKind(u["kind"]), u.get("parent"), u.get("description"),
                               tuple(u.get("moved_from", [])), tuple(u.get("members", []))))
         self.check_groups(src, out)
         return tuple(out)
@@ -501,7 +501,7 @@ class _Checker:
             self.moved(src, path, s)
             resp, timing = self.resp_and_timing(src, path, s)
             sections.append(m.Section(
-                s["id"], s["number"], s["title"], s.get("role"),
+                s["id"], s["number"], s["title"], m.SectionRole(s["role"]) if s.get("role") else None,
                 tuple(self.block(src, path + ("blocks", j), b) for j, b in enumerate(s["blocks"])),
                 self.notes(src, path + ("notes",), s.get("notes"), "plan"), tuple(s.get("moved_from", [])),
                 resp, timing))
@@ -556,7 +556,7 @@ class _Checker:
                                              "put the bullets it groups under blocks:"))
         resp, timing = self.resp_and_timing(src, path, b)
         children = tuple(self.block(src, path + ("blocks", j), c) for j, c in enumerate(b.get("blocks", [])))
-        return m.Block(b["id"], b["kind"], b.get("number"), b.get("title"), b.get("text"), children, resp, timing,
+        return m.Block(b["id"], m.BlockKind(b["kind"]), b.get("number"), b.get("title"), b.get("text"), children, resp, timing,
                        self.notes(src, path + ("notes",), b.get("notes"), "plan"), tuple(b.get("moved_from", [])))
 
     def resp_and_timing(self, src: Source, path: tuple, b: dict):
@@ -621,7 +621,7 @@ class _Checker:
             except ValueError:
                 self.problems.append(src.problem(tp + ("day_month",), f"{day_month!r} is not a real day",
                                                  "write d/m, e.g. 15/11"))
-        return m.Timing(t["id"], t.get("label"), t["text"], tuple(kinds),
+        return m.Timing(t["id"], t.get("label"), t["text"], tuple(map(m.TimingKind, kinds)),
                         self.plan_date(src, tp + ("deadline",), t.get("deadline")),
                         self.plan_date(src, tp + ("start",), t.get("start")),
                         self.plan_date(src, tp + ("end",), t.get("end")),

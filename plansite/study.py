@@ -25,7 +25,7 @@ from .quiz import Kind, Question, QuestionBank, group_ids
 
 PAGE_MIN = 5     # fewer questions on a page is said, never padded
 PAGE_MAX = 15
-ROLE = "study"   # a page role of its own: not canonical (no backlinks), not the plan's text
+ROLE = m.PageRole.STUDY   # a page role of its own: not canonical (no backlinks), not the plan's text
 
 
 # -----------------------------------------------------------------------------
