@@ -575,7 +575,7 @@ class _Checker:
         self.define("plan", src, rp + ("id",), r["id"])
         parties = []
         for role in m.Role:
-            key = {"implementer": "implementers"}.get(role.value, role.value)
+            key = role.key
             if key not in r:
                 continue
             value = r[key]

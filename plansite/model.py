@@ -130,6 +130,11 @@ class Role(StrEnum):
     SUPPORT = "support"          # phối hợp
     IMPLEMENTER = "implementer"  # đơn vị / cơ quan thực hiện
 
+    @property
+    def key(self) -> str:
+        """The responsibility's key in plan.yaml that lists the units of this role."""
+        return "implementers" if self is Role.IMPLEMENTER else self.value
+
 
 class Mode(StrEnum):
     ASSIGN = "assign"    # Giao: a duty of the issuer's own units
