@@ -452,7 +452,8 @@ def render_backlinks(places: list, here: str, content: m.Content, citables: dict
     for page, title, found in places:
         citable = citables.get(found.anchor)
         place = citable.citation.split(labels["cite"]["joiner"])[0] if citable else title
-        excerpt = _h(found.excerpt).replace(_h(found.written), f"<strong>{_h(found.written)}</strong>", 1)
+        # Markup.replace escapes a plain-str replacement: the <strong> must be Markup to stay a tag.
+        excerpt = _h(found.excerpt).replace(_h(found.written), Markup(f"<strong>{_h(found.written)}</strong>"), 1)
         rows.append(f'<li><a class="plan-backlink" href="{_h(relative(f"{page}#{found.anchor}", here))}">'
                     f'{_h(place)}</a><br><span class="plan-excerpt">{excerpt}</span></li>')
     return '<ul class="plan-backlinks-list">' + "".join(rows) + "</ul>"
