@@ -183,7 +183,7 @@ def progress_items(content: m.Content) -> list[dict]:
     """Per section: what a reader marks read — its tasks, or the section itself if it has none."""
     out = []
     for s in content.plan.sections:
-        tasks = [b.id for b in s.walk() if b.kind == "task"]
+        tasks = [b.id for b in s.walk() if b.kind == m.BlockKind.TASK]
         out.append({"id": s.id, "page": md_to_html_path(section_path(s)),
                     "title": f"{s.number}. {s.title.capitalize()}", "items": tasks or [s.id]})
     return out
