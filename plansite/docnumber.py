@@ -126,8 +126,8 @@ _EXPECTED = ("expected NUMBER/SYMBOL as in 33/CT-TTg, NUMBER/YEAR/SYMBOL as in 3
 def _normalise(text: str) -> str:
     """Look-alikes replaced, spaces unified and trimmed, leading "số" dropped."""
     text = unicodedata.normalize("NFC", text.translate(_TRANSLATE))
-    # NBSP, thin spaces, ideographic space … count as plain spaces
-    text = "".join(" " if c.isspace() or unicodedata.category(c) == "Zs" else c for c in text)
+    # NBSP, thin spaces, ideographic space … count as spaces: str.strip() and the
+    # patterns' \s take every Unicode space, and a space anywhere else fails the grammar.
     text = _SPACE_AROUND_SEPARATOR.sub(r"\1", text.strip())
     return _LEADING_SO.sub("", text)
 
