@@ -230,9 +230,10 @@ def _python_label_paths(source: str) -> set[tuple[str, ...]]:
 # -- label paths written in templates ----------------------------------------------
 
 def _template_label_paths(source: str) -> set[tuple[str, ...]]:
-    """Literal label paths in a template: L.a.b, L["a"], {% set D = L.documents %} D.status."""
+    """Literal label paths in a template: L.a.b, L["a"], {% set D = L.documents %} D.status (and
+    plan_labels in the theme's overrides)."""
     found: set[tuple[str, ...]] = set()
-    aliases: dict[str, tuple[str, ...]] = {"L": ()}
+    aliases: dict[str, tuple[str, ...]] = {"L": (), "plan_labels": ()}   # plan_labels: the theme's overrides
 
     def path_of(node) -> tuple[str, ...] | None:
         if isinstance(node, nodes.Name):
@@ -260,7 +261,8 @@ def _label_uses() -> list[tuple[str, tuple[str, ...]]]:
     uses = []
     for file in sorted([*(REPO / "plansite").rglob("*.py"), *(REPO / "hooks").glob("*.py")]):
         uses += [(str(file.relative_to(REPO)), p) for p in _python_label_paths(file.read_text(encoding="utf-8"))]
-    for file in sorted((REPO / "templates").rglob("*.j2")):
+    overrides = [f for f in (REPO / "overrides").rglob("*.html") if "plan_labels" in f.read_text(encoding="utf-8")]
+    for file in sorted([*(REPO / "templates").rglob("*.j2"), *overrides]):
         uses += [(str(file.relative_to(REPO)), p) for p in _template_label_paths(file.read_text(encoding="utf-8"))]
     return uses
 
