@@ -141,7 +141,16 @@ class Mode(StrEnum):
     REQUEST = "request"  # Đề nghị: asked of a body outside the issuer
 
 
-class BlockKind(StrEnum):
+class _Word(StrEnum):
+    """A word of the content's own vocabulary. Its repr is the word's, as YAML
+    gives it: the model's reprs read as the content does, and quiz.content_seed,
+    which hashes them to pick the questions, picks the same ones as with strings."""
+
+    def __repr__(self) -> str:
+        return repr(self.value)
+
+
+class BlockKind(_Word):
     """What a block of the plan is; templates style it as `plan-<kind>`."""
 
     ITEM = "item"            # a numbered point of a purpose or requirement
@@ -158,7 +167,7 @@ class BlockKind(StrEnum):
         return self in (BlockKind.TASK, BlockKind.SUBTASK)
 
 
-class SectionRole(StrEnum):
+class SectionRole(_Word):
     """What a section of the plan is for (a plan's own headings vary; this does not)."""
 
     PURPOSE = "purpose"            # Mục đích, yêu cầu
@@ -169,12 +178,12 @@ class SectionRole(StrEnum):
     OTHER = "other"
 
 
-class UnitKind(StrEnum):
+class UnitKind(_Word):
     INTERNAL = "internal"  # a unit of the issuer (phòng, đơn vị trực thuộc)
     EXTERNAL = "external"  # a body outside it
 
 
-class TimingKind(StrEnum):
+class TimingKind(_Word):
     """How a timing runs; the order here is the schedule's (Tiến độ) order of headings."""
 
     DEADLINE = "deadline"
