@@ -338,3 +338,12 @@ def test_relations_both_ways_and_issuers():
     assert [(rt.id, d.id) for rt, d in graph.relations_in(ct33)] == [("implements", "qd-217"), ("implements", "qd-218")]
     assert graph.relations_in(qd218) == [] and graph.relations_out(ct33) == []
     assert [d.id for d in graph.issued_by("x")] == ["ct-33", "qd-218"] and graph.issued_by("a") == []
+
+
+def test_a_dated_kind_without_a_date_comes_last_with_no_year():
+    """The loader requires the date; a model built in code may lack it, and the schedule still files it."""
+    plan = content(section("I", "I", b("u", K.TASK, "1", timing=t("tu", "deadline")),
+                           b("d", K.TASK, "2", timing=t("td", "deadline", deadline="2030"))))
+    [(kind, groups)] = Graph(plan).schedule()
+    assert kind == m.TimingKind.DEADLINE
+    assert [(year, [e.element.id for e in entries]) for year, entries in groups] == [("2030", ["d"]), (None, ["u"])]
