@@ -28,7 +28,7 @@ from plansite.paths import (
     section_path,
     unit_path,
 )
-from plansite.permalinks import Linkable
+from plansite.permalinks import SHORT_DIR, Linkable
 from plansite.render import Renderer, _View, cite_attributes, escape_page_title, md_escape, render_backlinks
 
 REPO = Path(__file__).resolve().parent.parent
@@ -306,6 +306,9 @@ FIELDS = [
         row("units", "Đơn vị", '<span class="plan-source">' + TU_PHAP.format(role="lead", name="Sở Tư pháp")
             + "</span>", None, "r"),
         row("timing", "Thời gian (theo nội dung văn bản)", "Hằng năm", None, "t"))),
+    # content only: the anchor goes on it
+    ("content only", m.Responsibility("r", (), content=m.Field("Nội dung", None, "Rà soát")), None, True,
+     dl(row("content", "Nội dung", "Rà soát", None, "r"))),
     # timing alone; a per-document timing links the document
     ("timing", None, m.Timing("t", "Thời hạn", "Theo <lịch>", (m.TimingKind.PER_DOCUMENT,), document="qd-88-ttg"),
      False,
@@ -380,6 +383,16 @@ def test_backlinks(content):
 # -----------------------------------------------------------------------------
 # Escaping
 # -----------------------------------------------------------------------------
+
+def test_templates_escape_by_construction(renderer):
+    assert renderer.env.from_string("{{ x }}|{{ y }}").render(x="<b>&", y=Markup("<i>")) == "&lt;b&gt;&amp;|<i>"
+
+
+def test_trainers_page_prints_short_urls_on_the_sites_address(pages):
+    trainers = pages[TRAINERS].markdown
+    assert f"{SITE_URL}{SHORT_DIR}/II-1/" in trainers
+
+
 
 @pytest.mark.parametrize("output, title, escaped", [
     # Material prints the escaped title through striptags, which unescapes it
