@@ -14,6 +14,8 @@ import pytest
 from markupsafe import Markup
 
 from plansite import model as m
+from plansite import render
+from plansite.cache import NO_CACHE
 from plansite.linker import Found
 from plansite.loader import load_content
 from plansite.paths import (
@@ -384,13 +386,15 @@ def test_backlinks(content):
 # Escaping
 # -----------------------------------------------------------------------------
 
-def test_templates_escape_by_construction(renderer):
-    assert renderer.env.from_string("{{ x }}|{{ y }}").render(x="<b>&", y=Markup("<i>")) == "&lt;b&gt;&amp;|<i>"
+def test_templates_escape_by_construction(monkeypatch):
+    monkeypatch.setattr(render, "_ENVIRONMENTS", {})   # a new environment, not the one cached for the process
+    env = render._environment(REPO / "templates", NO_CACHE)
+    assert env.from_string("{{ x }}|{{ y }}").render(x="<b>&", y=Markup("<i>")) == "&lt;b&gt;&amp;|<i>"
 
 
-def test_trainers_page_prints_short_urls_on_the_sites_address(pages):
-    trainers = pages[TRAINERS].markdown
-    assert f"{SITE_URL}{SHORT_DIR}/II-1/" in trainers
+def test_trainers_page_prints_short_urls_on_the_sites_address(content):
+    trainers = Renderer(content, REPO / "templates", SITE_URL).handouts()[0]
+    assert trainers.path == TRAINERS and f"{SITE_URL}{SHORT_DIR}/II-1/" in trainers.markdown
 
 
 
