@@ -35,8 +35,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 # --- Characters -------------------------------------------------------------
 
@@ -100,22 +100,18 @@ _PARTY_RE = re.compile(_PARTY.format(part=_PART_ANY_CASE, dash="-", slash="/"), 
 
 _DASH, _SLASH = f"[{_DASHES}]", f"[{_SLASHES}]"
 _PROSE_RE = re.compile(
-    r"""
-    (?<! [\w{slashes}{dashes}] )   # not glued to a word, a date (29/12/2021) or a range (2021-2025)
+    rf"""
+    (?<! [\w{_SLASHES}{_DASHES}] )   # not glued to a word, a date (29/12/2021) or a range (2021-2025)
     (?<! [0-9][.,] )               # nor to a decimal or outline number (1.1, 2,5)
     (?:
         # a state number in prose has a year or a symbol of two parts or more,
         # so that "33/CT - TTg" or "lớp 10/A" are not taken for "33/CT", "10/A"
-        (?= [0-9]+ {slash} (?: [0-9]{{4}} {slash} | {part} {dash} {part} ) )
-        {state}
-      | {party}
+        (?= [0-9]+ {_SLASH} (?: [0-9]{{4}} {_SLASH} | {_PART_PROSE} {_DASH} {_PART_PROSE} ) )
+        {_unnamed(_STATE.format(part=_PART_PROSE, dash=_DASH, slash=_SLASH))}
+      | {_unnamed(_PARTY.format(part=_PART_PROSE, dash=_DASH, slash=_SLASH))}
     )
-    (?! [\w{slashes}] | [{dashes}]\w )   # and the number must end here, not be cut short
-    """.format(
-        slashes=_SLASHES, dashes=_DASHES, slash=_SLASH, dash=_DASH, part=_PART_PROSE,
-        state=_unnamed(_STATE.format(part=_PART_PROSE, dash=_DASH, slash=_SLASH)),
-        party=_unnamed(_PARTY.format(part=_PART_PROSE, dash=_DASH, slash=_SLASH)),
-    ),
+    (?! [\w{_SLASHES}] | [{_DASHES}]\w )   # and the number must end here, not be cut short
+    """,
     re.X,
 )
 
@@ -130,8 +126,8 @@ _EXPECTED = ("expected NUMBER/SYMBOL as in 33/CT-TTg, NUMBER/YEAR/SYMBOL as in 3
 def _normalise(text: str) -> str:
     """Look-alikes replaced, spaces unified and trimmed, leading "số" dropped."""
     text = unicodedata.normalize("NFC", text.translate(_TRANSLATE))
-    # NBSP, thin spaces, ideographic space … count as plain spaces
-    text = "".join(" " if c.isspace() or unicodedata.category(c) == "Zs" else c for c in text)
+    # NBSP, thin spaces, ideographic space … count as spaces: str.strip() and the
+    # patterns' \s take every Unicode space, and a space anywhere else fails the grammar.
     text = _SPACE_AROUND_SEPARATOR.sub(r"\1", text.strip())
     return _LEADING_SO.sub("", text)
 

@@ -180,7 +180,7 @@ def data_page(content: m.Content, templates: Path, downloads: list[Download], si
     L = content.labels["official"]["data"]
     groups = [(g, [d for d in downloads if d.group == g]) for g in ("documents", "sections", "units", "open_data")]
     return Renderer(content, templates, site_url, cache).page(
-        "data.md.j2", DATA_PAGE, L["title"], "registry", groups=[(g, ds) for g, ds in groups if ds])
+        "data.md.j2", DATA_PAGE, L["title"], m.PageRole.REGISTRY, groups=[(g, ds) for g, ds in groups if ds])
 
 
 def fill_cache(root: Path, done: Path | None = None) -> int:

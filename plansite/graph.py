@@ -10,6 +10,8 @@ from . import model as m
 from .citations import CitationIndex, excerpt
 
 FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]+\]")
+# The schedule's heading for assignments with no timing anywhere above them (label timing_kinds.none).
+NO_TIMING = "none"
 
 
 @dataclass(frozen=True)
@@ -29,7 +31,7 @@ class Assignment:
     duty reaches the unit through, if it is a shared one (Nhiệm vụ chung)."""
 
     unit_id: str
-    role: str
+    role: m.Role
     section: m.Section
     element: m.Section | m.Block
     responsibility: m.Responsibility
@@ -111,7 +113,7 @@ class Graph:
                 continue
             timing = self.timing_of(el)
             for party in r.parties:
-                out += [Assignment(u, party.role.value, section, el, r, timing) for u in party.units]
+                out += [Assignment(u, party.role, section, el, r, timing) for u in party.units]
         return out
 
     def assignments_of(self, unit_id: str) -> list[Assignment]:
@@ -148,11 +150,11 @@ class Graph:
     def outline(self, section: m.Section) -> list[tuple[m.Section | m.Block, list[str]]]:
         """The home page's outline of a section: its tasks with every unit assigned
         anywhere inside them, then each assignment outside a task."""
-        tasks = [b for b in section.blocks if b.kind in ("task", "subtask")]
+        tasks = [b for b in section.blocks if b.kind.is_task]
         covered = {x.id for b in tasks for x in b.walk()}
         items: list[tuple[m.Section | m.Block, list[str]]] = [(b, self.units_under(b)) for b in tasks]
         items += [(el, list(el.responsibility.units)) for s, el in self.assigned_elements()
-                  if s is section and el.id not in covered]
+                  if s is section and el.id not in covered and el.responsibility is not None]
         return sorted(items, key=lambda item: self._order[item[0].id])
 
     def matrix(self) -> tuple[list[m.Section | m.Block], list[tuple[m.Unit, list[Assignment | None]]]]:
@@ -199,7 +201,7 @@ class Graph:
     def _number_section(self, section: m.Section) -> None:
         self.numbers[section.id] = section.number
         self._section_of[section.id] = section
-        self._number_children(section, section.blocks, [section.number], [], {"bullet": 0, "paragraph": 0})
+        self._number_children(section, section.blocks, [section.number], [], _counter())
 
     def _number_children(self, parent, blocks, nums: list[str], suffix: list[str], counter: dict) -> None:
         L = self.content.labels["numbering"]
@@ -207,17 +209,17 @@ class Graph:
         for b in blocks:
             self._parent[b.id] = parent
             self._section_of[b.id] = section
-            if b.kind == "group":
+            if b.kind is m.BlockKind.GROUP:
                 # A group is transparent for counting: its bullets continue the run.
-                first = counter["bullet"] + 1
+                first = counter[m.BlockKind.BULLET] + 1
                 self._number_children(b, b.blocks, nums, suffix, counter)
-                last = counter["bullet"]
+                last = counter[m.BlockKind.BULLET]
                 numbered = [c.number for c in b.blocks if c.number]
                 if numbered and not suffix:
                     own = _fmt(nums + [f"{numbered[0]}–{numbered[-1]}" if len(numbered) > 1 else numbered[0]], [])
                 elif last >= first:
                     n = str(first) if last == first else f"{first}–{last}"
-                    own = _fmt(nums, suffix + [L["bullet"].format(n=n)])
+                    own = _fmt(nums, suffix + [L[m.BlockKind.BULLET].format(n=n)])
                 else:
                     own = _fmt(nums, suffix)
                 self.numbers[b.id] = own
@@ -230,11 +232,12 @@ class Graph:
                 else:
                     own_nums, own_suffix = nums + [b.number], []
             else:
-                kind = "bullet" if b.kind == "bullet" else "paragraph"
+                # Unnumbered: counted as a bullet ("gạch đầu dòng 2") or else as a paragraph ("đoạn 2").
+                kind = m.BlockKind.BULLET if b.kind is m.BlockKind.BULLET else m.BlockKind.PARAGRAPH
                 counter[kind] += 1
                 own_nums, own_suffix = nums, suffix + [L[kind].format(n=counter[kind])]
             self.numbers[b.id] = _fmt(own_nums, own_suffix)
-            self._number_children(b, b.blocks, own_nums, own_suffix, {"bullet": 0, "paragraph": 0})
+            self._number_children(b, b.blocks, own_nums, own_suffix, _counter())
 
     def assigned_units(self) -> list[m.Unit]:
         """Units with a duty of their own or through a group, in registry order."""
@@ -248,38 +251,44 @@ class Graph:
 
     # -- schedule --------------------------------------------------------------
 
-    def schedule(self) -> list[tuple[str, list[tuple[str | None, list[Entry]]]]]:
+    def schedule(self) -> list[tuple[m.TimingKind | str, list[tuple[str | None, list[Entry]]]]]:
         """Tiến độ: every timed or assigned element once, under its timing's main kind.
 
         Dated kinds are sorted by their (possibly partial) date and grouped by
         year; an assignment with no timing anywhere above it goes under "none".
         """
-        entries: dict[str, list[Entry]] = {}
+        entries: dict[m.TimingKind | str, list[Entry]] = {}
         for section, el in self.content.plan.elements():
             if el.timing is None and el.responsibility is None:
                 continue
             timing = self.timing_of(el)
-            kind = timing.primary if timing else "none"
+            kind = timing.primary if timing else NO_TIMING
             entries.setdefault(kind, []).append(Entry(section, el, timing, self.responsibility_of(el)))
-        out = []
-        for kind in (*m.TIMING_KINDS, "none"):
+        out: list[tuple[m.TimingKind | str, list[tuple[str | None, list[Entry]]]]] = []
+        for kind in (*m.TimingKind, NO_TIMING):
             items = entries.get(kind)
             if not items:
                 continue
-            if kind in ("deadline", "period"):
-                items = sorted(items, key=lambda e: e.timing.sort_key)  # stable: plan order within a date
+            if isinstance(kind, m.TimingKind) and kind.dated:
+                # Filed under a timing kind: every entry here has a timing.
+                items = sorted(items, key=lambda e: e.timing.sort_key if e.timing else ())  # stable: plan order
                 years: dict[str | None, list[Entry]] = {}
                 for e in items:
-                    date = e.timing.deadline or e.timing.end or e.timing.start
+                    date = e.timing and (e.timing.deadline or e.timing.end or e.timing.start)
                     years.setdefault(str(date.year) if date else None, []).append(e)
                 out.append((kind, list(years.items())))
             else:
                 out.append((kind, [(None, items)]))
         return out
 
-    def by_timing_kind(self) -> list[tuple[str, list[tuple[m.Section, m.Block]]]]:
+    def by_timing_kind(self) -> list[tuple[m.TimingKind | str, list[tuple[m.Section, m.Section | m.Block]]]]:
         return [(kind, [(e.section, e.element) for _, group in groups for e in group])
                 for kind, groups in self.schedule()]
+
+
+def _counter() -> dict[m.BlockKind, int]:
+    """Running counts of unnumbered blocks under one parent, by the word that numbers them."""
+    return {m.BlockKind.BULLET: 0, m.BlockKind.PARAGRAPH: 0}
 
 
 def _fmt(nums: list[str], suffix: list[str]) -> str:

@@ -1005,7 +1005,7 @@ def render_history_page(content: m.Content, templates: Path, history: History, s
     from .render import Renderer
 
     renderer = Renderer(content, templates, site_url, cache)
-    return renderer.page("history.md.j2", HISTORY, content.labels["history"]["title"], "registry",
+    return renderer.page("history.md.j2", HISTORY, content.labels["history"]["title"], m.PageRole.REGISTRY,
                          **page_context(history, content, status, notes))
 
 

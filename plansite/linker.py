@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Iterator, NamedTuple
+from typing import NamedTuple
 
 from .citations import CitationIndex, excerpt
 
@@ -42,7 +43,7 @@ class Unresolved:
     excerpt: str
 
 
-def link_citations(page_html: str, index: CitationIndex, url_for: Callable[[str], str],
+def link_citations(page_html: str, index: CitationIndex, url_for: Callable[[str], str | None],
                    anchor_prefix: str = "trich-dan") -> tuple[str, list[Found], list[Unresolved]]:
     """Link every citation of a registered document; report unregistered numbers.
 

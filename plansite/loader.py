@@ -85,7 +85,7 @@ def load_content(content_dir: Path, *, display_root: Path | None = None,
         raise ContentError(problems)
     return m.Content(plan=model.plan, documents=model.documents, kinds=model.kinds,
                      relation_types=model.relation_types, units=model.units, terms=model.terms,
-                     labels=sources["labels"].data)
+                     labels=m.Labels.of(sources["labels"].data))
 
 
 def _schema_stage(path: Path, schema_path: Path, root: Path, cache: DiskCache) -> tuple[Source, list[Problem]]:
@@ -411,7 +411,7 @@ class _Builder:
                 self.ref("unit", src, path + ("members", j), member)
             for j, old in enumerate(u.get("moved_from", [])):
                 self.define("unit", src, path + ("moved_from", j), old, renamed_to=u["id"])
-            out.append(m.Unit(u["id"], u["name"], u["kind"], u.get("parent"), u.get("description"),
+            out.append(m.Unit(u["id"], u["name"], m.UnitKind(u["kind"]), u.get("parent"), u.get("description"),
                               tuple(u.get("moved_from", [])), tuple(u.get("members", []))))
             self.put(out[-1], src, path)
         return tuple(out)
@@ -490,7 +490,7 @@ class _Builder:
             self.moved(src, path, s)
             resp, timing = self.resp_and_timing(src, path, s)
             sections.append(m.Section(
-                s["id"], s["number"], s["title"], s.get("role"),
+                s["id"], s["number"], s["title"], m.SectionRole(s["role"]) if s.get("role") else None,
                 tuple(self.block(src, path + ("blocks", j), b) for j, b in enumerate(s["blocks"])),
                 self.notes(src, path + ("notes",), s.get("notes"), "plan"), tuple(s.get("moved_from", [])),
                 resp, timing))
@@ -528,7 +528,7 @@ class _Builder:
         self.moved(src, path, b)
         resp, timing = self.resp_and_timing(src, path, b)
         children = tuple(self.block(src, path + ("blocks", j), c) for j, c in enumerate(b.get("blocks", [])))
-        return m.Block(b["id"], b["kind"], b.get("number"), b.get("title"), b.get("text"), children, resp, timing,
+        return m.Block(b["id"], m.BlockKind(b["kind"]), b.get("number"), b.get("title"), b.get("text"), children, resp, timing,
                        self.notes(src, path + ("notes",), b.get("notes"), "plan"), tuple(b.get("moved_from", [])))
 
     def resp_and_timing(self, src: Source, path: tuple, b: dict) -> tuple[m.Responsibility | None, m.Timing | None]:
@@ -551,7 +551,7 @@ class _Builder:
         self.define("plan", src, rp + ("id",), r["id"])
         parties = []
         for role in m.Role:
-            key = {"implementer": "implementers"}.get(role.value, role.value)
+            key = role.key
             if key not in r:
                 continue
             value = r[key]
@@ -569,7 +569,7 @@ class _Builder:
         if "document" in t:
             self.ref("document", src, tp + ("document",), t["document"])
         day_month = t.get("day_month")
-        return m.Timing(t["id"], t.get("label"), t["text"], tuple(kinds),
+        return m.Timing(t["id"], t.get("label"), t["text"], tuple(map(m.TimingKind, kinds)),
                         self.plan_date(src, tp + ("deadline",), t.get("deadline")),
                         self.plan_date(src, tp + ("start",), t.get("start")),
                         self.plan_date(src, tp + ("end",), t.get("end")),

@@ -7,10 +7,11 @@ rest of the core takes these objects, never raw dicts.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from functools import cached_property
-from typing import Iterator
+from typing import Any, NoReturn
 
 from .docnumber import DocNumber
 
@@ -52,7 +53,7 @@ class PlanDate:
     day: int | None = None
 
     @classmethod
-    def parse(cls, text: str) -> "PlanDate":
+    def parse(cls, text: str) -> PlanDate:
         parts = [int(p) for p in text.split("/")]
         if len(parts) == 3:
             d, mo, y = parts
@@ -96,6 +97,15 @@ class PlanDate:
         return self.text
 
 
+class PageRole(StrEnum):
+    """What a generated page (render.Page) is for."""
+
+    CANONICAL = "canonical"  # where plan elements live: backlinks and citations point there
+    COPY = "copy"            # repeats the plan's text (Toàn văn)
+    REGISTRY = "registry"    # shows data: documents, units, schedule, glossary, handouts
+    STUDY = "study"          # self-study and quizzes: not canonical (no backlinks), not the plan's text
+
+
 @dataclass(frozen=True)
 class Field:
     """A labelled line as the source prints it: "b) Cơ quan chủ trì: Văn phòng Sở"."""
@@ -105,15 +115,91 @@ class Field:
     text: str | None = None
 
 
-class Role(str, Enum):
+# -----------------------------------------------------------------------------
+# Vocabularies
+# -----------------------------------------------------------------------------
+# Each closed set of words the content uses is an enum. StrEnum: a member *is*
+# its YAML value, so templates print it and look labels up by it unchanged, and
+# the code compares against members, never against string literals.
+# tests/test_model.py checks each against its `enum` list in content/schema/.
+
+class Role(StrEnum):
+    """A unit's part in a responsibility (plan.schema.json: lead / implementers / support)."""
+
     LEAD = "lead"                # chủ trì
     SUPPORT = "support"          # phối hợp
     IMPLEMENTER = "implementer"  # đơn vị / cơ quan thực hiện
 
+    @property
+    def key(self) -> str:
+        """The responsibility's key in plan.yaml that lists the units of this role."""
+        return "implementers" if self is Role.IMPLEMENTER else self.value
 
-class Mode(str, Enum):
+
+class Mode(StrEnum):
     ASSIGN = "assign"    # Giao: a duty of the issuer's own units
     REQUEST = "request"  # Đề nghị: asked of a body outside the issuer
+
+
+class _Word(StrEnum):
+    """A word of the content's own vocabulary. Its repr is the word's, as YAML
+    gives it: the model's reprs read as the content does, and quiz.content_seed,
+    which hashes them to pick the questions, picks the same ones as with strings."""
+
+    def __repr__(self) -> str:
+        return repr(self.value)
+
+
+class BlockKind(_Word):
+    """What a block of the plan is; templates style it as `plan-<kind>`."""
+
+    ITEM = "item"            # a numbered point of a purpose or requirement
+    TASK = "task"            # a numbered task ("1. Tăng cường …")
+    SUBTASK = "subtask"      # a task inside a task ("1.1.", "a)")
+    TARGET = "target"        # a measurable target (chỉ tiêu)
+    PARAGRAPH = "paragraph"  # running text
+    BULLET = "bullet"        # a dash item ("- …")
+    GROUP = "group"          # bullets under one shared responsibility or timing; no text of its own
+
+    @property
+    def is_task(self) -> bool:
+        """A task or sub-task: what the outline, the handout and citations count as a task."""
+        return self in (BlockKind.TASK, BlockKind.SUBTASK)
+
+
+class SectionRole(_Word):
+    """What a section of the plan is for (a plan's own headings vary; this does not)."""
+
+    PURPOSE = "purpose"            # Mục đích, yêu cầu
+    TARGETS = "targets"            # Chỉ tiêu
+    TASKS = "tasks"                # Nhiệm vụ, giải pháp
+    FUNDING = "funding"            # Kinh phí
+    ORGANIZATION = "organization"  # Tổ chức thực hiện
+    OTHER = "other"
+
+
+class UnitKind(_Word):
+    INTERNAL = "internal"  # a unit of the issuer (phòng, đơn vị trực thuộc)
+    EXTERNAL = "external"  # a body outside it
+
+
+class TimingKind(_Word):
+    """How a timing runs; the order here is the schedule's (Tiến độ) order of headings."""
+
+    DEADLINE = "deadline"
+    PERIOD = "period"
+    ANNUAL = "annual"
+    MONTHLY = "monthly"
+    RECURRING = "recurring"
+    SUPERIOR_SCHEDULE = "superior_schedule"
+    PER_DOCUMENT = "per_document"
+    OPEN_ENDED = "open_ended"
+    FREE = "free"
+
+    @property
+    def dated(self) -> bool:
+        """Kinds the schedule sorts by date and groups by year."""
+        return self in (TimingKind.DEADLINE, TimingKind.PERIOD)
 
 
 @dataclass(frozen=True)
@@ -201,8 +287,7 @@ def letter_key(letter: str) -> tuple[int, str]:
     return (LETTERS.index(letter), "") if letter in LETTERS else (len(LETTERS), letter)
 
 
-TIMING_KINDS = ("deadline", "period", "annual", "monthly", "recurring", "superior_schedule", "per_document",
-                "open_ended", "free")
+TIMING_KINDS = tuple(TimingKind)
 
 
 @dataclass(frozen=True)
@@ -212,7 +297,7 @@ class Timing:
     id: str
     label: str | None
     text: str
-    kinds: tuple[str, ...]
+    kinds: tuple[TimingKind, ...]
     deadline: PlanDate | None = None
     start: PlanDate | None = None
     end: PlanDate | None = None
@@ -221,7 +306,7 @@ class Timing:
     document: str | None = None    # per_document: the registered document whose schedule applies
 
     @property
-    def primary(self) -> str:
+    def primary(self) -> TimingKind:
         """The kind the schedule files it under: the first the editor lists."""
         return self.kinds[0]
 
@@ -241,31 +326,31 @@ def printed_fields(r: Responsibility | None, t: Timing | None) -> tuple[Field, .
     party's own line, timing. Parties with no line and a timing with no label are
     editorial annotations, not printed text: the official document leaves them out.
     """
-    fields: list[Field] = []
+    fields: list[Field | None] = []
     if r is not None:
         fields += [r.content, r.field, *(p.field for p in r.parties)]
     if t is not None and t.label:
         fields.append(Field(t.label, t.letter, t.text))
     out = [f for f in fields if f is not None and (f.label or f.text)]
     if out and all(f.letter for f in out):
-        out.sort(key=lambda f: letter_key(f.letter))
+        out.sort(key=lambda f: letter_key(f.letter or ""))
     return tuple(out)
 
 
 @dataclass(frozen=True)
 class Block:
     id: str
-    kind: str
+    kind: BlockKind
     number: str | None = None
     title: str | None = None
     text: str | None = None
-    blocks: tuple["Block", ...] = ()
+    blocks: tuple[Block, ...] = ()
     responsibility: Responsibility | None = None
     timing: Timing | None = None
     notes: tuple[Note, ...] = ()
     moved_from: tuple[str, ...] = ()
 
-    def walk(self) -> Iterator["Block"]:
+    def walk(self) -> Iterator[Block]:
         yield self
         for child in self.blocks:
             yield from child.walk()
@@ -284,7 +369,7 @@ class Section:
     id: str
     number: str
     title: str
-    role: str | None
+    role: SectionRole | None
     blocks: tuple[Block, ...]
     notes: tuple[Note, ...] = ()
     moved_from: tuple[str, ...] = ()
@@ -337,7 +422,7 @@ class AuthorityLine:
     PREFIXES = ("TM.", "KT.", "Q.", "TL.", "TUQ.")
 
     @classmethod
-    def parse(cls, written: str) -> "AuthorityLine":
+    def parse(cls, written: str) -> AuthorityLine:
         head, _, rest = written.partition(" ")
         if head in cls.PREFIXES and rest.strip():
             return cls(head, rest.strip())
@@ -398,10 +483,10 @@ class Plan:
     def tasks(self) -> Iterator[tuple[Section, Block]]:
         for section in self.sections:
             for block in section.walk():
-                if block.kind in ("task", "subtask"):
+                if block.kind.is_task:
                     yield section, block
 
-    def elements(self) -> Iterator[tuple["Section", "Section | Block"]]:
+    def elements(self) -> Iterator[tuple[Section, Section | Block]]:
         """Each section, then its blocks: everything that can carry responsibility or timing."""
         for section in self.sections:
             yield section, section
@@ -465,7 +550,7 @@ class Document:
 class Unit:
     id: str
     name: str
-    kind: str
+    kind: UnitKind
     parent: str | None = None
     description: str | None = None
     moved_from: tuple[str, ...] = ()
@@ -483,6 +568,97 @@ class Term:
     related: tuple[str, ...] = ()
 
 
+class LabelError(KeyError):
+    """A label the code asks for is not in content/labels.yaml."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class LabelGroup(dict):
+    """A group of UI labels: a read-only dict whose missing key names its path.
+
+    A dict, so every view reads it as before (`L["pages"]["home"]` in Python,
+    `L.pages.home` in templates) and JSON, `**` and pickle take it as is.
+
+    >>> g = LabelGroup({"resp": {"lead": "Chủ trì"}})
+    >>> g["resp"]["lead"]
+    'Chủ trì'
+    >>> g["resp"]["leed"]
+    Traceback (most recent call last):
+    ...
+    plansite.model.LabelError: label 'resp.leed' is not in content/labels.yaml (see content/schema/labels.schema.json)
+    """
+
+    def __init__(self, data: Mapping[str, Any], path: str = ""):
+        super().__init__((k, LabelGroup(v, f"{path}{k}.") if isinstance(v, Mapping) else v) for k, v in data.items())
+        self._path = path
+
+    def __missing__(self, key: str) -> NoReturn:
+        raise LabelError(f"label '{self._path}{key}' is not in content/labels.yaml "
+                         "(see content/schema/labels.schema.json)")
+
+    def __reduce__(self):  # pickle and copy rebuild it, never item by item (items are read-only)
+        return (type(self), (dict(self), self._path))
+
+    def _read_only(self, *args, **kwargs) -> NoReturn:
+        raise TypeError("labels are read-only: edit content/labels.yaml")
+
+    __setitem__ = __delitem__ = __ior__ = clear = pop = popitem = setdefault = update = _read_only
+
+
+class Labels(LabelGroup):
+    """Every UI label (content/labels.yaml), typed by group.
+
+    The annotations are the groups the code and templates need:
+    tests/test_model.py checks they equal labels.schema.json's required
+    properties, and that every literal label path in plansite/ and templates/
+    is declared in the schema, so a misspelt key fails a test, not a page.
+    Attribute access (`labels.resp["lead"]`) is typed; item access works too.
+    """
+
+    site_name: str
+    unknown: str
+    unknown_long: str
+    editorial_note: str
+    permalink: str
+    footnote_back: str
+    search_dialog: str
+    pages: LabelGroup
+    header: LabelGroup
+    task: LabelGroup
+    timing_kinds: LabelGroup
+    documents: LabelGroup
+    units: LabelGroup
+    schedule: LabelGroup
+    glossary: LabelGroup
+    numbering: LabelGroup
+    resp: LabelGroup
+    preview: LabelGroup
+    official: LabelGroup
+    history: LabelGroup
+    readers: LabelGroup
+    study: LabelGroup
+    cite: LabelGroup
+    redirect: LabelGroup
+    copy: LabelGroup  # type: ignore[assignment]  # the label group shadows dict.copy for attribute access
+    trainers: LabelGroup
+
+    @classmethod
+    def of(cls, data: Mapping[str, Any]) -> Labels:
+        """The labels of a validated labels.yaml (the schema requires every group)."""
+        return cls(data)
+
+    def __getattribute__(self, name: str) -> Any:
+        # The declared groups read as attributes, before dict's own (`copy`).
+        if name in _LABEL_GROUPS:
+            return self[name]
+        return super().__getattribute__(name)
+
+
+_LABEL_GROUPS = frozenset(Labels.__annotations__)
+
+
 @dataclass(frozen=True)
 class Content:
     """The whole content graph: the plan plus the registries it refers to."""
@@ -493,7 +669,7 @@ class Content:
     relation_types: tuple[RelationType, ...]
     units: tuple[Unit, ...]
     terms: tuple[Term, ...]
-    labels: dict = field(hash=False, compare=False)
+    labels: Labels = field(hash=False, compare=False)
 
     def document(self, doc_id: str) -> Document:
         return self._by_id["documents"][doc_id]

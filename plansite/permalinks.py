@@ -98,15 +98,15 @@ def linkables(content: m.Content) -> list[Linkable]:
     def walk(blocks, trail: list[str]):
         counter = 0
         for block in blocks:
-            if block.kind in ("task", "subtask"):
+            if block.kind.is_task:
                 parts = trail + [L["task"].format(number=block.number or block.id)]
-            elif block.kind in ("item", "target"):
+            elif block.kind in (m.BlockKind.ITEM, m.BlockKind.TARGET):
                 parts = trail + [L["item"].format(number=block.number or block.id)]
             else:
                 counter += 1
                 parts = trail + [L["paragraph"].format(n=counter)]
             out.append(Linkable(block.id, block.kind, where[block.id], cite(parts),
-                                block.kind in ("task", "subtask")))
+                                block.kind.is_task))
             walk(block.blocks, parts)
 
     for i, block in enumerate(plan.preamble, 1):

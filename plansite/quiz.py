@@ -288,7 +288,7 @@ class QuestionBank:
         number = self.number_of(block)
         if block is section:
             return P["section"].format(number=section.number, title=clean_title(section.title.capitalize()))
-        if block.kind in ("task", "subtask") and number:
+        if block.kind.is_task and number:
             if block.title:
                 return P["task"].format(number=number, title=clean_title(plain(block.title, {})),
                                         section=section.number)
@@ -312,7 +312,7 @@ class QuestionBank:
             for _, units in carriers(el):
                 if units not in assigned:
                     assigned.append(units)
-        singles = [(u.id,) for u in self.content.units if u.kind == "internal"]
+        singles = [(u.id,) for u in self.content.units if u.kind == m.UnitKind.INTERNAL]
         for section, el in plan.elements():
             roles = carriers(el)
             if not roles:
@@ -367,7 +367,7 @@ class QuestionBank:
         T = self.L["templates"]
         option = self.L["option"]
         plan = self.content.plan
-        tasks = [(s, b) for s in plan.sections for b in s.walk() if b.kind == "task"]
+        tasks = [(s, b) for s in plan.sections for b in s.walk() if b.kind == m.BlockKind.TASK]
         if "task_quote" in T and len(tasks) >= MIN_OPTIONS:
             options = [Option(b.id, option["task"].format(number=self.number_of(b) or b.id,
                                                      title=clean_title(plain(b.title or b.text, {}))))

@@ -15,8 +15,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
-from . import model as m
-from . import study
+from . import model as m, study
 from .cache import NO_CACHE, DiskCache
 from .diagram import edges, relation_svg
 from .graph import Graph
@@ -51,16 +50,12 @@ MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
 
 @dataclass(frozen=True)
 class Page:
-    """One generated page.
-
-    role: "canonical" pages are where plan elements live (backlinks point
-    there); "copy" repeats plan text (Toàn văn); "registry" shows data.
-    """
+    """One generated page."""
 
     path: str
     title: str
     markdown: str
-    role: str
+    role: m.PageRole
 
 
 # -----------------------------------------------------------------------------
@@ -77,7 +72,7 @@ class Renderer:
         self.graph = Graph(content)
         self.where = element_paths(content)
         self.site_url = site_url
-        self.linkables = {u.id: u for u in linkables(content)}
+        self.citables = {c.id: c for c in linkables(content)}
         self.env = _environment(Path(templates), cache)
         # `python -m plansite check` sets a list here: a page that fails to
         # render is recorded (template, path, context, exception), not raised.
@@ -87,7 +82,7 @@ class Renderer:
         return dict(c=self.content, plan=self.content.plan, L=self.labels, v=_View(self, path), graph=self.graph,
                     study=study)
 
-    def page(self, template: str, path: str, title: str, role: str, **context) -> Page:
+    def page(self, template: str, path: str, title: str, role: m.PageRole, **context) -> Page:
         try:
             text = self.env.get_template(template).render(
                 **self.variables(path), title=title, page_path=path, **context)
@@ -96,28 +91,29 @@ class Renderer:
                 raise
             self.failures.append((template, path, context, exc))
             text = ""
-        return Page(path, title, text, role)
+        return Page(path, title, text, m.PageRole(role))
 
     def pages(self) -> list[Page]:
         c, L = self.content, self.labels
         cited = L["readers"]["documents"]["cited_by_plan"]
         out = [
-            self.page("home.md.j2", HOME, L["pages"]["home"], "canonical"),
-            *(self.page("section.md.j2", section_path(s), f"{s.number}. {s.title}", "canonical", section=s,
+            self.page("home.md.j2", HOME, L["pages"]["home"], m.PageRole.CANONICAL),
+            *(self.page("section.md.j2", section_path(s), f"{s.number}. {s.title}", m.PageRole.CANONICAL, section=s,
                         page_footnotes=[f for f in c.plan.footnotes if self.where[f.id] == section_path(s)])
               for s in c.plan.sections),
-            self.page("full_text.md.j2", FULL_TEXT, L["pages"]["full_text"], "copy"),
-            self.page("documents.md.j2", DOCUMENTS, L["pages"]["documents"], "registry"),
-            *(self.page("document.md.j2", document_path(d.id), self.doc_title(d), "registry", doc=d,
+            self.page("full_text.md.j2", FULL_TEXT, L["pages"]["full_text"], m.PageRole.COPY),
+            self.page("documents.md.j2", DOCUMENTS, L["pages"]["documents"], m.PageRole.REGISTRY),
+            *(self.page("document.md.j2", document_path(d.id), self.doc_title(d), m.PageRole.REGISTRY, doc=d,
                         # relation_svg escapes every text it draws (autoescape would escape the SVG)
                         diagram=Markup(relation_svg(self.graph, d, self.doc_label,
                                                     _View(self, document_path(d.id)).document_href, cited)),
                         edges=edges(self.graph, d, cited), cited_by=self.graph.cited_by_plan(d.id))
               for d in c.documents),
-            self.page("units.md.j2", UNITS, L["pages"]["units"], "registry", matrix=matrix_groups(self.graph)),
-            *(self.page("unit.md.j2", unit_path(u.id), u.name, "registry", unit=u) for u in c.units),
-            self.page("schedule.md.j2", SCHEDULE, L["pages"]["schedule"], "registry"),
-            self.page("glossary.md.j2", GLOSSARY, L["pages"]["glossary"], "registry"),
+            self.page("units.md.j2", UNITS, L["pages"]["units"], m.PageRole.REGISTRY,
+                      matrix=matrix_groups(self.graph)),
+            *(self.page("unit.md.j2", unit_path(u.id), u.name, m.PageRole.REGISTRY, unit=u) for u in c.units),
+            self.page("schedule.md.j2", SCHEDULE, L["pages"]["schedule"], m.PageRole.REGISTRY),
+            self.page("glossary.md.j2", GLOSSARY, L["pages"]["glossary"], m.PageRole.REGISTRY),
             *self.handouts(),
             *study.pages(self),
         ]
@@ -132,13 +128,13 @@ class Renderer:
         common = dict(short_url=lambda u: absolute(self.site_url, u.short), site_url=self.site_url,
                       local_url=is_local(self.site_url), plan_title=example.split(joiner, 1)[-1],
                       example_citation=example, section_handout=lambda s: md_to_html_path(trainers_path(s)))
-        pages = [self.page("trainers.md.j2", TRAINERS, L["trainers"]["title"], "registry",
+        pages = [self.page("trainers.md.j2", TRAINERS, L["trainers"]["title"], m.PageRole.REGISTRY,
                            groups=groups, single=False, **common)]
         for g in groups:
             if g.section is not None:
                 title = L["readers"]["handout"]["section_title"].format(title=L["trainers"]["title"],
                                                                         section=g.title)
-                pages.append(self.page("trainers.md.j2", trainers_path(g.section), title, "registry",
+                pages.append(self.page("trainers.md.j2", trainers_path(g.section), title, m.PageRole.REGISTRY,
                                        groups=[g], single=True, **common))
         return pages
 
@@ -257,9 +253,10 @@ class _View:
         return f"{n})" if len(n) == 1 and n.isalpha() else f"{n}."
 
     def role(self, assignment) -> str:
+        """The short word for a unit's part in a duty (the matrix cell, the duty's tag)."""
         L = self.r.labels
-        word = {"lead": L["units"]["lead_mark"], "support": L["units"]["support_mark"],
-                "implementer": L["resp"]["implementer_mark"]}[assignment.role]
+        word = {m.Role.LEAD: L["units"]["lead_mark"], m.Role.SUPPORT: L["units"]["support_mark"],
+                m.Role.IMPLEMENTER: L["resp"]["implementer_mark"]}[assignment.role]
         if assignment.responsibility.mode == m.Mode.REQUEST:
             word = f'{L["resp"]["request"]} ({word[0].lower() + word[1:]})'
         return word
@@ -274,7 +271,7 @@ class _View:
         if r is None and t is None:
             return Markup("")
         L = self.r.labels
-        rows: list[tuple[str, str | None, str, str, str | None]] = []  # (letter, label, value html, class, id)
+        rows: list[tuple[str | None, str | None, str, str, str | None]] = []  # (letter, label, value html, class, id)
         if r is not None:
             rid = r.id if anchors else None
             if r.content:
@@ -293,15 +290,15 @@ class _View:
                 label = L["task"]["annotation"]
                 value = " · ".join(
                     (f'<span class="plan-role">{_h(self._role_word(p.role))}:</span> ' if len(roles) > 1 else "")
-                    + self._links(p.units, p.role.value) for p in named)
+                    + self._links(p.units, p.role) for p in named)
                 rows.append((None, label, value, "units annotation", None))
             if r.mode == m.Mode.REQUEST and rows:
-                letter, label, value, cls, _ = rows[0]
-                rows[0] = (letter, label, f'<span class="plan-tag">{_h(L["resp"]["request"])}</span> {value}', cls, None)
+                head = rows[0]
+                rows[0] = (head[0], head[1], f'<span class="plan-tag">{_h(L["resp"]["request"])}</span> {head[2]}',
+                           head[3], None)
             if rows:
                 first = next((i for i, row in enumerate(rows) if row[3] != "content"), 0)
-                letter, label, value, cls, _ = rows[first]
-                rows[first] = (letter, label, value, cls, rid)
+                rows[first] = (*rows[first][:4], rid)
         if t is not None:
             value = str(_h(t.text))
             if t.document:
@@ -310,13 +307,13 @@ class _View:
             rows.append((t.letter, t.label or L["resp"]["timing_annotation"], value, "timing",
                          t.id if anchors else None))
         if all(row[0] for row in rows):
-            rows.sort(key=lambda row: m.letter_key(row[0]))  # "đ)" after "d)"
+            rows.sort(key=lambda row: m.letter_key(row[0] or ""))  # "đ)" after "d)"
         out = ['<dl class="plan-meta">']
-        for letter, label, value, cls, ident in rows:
+        for letter, dt_label, dd_html, cls, ident in rows:
             attr = f' id="{_h(ident)}"' if ident else ""
             prefix = f'<span class="plan-letter">{_h(letter)})</span> ' if letter else ""
-            out.append(f'<div class="plan-meta-row plan-meta-{cls.split()[0]}"><dt{attr}>{prefix}{_h(label or "")}:</dt>'
-                       f'<dd>{value}</dd></div>')
+            out.append(f'<div class="plan-meta-row plan-meta-{cls.split()[0]}"><dt{attr}>{prefix}{_h(dt_label or "")}:'
+                       f'</dt><dd>{dd_html}</dd></div>')
         out.append("</dl>")
         return Markup("\n".join(out))
 
@@ -325,14 +322,14 @@ class _View:
         return {m.Role.LEAD: L["task"]["lead"], m.Role.SUPPORT: L["task"]["support"],
                 m.Role.IMPLEMENTER: L["resp"]["implementer"]}[role]
 
-    def _links(self, units, role: str) -> str:
+    def _links(self, units, role: m.Role) -> str:
         return "; ".join(f'<a class="plan-unit plan-unit-{role}" href="{self.unit_href(u)}">'
                          f'{_h(self.r.content.unit(u).name)}</a>' for u in units)
 
     def _wording(self, text: str | None, parties) -> str:
         """The wording as written, each unit's name in it a link; units it does not name follow."""
         text = text or ""
-        spans: list[tuple[int, int, str, str]] = []
+        spans: list[tuple[int, int, str, m.Role]] = []
         missing: list[tuple[m.Role, str]] = []
         low = text.lower()
         for p in parties:
@@ -340,7 +337,7 @@ class _View:
                 name = self.r.content.unit(u).name
                 at = low.find(name.lower())
                 if at >= 0 and not any(a < at + len(name) and at < b for a, b, _, _ in spans):
-                    spans.append((at, at + len(name), u, p.role.value))
+                    spans.append((at, at + len(name), u, p.role))
                 else:
                     missing.append((p.role, u))
         out, pos = [], 0
@@ -353,18 +350,18 @@ class _View:
         if missing:
             roles = {role for role, _ in missing}
             links = " · ".join((f'<span class="plan-role">{_h(self._role_word(role))}:</span> '
-                                if len(roles) > 1 or len(parties) > 1 else "") + self._links([u], role.value)
+                                if len(roles) > 1 or len(parties) > 1 else "") + self._links([u], role)
                                for role, u in missing)
             html_text += f' <span class="plan-units">→ {links}</span>'
         return html_text
 
     def cite(self, ident: str) -> str:
-        """HTML attributes that make a unit citable: its citation and canonical link.
+        """HTML attributes that make a citable element citable: its citation and canonical link.
 
         For raw HTML only: a Markdown heading gets them from plansite.mdext
         (cite_attributes), since attr_list would read content as syntax."""
         return Markup("".join(f' {name}="{_h(value)}"'
-                              for name, value in cite_attributes(self.r.linkables[ident], self.path).items()))
+                              for name, value in cite_attributes(self.r.citables[ident], self.path).items()))
 
 
     def unknown(self, value) -> str:
@@ -375,11 +372,12 @@ class _View:
         return _h(str(value))
 
 
-def cite_attributes(unit, here: str) -> dict[str, str]:
-    """The attributes that make a citable unit (permalinks.Linkable) citable on
-    page `here` (.md or .html path): its formal citation and canonical link.
-    Plain values: the caller escapes them for where they go."""
-    return {"data-cite": unit.citation, "data-href": relative(unit.target, here)}
+def cite_attributes(citable, here: str) -> dict[str, str]:
+    """The attributes that make a citable element (permalinks.Linkable: a section,
+    task, paragraph, bullet… or a document) citable on page `here` (.md or .html
+    path): its formal citation and canonical link. Plain values: the caller
+    escapes them for where they go."""
+    return {"data-cite": citable.citation, "data-href": relative(citable.target, here)}
 
 
 def _h(value) -> Markup:
@@ -414,7 +412,8 @@ def _environment(templates: Path, cache: DiskCache) -> jinja2.Environment:
             bytecode_cache=bytecode,
         )
         env.filters.update(h=_h, md=md_escape, nd30_line=line_html)
-        env.globals.update(nd30_layout=layout)
+        # The vocabularies, so templates compare against members ({% if b.kind == BlockKind.GROUP %}).
+        env.globals.update(nd30_layout=layout, BlockKind=m.BlockKind, SectionRole=m.SectionRole, UnitKind=m.UnitKind)
         _ENVIRONMENTS[(templates, folder)] = env
     return env
 
@@ -441,20 +440,21 @@ def render_site(content: m.Content, templates: Path, site_url: str | None = None
     return renderer.pages(), renderer.nav()
 
 
-def render_backlinks(places: list, here: str, content: m.Content, units: dict) -> str:
+def render_backlinks(places: list, here: str, content: m.Content, citables: dict) -> str:
     """The 'Được trích dẫn tại' list of a document page.
 
     places: (built page path, page title, linker.Found) for each place that
-    cites the document; units: citable units by id, to name the place.
+    cites the document; citables: citable elements by id, to name the place.
     """
     labels = content.labels
     if not places:
         return f'<p class="plan-backlinks-none">{_h(labels["documents"]["not_cited"])}</p>'
     rows = []
     for page, title, found in places:
-        unit = units.get(found.anchor)
-        place = unit.citation.split(labels["cite"]["joiner"])[0] if unit else title
-        excerpt = _h(found.excerpt).replace(_h(found.written), f"<strong>{_h(found.written)}</strong>", 1)
+        citable = citables.get(found.anchor)
+        place = citable.citation.split(labels["cite"]["joiner"])[0] if citable else title
+        # Markup.replace escapes a plain-str replacement: the <strong> must be Markup to stay a tag.
+        excerpt = _h(found.excerpt).replace(_h(found.written), Markup(f"<strong>{_h(found.written)}</strong>"), 1)
         rows.append(f'<li><a class="plan-backlink" href="{_h(relative(f"{page}#{found.anchor}", here))}">'
                     f'{_h(place)}</a><br><span class="plan-excerpt">{excerpt}</span></li>')
     return '<ul class="plan-backlinks-list">' + "".join(rows) + "</ul>"

@@ -34,7 +34,7 @@ from .quiz import Kind, Question, QuestionBank, group_ids
 
 PAGE_MIN = 5     # fewer questions on a page is said, never padded
 PAGE_MAX = 15
-ROLE = "study"   # a page role of its own: not canonical (no backlinks), not the plan's text
+ROLE = m.PageRole.STUDY   # a page role of its own: not canonical (no backlinks), not the plan's text
 
 
 # -----------------------------------------------------------------------------
@@ -192,7 +192,7 @@ def progress_items(content: m.Content) -> list[dict]:
     """Per section: what a reader marks read — its tasks, or the section itself if it has none."""
     out = []
     for s in content.plan.sections:
-        tasks = [b.id for b in s.walk() if b.kind == "task"]
+        tasks = [b.id for b in s.walk() if b.kind == m.BlockKind.TASK]
         out.append({"id": s.id, "page": md_to_html_path(section_path(s)),
                     "title": f"{s.number}. {s.title.capitalize()}", "items": tasks or [s.id]})
     return out

@@ -223,13 +223,13 @@ def _build(content: m.Content) -> bytes:
 
     def blocks(items):
         for b in items:
-            if b.kind == "group":
+            if b.kind == m.BlockKind.GROUP:
                 pass  # no words of its own: its members, then the lines they share
             elif b.title:
                 text_para(number(b), b.title, bold=True)
                 if b.text:
                     text_para("", b.text)
-            elif b.kind == "bullet":
+            elif b.kind == m.BlockKind.BULLET:
                 text_para("- ", b.text or "")
             else:
                 text_para(number(b), b.text or "")

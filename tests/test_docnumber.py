@@ -4,8 +4,7 @@ import doctest
 import re
 
 import pytest
-from hypothesis import assume, given, settings
-from hypothesis import strategies as st
+from hypothesis import assume, given, settings, strategies as st
 
 import plansite.docnumber
 from plansite.docnumber import DocNumber
@@ -329,3 +328,29 @@ def test_doctests():
     result = doctest.testmod(plansite.docnumber)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+@pytest.mark.parametrize("value, message", [
+    (33, "document number must be a string, not int: 33"),
+    (None, "document number must be a string, not NoneType: None"),
+])
+def test_not_a_string_is_named_with_its_type(value, message):
+    with pytest.raises(TypeError) as caught:
+        DocNumber.parse(value)
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize("pattern, unnamed", [
+    (r"(?P<number>[0-9]+)/(?P<symbol>\w+)", r"(?:[0-9]+)/(?:\w+)"),
+    (r"(?:x)(?P<a_1>y)", r"(?:x)(?:y)"),
+    (r"(?P=number)", r"(?P=number)"),   # a back-reference is not a group
+])
+def test_unnamed_groups_do_not_capture(pattern, unnamed):
+    from plansite.docnumber import _unnamed
+    assert _unnamed(pattern) == unnamed
+
+
+def test_a_number_that_does_not_parse_back_is_skipped_not_the_rest():
+    # "T" + combining acute has no precomposed letter: prose matches it, parse refuses it.
+    text = "Số 5/CT-T\u0301Tg và Chỉ thị 33/CT-TTg"
+    assert [str(n) for _, _, n in DocNumber.finditer(text)] == ["33/CT-TTg"]

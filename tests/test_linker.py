@@ -7,8 +7,7 @@ import re
 import unicodedata
 
 import pytest
-from hypothesis import example, given, settings
-from hypothesis import strategies as st
+from hypothesis import example, given, settings, strategies as st
 
 from plansite.citations import CitationIndex, excerpt
 from plansite.docnumber import DocNumber
@@ -197,7 +196,7 @@ def reference_add_abbreviations(page_html, terms):
         else:
             tab = "" if any(tag == "a" for tag, _, _ in stack) else ' tabindex="0"'
             out.append(pattern.sub(
-                lambda mt: f'<abbr title="{html_lib.escape(terms[mt.group(1)])}"{tab}>{mt.group(1)}</abbr>', token))
+                lambda mt, tab=tab: f'<abbr title="{html_lib.escape(terms[mt.group(1)])}"{tab}>{mt.group(1)}</abbr>', token))
     return "".join(out)
 
 
@@ -284,3 +283,56 @@ def test_fold_keeps_text_without_marks_and_folds_decomposed_input():
     assert fold("33/CT-TTg, 2021") == "33/CT-TTg, 2021"
     assert fold(unicodedata.normalize("NFD", "Đảng dân vận")) == "Dang dan van"
     assert fold("\u034f\u0301") == "\u034f"   # the grapheme joiner is not a combining mark
+
+
+# -----------------------------------------------------------------------------
+# How a tag is read (the parser under both passes, without its cache)
+# -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("token, reads", [
+    ("</p>", "p"),
+    ("</LI >", "li"),                      # closing: the name, lower case, spaces dropped
+    ("</blockquote>", "blockquote"),
+    ("<p>", ("p", None, "")),
+    ("<P>", ("p", None, "")),
+    ('<li id="II-1">', ("li", "II-1", "")),
+    ("<div class='plan-note admonition'>", ("div", None, " plan-note admonition ")),
+    ('<section class="a" id="x">', ("section", "x", " a ")),
+    ('<span title="Mục">', ("span", None, "")),  # attributes but neither id nor class
+    ("<br>", None), ("<BR>", None), ("<img src=x>", None), ("<hr>", None),   # void
+    ("<p/>", None), ("<span />", None),   # self-closing
+    ("<!-- 33/CT-TTg -->", None), ("<!DOCTYPE html>", None),
+    ("<3>", ("3", None, "")),
+])
+def test_a_tag_opens_closes_or_does_nothing(token, reads):
+    from plansite.linker import _Open, _tag
+    assert _tag(token) == (_Open(*reads) if isinstance(reads, tuple) else reads)
+
+
+def test_the_tag_cache_is_bounded():
+    from plansite.linker import _TagCache
+    cache = _TagCache()
+    for i in range(4096):
+        assert cache[f'<p id="{i}">'].id == str(i)
+    assert len(cache) == 4096
+    assert cache['<p id="new">'].id == "new" and len(cache) == 1   # full: emptied, then the new tag
+
+
+def test_an_inline_id_does_not_locate_a_citation():
+    """Only a block (p, li, td, …) is a place to land on: an id on a span is not."""
+    out, found, _ = link_citations('<p><span id="s">Chỉ thị số 33/CT-TTg</span></p>', INDEX, url)
+    assert [f.anchor for f in found] == ["trich-dan-ct-33-ttg-1"]
+    assert '<a class="plan-cite" id="trich-dan-ct-33-ttg-1"' in out
+
+
+def test_url_for_is_asked_only_about_registered_documents():
+    urls = {"ct-33-ttg": "../van-ban/ct-33-ttg.html"}
+    out, found, missing = link_citations("<p>33/CT-TTg và 99/CT-TTg</p>", INDEX, urls.__getitem__)
+    assert [f.doc_id for f in found] == ["ct-33-ttg"] and [m.written for m in missing] == ["99/CT-TTg"]
+
+
+def test_quotes_and_markup_characters_around_a_citation_stay_as_written():
+    page = "<p id=\"q\">“Chỉ thị 33/CT-TTg” &amp; 'x' \"y\" &lt;b&gt;</p>"
+    out, _, _ = link_citations(page, INDEX, url)
+    assert out == ('<p id="q">“<a class="plan-cite" href="../van-ban/ct-33-ttg.html">Chỉ thị 33/CT-TTg</a>” '
+                   "&amp; 'x' \"y\" &lt;b&gt;</p>")
