@@ -12,7 +12,7 @@ import html
 import json
 
 from . import model as m
-from .permalinks import aliases, linkables
+from .permalinks import aliases, citables
 
 FOOTER_END = "</footer>"
 
@@ -39,7 +39,7 @@ def plan_data_js(content: m.Content) -> str:
     moved ids (aliases) and the ids that have a short URL (the 404 page
     suggests the nearest one, offline)."""
     labels = content.labels
-    ids = {u.id for u in linkables(content)} | set(aliases(content))
+    ids = {u.id for u in citables(content)} | set(aliases(content))
     ids |= {old for d in content.documents for old in d.moved_from}
     data = {"labels": {**labels["copy"], **labels["readers"]["share"], "not_found": labels["readers"]["not_found"]},
             "aliases": aliases(content), "ids": sorted(ids)}

@@ -1,4 +1,4 @@
-"""The trainers' handout: every citable unit, grouped by section, with its
+"""The trainers' handout: every citable element, grouped by section, with its
 number, the first line of its text, its short URL, citation and QR code.
 
 The plan's title is said once at the top of the handout, so an entry shows
@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from . import model as m
-from .permalinks import Linkable, linkables
+from .permalinks import Citable, citables
 
 FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]+\]")
 FIRST_LINE = 110  # characters: one printed line of the two-column A4 handout, about
@@ -20,9 +20,9 @@ FIRST_LINE = 110  # characters: one printed line of the two-column A4 handout, a
 
 @dataclass(frozen=True)
 class Entry:
-    unit: Linkable
+    citable: Citable
     place: str        # the citation without the plan's title: "Mục II, nhiệm vụ 4"
-    first_line: str   # the unit's title or text, cut at a word to about one line
+    first_line: str   # the citable element's title or text, cut at a word to about one line
 
 
 @dataclass(frozen=True)
@@ -53,14 +53,14 @@ def handout_groups(content: m.Content) -> list[Group]:
     short URL appears once: the handout is also their index)."""
     L = content.labels
     joiner = L["cite"]["joiner"]
-    units = {u.id: u for u in linkables(content)}
+    by_id = {c.id: c for c in citables(content)}
     texts = _texts(content)
 
     def entry(ident: str) -> Entry:
-        unit = units[ident]
-        place = unit.citation.split(joiner)[0] if unit.kind != "document" else content.document_label(
+        citable = by_id[ident]
+        place = citable.citation.split(joiner)[0] if citable.kind != "document" else content.document_label(
             content.document(ident))
-        return Entry(unit, place, first_line(texts.get(ident)))
+        return Entry(citable, place, first_line(texts.get(ident)))
 
     plan = content.plan
     groups: list[Group] = []
@@ -68,10 +68,10 @@ def handout_groups(content: m.Content) -> list[Group]:
         groups.append(Group("can-cu", L["cite"]["preamble"], tuple(entry(b.id) for b in plan.preamble)))
     for s in plan.sections:
         ids = [s.id, *(b.id for b in s.walk())]
-        groups.append(Group(s.id, f"{s.number}. {s.title}", tuple(entry(i) for i in ids if i in units), s))
+        groups.append(Group(s.id, f"{s.number}. {s.title}", tuple(entry(i) for i in ids if i in by_id), s))
     notes = _footnote_ids(plan)
     if notes:
-        groups.append(Group("chu-thich", L["readers"]["handout"]["footnotes"], tuple(entry(i) for i in notes if i in units)))
+        groups.append(Group("chu-thich", L["readers"]["handout"]["footnotes"], tuple(entry(i) for i in notes if i in by_id)))
     if plan.recipients:
         groups.append(Group("noi-nhan", L["cite"]["recipients"],
                             tuple(entry(e.id) for e in plan.recipients.entries)))

@@ -99,7 +99,7 @@ class _TreeDone(Treeprocessor):
 
 class _CiteHeadings(Treeprocessor):
     """data-cite and data-href on the headings of generated pages that are
-    citable units (on their canonical page and in the full text). Set on the
+    citable elements (on their canonical page and in the full text). Set on the
     tree, so the serializer escapes them: in a heading's attr_list
     (`{#id data-cite="…"}`) the citation's text would be read as Markdown and
     attr_list syntax."""
@@ -114,10 +114,10 @@ class _CiteHeadings(Treeprocessor):
         if self.page.path not in self.site.pages:
             return
         for el in root.iter():
-            unit = self.site.linkables.get(el.get("id", "")) if el.tag in self.HEADINGS else None
+            citable = self.site.citables.get(el.get("id", "")) if el.tag in self.HEADINGS else None
             # On its canonical page, or in the plan's full text (the same ids, copied).
-            if unit is not None and self.page.path in (unit.page, FULL_TEXT) and el.get("data-cite") is None:
-                for name, value in cite_attributes(unit, self.page.path).items():
+            if citable is not None and self.page.path in (citable.page, FULL_TEXT) and el.get("data-cite") is None:
+                for name, value in cite_attributes(citable, self.page.path).items():
                     el.set(name, value)
 
 

@@ -1,6 +1,6 @@
-"""Links that never break: citable units, short URLs, aliases and the manifest.
+"""Links that never break: citable elements, short URLs, aliases and the manifest.
 
-Every linkable unit of the plan (section, task, item, paragraph, bullet,
+Every citable element of the plan (section, task, item, paragraph, bullet,
 footnote) and every cited document gets a formal Vietnamese citation and a
 short URL (k/<id>/). Old ids declared with `moved_from` keep landing on the
 new place. `permalinks.lock.json` records every published page and anchor;
@@ -56,8 +56,8 @@ UNLOCKED_PAGE_PREFIX = ("k/on-tap/",)
 
 
 @dataclass(frozen=True)
-class Linkable:
-    """A unit a trainer can link to, cite and print."""
+class Citable:
+    """A citable element: what a trainer can link to, cite and print."""
 
     id: str
     kind: str           # section, task, item, paragraph, bullet, footnote, document, preamble, recipient
@@ -67,7 +67,7 @@ class Linkable:
 
     @property
     def target(self) -> str:
-        """Built address of the unit: page.html#id (a document is its page)."""
+        """Built address of the element: page.html#id (a document is its page)."""
         page = md_to_html_path(self.page)
         return page if self.kind == "document" else f"{page}#{self.id}"
 
@@ -80,8 +80,8 @@ class Linkable:
 # Citable units
 # -----------------------------------------------------------------------------
 
-def linkables(content: m.Content) -> list[Linkable]:
-    """Every citable unit in source order, then the documents."""
+def citables(content: m.Content) -> list[Citable]:
+    """Every citable element in source order, then the documents."""
     L = content.labels["cite"]
     plan = content.plan
     where = element_paths(content)
@@ -90,7 +90,7 @@ def linkables(content: m.Content) -> list[Linkable]:
     title = doc.title or plan.header.subject
     # A title that already names its issuer ("… năm 2022 của Sở Kế hoạch và Đầu tư") gets no second "của …".
     of_plan = title if _says(title, issuer) else L["of_plan"].format(title=title, issuer=issuer)
-    out: list[Linkable] = []
+    out: list[Citable] = []
 
     def cite(parts: list[str]) -> str:
         return L["separator"].join(parts) + L["joiner"] + of_plan
@@ -105,27 +105,27 @@ def linkables(content: m.Content) -> list[Linkable]:
             else:
                 counter += 1
                 parts = trail + [L["paragraph"].format(n=counter)]
-            out.append(Linkable(block.id, block.kind, where[block.id], cite(parts),
+            out.append(Citable(block.id, block.kind, where[block.id], cite(parts),
                                 block.kind.is_task))
             walk(block.blocks, parts)
 
     for i, block in enumerate(plan.preamble, 1):
-        out.append(Linkable(block.id, "preamble", where[block.id],
+        out.append(Citable(block.id, "preamble", where[block.id],
                             cite([L["preamble"], L["paragraph"].format(n=i)]), False))
     for section in plan.sections:
         parts = [L["section"].format(number=section.number)]
-        out.append(Linkable(section.id, "section", section_path(section), cite(parts), True))
+        out.append(Citable(section.id, "section", section_path(section), cite(parts), True))
         walk(section.blocks, parts)
     for footnote in plan.footnotes:
         parts = [L["footnote"].format(label=footnote.label)]
-        out.append(Linkable(footnote.id, "footnote", where[footnote.id], cite(parts), False))
+        out.append(Citable(footnote.id, "footnote", where[footnote.id], cite(parts), False))
         walk(footnote.blocks, parts)
     if plan.recipients:
         for i, entry in enumerate(plan.recipients.entries, 1):
-            out.append(Linkable(entry.id, "recipient", where[entry.id],
+            out.append(Citable(entry.id, "recipient", where[entry.id],
                                 cite([L["recipients"], L["paragraph"].format(n=i)]), False))
     for d in content.documents:
-        out.append(Linkable(d.id, "document", document_path(d.id), document_citation(content, d), True))
+        out.append(Citable(d.id, "document", document_path(d.id), document_citation(content, d), True))
     return out
 
 
@@ -225,11 +225,11 @@ def static_files(content: m.Content, site_url: str | None, cache: DiskCache = NO
     """
     labels = content.labels["redirect"]
     files: dict[str, str | bytes] = {}
-    for unit in linkables(content):
-        path = f"{unit.short}index.html"
-        files[path] = redirect_page(path, unit.target, labels)
-        if unit.qr:
-            files[f"{QR_DIR}/{unit.id}.svg"] = _qr_svg_cached(absolute(site_url, unit.short), unit.citation, cache)
+    for citable in citables(content):
+        path = f"{citable.short}index.html"
+        files[path] = redirect_page(path, citable.target, labels)
+        if citable.qr:
+            files[f"{QR_DIR}/{citable.id}.svg"] = _qr_svg_cached(absolute(site_url, citable.short), citable.citation, cache)
     for old, new in aliases(content).items():  # short URLs of renamed ids keep working
         path = f"{SHORT_DIR}/{old}/index.html"
         files[path] = redirect_page(path, new, labels)

@@ -260,9 +260,11 @@ class QuestionBank:
         distinction the plan makes, e.g. lead vs coordinating unit).
         """
         rng = self._rng("options", qid)
-        pool, texts = [], {answer.text.casefold()}
+        right = answer.text.casefold()
+        pool, texts = [], {right}
         for i, d in enumerate(distractors):  # distinct texts, never the answer's
-            if d.text and d.text.casefold() not in texts:
+            # nor one that holds the answer's whole text (it would be right, too)
+            if d.text and d.text.casefold() not in texts and right not in d.text.casefold():
                 texts.add(d.text.casefold())
                 pool.append((i < preferred, d))
             elif i < preferred:

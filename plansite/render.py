@@ -38,7 +38,7 @@ from .paths import (
     trainers_path,
     unit_path,
 )
-from .permalinks import absolute, linkables
+from .permalinks import absolute, citables
 from .siteurl import is_local
 
 FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
@@ -72,7 +72,7 @@ class Renderer:
         self.graph = Graph(content)
         self.where = element_paths(content)
         self.site_url = site_url
-        self.citables = {c.id: c for c in linkables(content)}
+        self.citables = {c.id: c for c in citables(content)}
         self.env = _environment(Path(templates), cache)
         # `python -m plansite check` sets a list here: a page that fails to
         # render is recorded (template, path, context, exception), not raised.
@@ -124,7 +124,7 @@ class Renderer:
         c, L = self.content, self.labels
         groups = handout_groups(c)
         joiner = L["cite"]["joiner"]
-        example = next((g.entries[0].unit.citation for g in groups if g.section and g.entries), "")
+        example = next((g.entries[0].citable.citation for g in groups if g.section and g.entries), "")
         common = dict(short_url=lambda u: absolute(self.site_url, u.short), site_url=self.site_url,
                       local_url=is_local(self.site_url), plan_title=example.split(joiner, 1)[-1],
                       example_citation=example, section_handout=lambda s: md_to_html_path(trainers_path(s)))
@@ -373,7 +373,7 @@ class _View:
 
 
 def cite_attributes(citable, here: str) -> dict[str, str]:
-    """The attributes that make a citable element (permalinks.Linkable: a section,
+    """The attributes that make a citable element (permalinks.Citable: a section,
     task, paragraph, bullet… or a document) citable on page `here` (.md or .html
     path): its formal citation and canonical link. Plain values: the caller
     escapes them for where they go."""

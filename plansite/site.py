@@ -64,10 +64,10 @@ from .paths import (
 )
 from .permalinks import (
     INIT_HINT,
-    Linkable,
+    Citable,
     aliases,
     check_manifest,
-    linkables,
+    citables,
     page_moves,
     read_manifest,
     scan_site,
@@ -158,7 +158,7 @@ class Site:
     index: CitationIndex
     abbreviations: dict[str, str]
     aliases: dict[str, str]
-    linkables: dict[str, Linkable]
+    citables: dict[str, Citable]
     static: dict[str, str | bytes]
     backlinks: dict[str, list[Place]]
     indexed: dict[str, str] = field(default_factory=dict)  # page left out of the nav -> the index page listing it
@@ -207,8 +207,11 @@ class Site:
         if path in self.pages:  # downloads and the print button, under the page title
             html_text = html_text.replace("</h1>", "</h1>" + str(page_links(self.downloads, path,
                                                                             self.content.labels)), 1)
-        if path in self.indexed:  # a page the nav leaves out: the way back to its index, above the title
-            html_text = self.breadcrumb(path) + html_text
+        if path in self.indexed:  # a page the nav leaves out: the way back to its index, under the title
+            # Under, not above: a search index (Material's) files whatever precedes the
+            # first heading as a section of its own, and the page's text then ranks lower.
+            crumb = self.breadcrumb(path)
+            html_text = html_text.replace("</h1>", "</h1>" + crumb, 1) if "</h1>" in html_text else crumb + html_text
         html_text = add_abbreviations(html_text, self.abbreviations)
         html_text = self._fill_backlinks(html_text, here)
         if self.currency is not None:  # last: "Cập nhật lần cuối" and change marks see the final HTML
@@ -255,7 +258,7 @@ class Site:
         doc_id = html_text.split('data-backlinks="', 1)[1].split('"', 1)[0]
         marker = f'<div class="plan-backlinks" data-backlinks="{doc_id}"></div>'
         places = [(md_to_html_path(p.page), p.title, p.found) for p in self.backlinks.get(doc_id, [])]
-        return html_text.replace(marker, render_backlinks(places, here, self.content, self.linkables))
+        return html_text.replace(marker, render_backlinks(places, here, self.content, self.citables))
 
     def mark(self, markdown: str, path: str) -> str:
         """A page's Markdown named for plansite.mdext (see PAGE_MARK)."""
@@ -555,7 +558,7 @@ def prepare(root: Path, site_url: str | None = None, *, cache: DiskCache | None 
         index=index,
         abbreviations=abbreviations(content),
         aliases=aliases(content),
-        linkables={u.id: u for u in linkables(content)},
+        citables={u.id: u for u in citables(content)},
         static={},
         backlinks={d.id: [] for d in content.documents},
         manifest=manifest,

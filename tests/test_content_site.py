@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from helpers import REPO, one_line, source_sentences, squash
 from plansite.loader import load_content
-from plansite.permalinks import linkables
+from plansite.permalinks import citables
 from test_readers import article_text as readers_text
 from test_resp import article_text
 from test_site import article, soup
@@ -116,7 +116,7 @@ def test_a_cited_document_without_relations_says_which_relations_are_unknown(bui
 
 
 def test_no_citation_names_its_issuer_twice():
-    units = {u.id: u for u in linkables(load_content(REPO / "content"))}
+    units = {u.id: u for u in citables(load_content(REPO / "content"))}
     assert units["kh-cchc-2022"].citation == "Kế hoạch cải cách hành chính năm 2022 của Sở Kế hoạch và Đầu tư"
     for unit in units.values():
         text = unit.citation

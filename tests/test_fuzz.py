@@ -32,7 +32,7 @@ from plansite.cache import DiskCache
 from plansite.errors import ContentError
 from plansite.loader import load_content
 from plansite.model import Content
-from plansite.permalinks import aliases, check_manifest, linkables, read_manifest, redirect_page
+from plansite.permalinks import aliases, check_manifest, citables, read_manifest, redirect_page
 from plansite.render import render_site
 from test_loader import _get, _paths, _swap_type as _retype
 
@@ -136,7 +136,7 @@ def use_content(content: Content, project: Path, cache: DiskCache) -> None:
     """What the build does with the model and the labels, short of MkDocs and QR codes."""
     pages, nav = render_site(content, REPO / "templates", "https://example.org/", cache)
     assert pages and nav
-    for unit in linkables(content):
+    for unit in citables(content):
         assert unit.citation
     redirect_page("k/x/index.html", "index.html", content.labels["redirect"])
     aliases(content)

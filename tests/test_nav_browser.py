@@ -85,7 +85,7 @@ def test_breadcrumb_prints_as_a_line_of_text(phone, site_server):
     assert crumb.is_visible()
     text = crumb.inner_text()
     assert LABELS["pages"]["home"] in text and LABELS["pages"]["documents"] in text
-    assert crumb.bounding_box()["height"] < 40, "one short line above the title"
+    assert crumb.bounding_box()["height"] < 40, "one short line under the title"
     colour = crumb.locator("a").first.evaluate("a => getComputedStyle(a).color")
     assert colour == "rgb(0, 0, 0)", "links print as text"
 

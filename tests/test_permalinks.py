@@ -26,7 +26,7 @@ from bs4 import BeautifulSoup
 import helpers
 from helpers import MANIFEST, REPO, edit, mkdocs_build, serve
 from plansite.loader import load_content
-from plansite.permalinks import aliases, check_manifest, linkables, page_moves, scan_site, update_manifest
+from plansite.permalinks import aliases, check_manifest, citables, page_moves, scan_site, update_manifest
 
 try:
     from playwright.sync_api import expect
@@ -148,7 +148,7 @@ def aliased_site(tmp_path_factory):
 
 def test_example_citation_of_the_second_block_of_task_ii_3():
     unit_id = example_unit()
-    units = {u.id: u for u in linkables(content())}
+    units = {u.id: u for u in citables(content())}
     assert units[unit_id].citation == "Mục II, nhiệm vụ 3, đoạn 2" + plan_suffix()
     assert units[unit_id].citation == EXAMPLE_CITATION
     assert units[unit_id].target == f"muc/II.html#{unit_id}"
@@ -176,8 +176,8 @@ def expected_units() -> list[tuple[str, str]]:
     return out
 
 
-def test_every_unit_is_linkable_exactly_once():
-    units = linkables(content())
+def test_every_citable_element_is_linkable_exactly_once():
+    units = citables(content())
     ids = Counter(u.id for u in units)
     assert [i for i, n in ids.items() if n > 1] == []
     assert sorted((u.id, u.kind) for u in units) == sorted(expected_units())
@@ -187,11 +187,11 @@ def test_every_unit_is_linkable_exactly_once():
 
 def test_citations_name_the_plan_and_qr_codes_go_to_sections_tasks_documents():
     suffix = plan_suffix()
-    for u in linkables(content()):
+    for u in citables(content()):
         if u.kind != "document":
             assert u.citation.endswith(suffix), u
         assert u.qr == (u.kind in ("section", "task", "subtask", "document")), u
-    assert len({u.citation for u in linkables(content())}) == len(linkables(content()))
+    assert len({u.citation for u in citables(content())}) == len(citables(content()))
 
 
 def test_real_content_has_no_aliases_and_real_manifest_resolves(built_site):
@@ -415,7 +415,7 @@ def test_every_qr_code_decodes_to_its_absolute_short_url(page, built_site, site_
 
     site_url = site_url_of(built_site)
     files = sorted(p.name for p in (built_site / "qr").glob("*.svg"))
-    assert files == sorted(f"{u.id}.svg" for u in linkables(content()) if u.qr)
+    assert files == sorted(f"{u.id}.svg" for u in citables(content()) if u.qr)
     # The SVG files are rendered as the trainers' page shows them: <img src="qr/<id>.svg">.
     cells = "".join(f'<div class="cell" id="c{i}"><img src="{site_server}qr/{name}"></div>'
                     for i, name in enumerate(files))
@@ -439,7 +439,7 @@ def test_every_qr_code_decodes_to_its_absolute_short_url(page, built_site, site_
 
 
 def test_every_short_url_forwards_to_its_target(built_site):
-    units = {u.id: u for u in linkables(content())}
+    units = {u.id: u for u in citables(content())}
     shorts = {p.parent.name: p for p in (built_site / "k").glob("*/index.html")}
     assert set(shorts) == set(units) | set(aliases(content()))
     pages: dict[Path, BeautifulSoup] = {}
@@ -459,7 +459,7 @@ def test_every_short_url_forwards_to_its_target(built_site):
 
 @browser_test
 def test_short_urls_forward_in_the_browser(page, site_server):
-    units = {u.id: u for u in linkables(content())}
+    units = {u.id: u for u in citables(content())}
     picks = ["II-3", example_unit(), next(u.id for u in units.values() if u.kind == "footnote")]
     for unit_id in picks:
         page.goto(site_server + units[unit_id].short)
@@ -476,8 +476,8 @@ def test_short_urls_forward_in_the_browser(page, site_server):
 def test_trainers_page_lists_every_unit(built_site):
     site_url = site_url_of(built_site)
     html = BeautifulSoup((built_site / "giang-vien.html").read_text(encoding="utf-8"), "html.parser")
-    blocks = html.select("article .plan-handout-unit")
-    units = linkables(content())
+    blocks = html.select("article .plan-handout-entry")
+    units = citables(content())
     assert len(blocks) == len(units)
     for block, unit in zip(blocks, units):
         # The full citation is what "Sao chép trích dẫn" copies; the entry shows its place
@@ -495,10 +495,10 @@ def test_trainers_page_lists_every_unit(built_site):
 @browser_test
 def test_trainers_page_prints_cleanly(page, site_server):
     page.goto(site_server + "giang-vien.html")
-    expect(page.locator(".plan-handout-unit")).to_have_count(len(linkables(content())))
+    expect(page.locator(".plan-handout-entry")).to_have_count(len(citables(content())))
     page.wait_for_function("Array.from(document.images).every(i => i.complete)")
     qr = page.locator("img.plan-qr")
-    assert qr.count() == sum(u.qr for u in linkables(content()))
+    assert qr.count() == sum(u.qr for u in citables(content()))
     assert qr.evaluate_all("els => els.filter(i => !i.naturalWidth).map(i => i.src)") == [], \
         "QR codes that do not render on the trainers' page"
     page.emulate_media(media="print")
@@ -506,7 +506,7 @@ def test_trainers_page_prints_cleanly(page, site_server):
     assert page.locator(".md-header").evaluate_all(hidden)
     assert page.locator(".md-sidebar").count() > 0 and page.locator(".md-sidebar").evaluate_all(hidden)
     assert page.locator(".plan-copy").evaluate_all(hidden)
-    expect(page.locator(".plan-handout-unit").first).to_be_visible()
+    expect(page.locator(".plan-handout-entry").first).to_be_visible()
     expect(page.locator("img.plan-qr").first).to_be_visible()
     # Copy buttons on plan pages do not print either.
     page.emulate_media(media="screen")

@@ -143,7 +143,7 @@ def test_handout_entries_are_grouped_with_number_first_line_url_citation_qr_and_
     page.goto(site_server + "giang-vien.html")
     groups = [h.replace("¶", "").strip() for h in page.locator("article h2").all_inner_texts()]
     assert groups[:4] == ["Phần căn cứ", "I. MỤC ĐÍCH YÊU CẦU", "II. NỘI DUNG THỰC HIỆN", "III. TỔ CHỨC THỰC HIỆN"]
-    task = page.locator(".plan-handout-unit[data-cite^='Mục II, nhiệm vụ 4 —']")
+    task = page.locator(".plan-handout-entry[data-cite^='Mục II, nhiệm vụ 4 —']")
     expect(task).to_have_count(1)
     expect(task.locator(".plan-handout-head")).to_contain_text("Mục II, nhiệm vụ 4")
     expect(task.locator(".plan-handout-head")).to_contain_text("Tăng cường công tác tiếp công dân")

@@ -19,6 +19,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
+from plansite import quiz
 from plansite.loader import load_content
 from plansite.quiz import Kind, QuestionBank
 
@@ -216,6 +217,17 @@ def test_options_are_distinct_real_texts_and_ids_are_unique(plan):
         assert sum(o.key == q.answer for o in q.options) == 1, q.id
         assert q.correct.text.casefold() not in q.text.casefold(), f"{q.id} states its own answer"
         assert "None" not in q.text and q.passage.text and q.passage.anchor
+
+
+@pytest.mark.parametrize("seed", ["a", "b", "c", "d", "e", "f", "g", "h"])
+def test_no_wrong_option_holds_the_right_answer_whatever_the_seed(plan, seed, monkeypatch):
+    # The seed is a hash of the content: any edit reshuffles the options, so
+    # fairness must not depend on the seed the real content happens to give.
+    _, content, _ = plan
+    monkeypatch.setattr(quiz, "content_seed", lambda _content: seed)
+    for q in QuestionBank(content).questions:
+        right = q.correct.text.casefold()
+        assert not any(right in o.text.casefold() for o in q.options if o.key != q.answer), (q.id, q.options)
 
 
 def test_every_kind_has_its_template_in_the_labels(plan):

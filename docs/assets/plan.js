@@ -1,4 +1,4 @@
-/* Copy-link / copy-citation buttons on every citable unit, and landing on the
+/* Copy-link / copy-citation buttons on every citable element, and landing on the
    unit a link points to (also through ids declared with moved_from).
    Labels and aliases come from assets/plan-data.js, generated from content/. */
 (function () {
@@ -366,8 +366,8 @@
     live.setAttribute("role", "status");
     live.setAttribute("aria-live", "polite");
     document.body.appendChild(live);
-    var units = document.querySelectorAll("article [data-cite]");
-    for (var i = 0; i < units.length; i++) { addTools(units[i]); }
+    var citables = document.querySelectorAll("article [data-cite]");
+    for (var i = 0; i < citables.length; i++) { addTools(citables[i]); }
     land();
     window.addEventListener("hashchange", land);
   }
