@@ -62,6 +62,9 @@ import synth  # noqa: E402  (bench/synth.py)
 
 OUT = REPO / "docs" / "bien-tap" / "hieu-nang.md"
 PY = sys.executable
+# The 50× plan.yaml is about 900 KB, over the editor's default file-size limit
+# (plansite.yamlsource: 512 KB), which guards against pasted-in mistakes, not scale.
+os.environ.setdefault("PLANSITE_MAX_FILE_MB", "8")
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 ENV.pop("SITE_URL", None)  # the default site_url, as in the tests
 # Python normally caches compiled modules; a machine that turns that off would
