@@ -6,7 +6,7 @@ the index of where each part is written (`Index`), and returns located
 problems. `RULES` lists every rule, in order, with the files it needs;
 `check` runs each rule whose files all passed their schema, so one run lists
 every problem it can find, whichever other file is broken. Adding a rule is
-one function here and one line in `RULES`, plus its row in tests/test_rules.py.
+one function here and one line in `RULES`, plus its row in tests/test_rules_table.py.
 
     >>> from plansite import model as m
     >>> from plansite.yamlsource import Source
