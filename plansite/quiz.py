@@ -32,6 +32,7 @@ FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
 # A sentence or a clause: ends at . ; ! ? followed by a space (the plan's
 # clauses are separated by semicolons; "./." closes a section).
 FRAGMENT_END = re.compile(r"(?<=[.;!?])\s+")
+WORD = re.compile(r"\w+")  # a run of letters and digits: how texts_using indexes the plan
 MAX_OPTIONS = 4            # one answer and up to three distractors
 MIN_OPTIONS = 2            # fewer is no question
 QUOTE_WORDS = (8, 45)      # a quoted fragment is 8 to 45 words long
@@ -172,6 +173,31 @@ def content_seed(content: m.Content) -> str:
 
 # -----------------------------------------------------------------------------
 # The generator
+def texts_using(forms: dict[str, tuple[str, ...]], texts: list[str]) -> dict[str, list[int]]:
+    """For each key, the indexes of the texts where one of its forms stands as whole words.
+
+    Each text is split into words once; a form is looked for (with a regex)
+    only in the texts holding its first word, so the cost grows with the
+    content, not with terms × paragraphs.
+
+    >>> texts_using({"ubnd": ("UBND", "UBND tỉnh"), "x": ("-X",)}, ["UBND tỉnh", "UBNDs", "a -X"])
+    {'ubnd': [0], 'x': [2]}
+    """
+    words: dict[str, set[int]] = {}
+    for i, text in enumerate(texts):
+        for word in set(WORD.findall(text)):
+            words.setdefault(word, set()).add(i)
+    out = {}
+    for key, variants in forms.items():
+        pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(f) for f in variants) + r")(?!\w)")
+        # A form that starts with a letter starts with a whole word of any text it stands in.
+        firsts = [WORD.match(f) for f in variants]
+        candidates = (set().union(*(words.get(m.group(), set()) for m in firsts if m))
+                      if all(firsts) else range(len(texts)))
+        out[key] = [i for i in sorted(candidates) if pattern.search(texts[i])]
+    return out
+
+
 # -----------------------------------------------------------------------------
 
 class QuestionBank:
@@ -509,12 +535,11 @@ class QuestionBank:
             return
         c = self.content
         abbrs = [t for t in c.terms if t.abbr]
-        texts = [(self.section_of.get(b.id), " ".join(x for x in (b.title, b.text) if x))
-                 for b in c.plan.walk()]
+        blocks = list(c.plan.walk())
+        texts = [" ".join(x for x in (b.title, b.text) if x) for b in blocks]
+        used = texts_using({t.id: (t.term, *t.variants) for t in abbrs}, texts)
         for term in abbrs:
-            pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(f) for f in (term.term, *term.variants))
-                                 + r")(?!\w)")
-            where = [s for s, text in texts if pattern.search(text)]
+            where = [self.section_of.get(blocks[i].id) for i in used[term.id]]
             if not where:
                 continue  # not used in the plan: not the plan's to teach
             sections = [s.id for s in where if s is not None]

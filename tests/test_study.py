@@ -230,6 +230,32 @@ def test_no_wrong_option_holds_the_right_answer_whatever_the_seed(plan, seed, mo
         assert not any(right in o.text.casefold() for o in q.options if o.key != q.answer), (q.id, q.options)
 
 
+def naive_texts_using(forms, texts):
+    """The per-term scan texts_using replaces (terms × paragraphs regex searches)."""
+    out = {}
+    for key, variants in forms.items():
+        pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(f) for f in variants) + r")(?!\w)")
+        out[key] = [i for i, text in enumerate(texts) if pattern.search(text)]
+    return out
+
+
+@pytest.mark.parametrize(("forms", "texts"), [
+    ({"a": ("UBND", "UBND tỉnh")}, ["UBND tỉnh họp", "UBNDs", "(UBND)", "Ủy ban"]),
+    ({"a": ("-X",), "b": ("X",)}, ["a -X", "X-Y", "XY", "x"]),           # a form opening with a sign
+    ({"a": ("Sở KH&ĐT",), "b": ("KH",)}, ["Sở KH&ĐT và KH", "SởKH&ĐT"]),
+    ({"a": ("CT",), "b": ("Chỉ thị",)}, ["", "Chỉ thị số 33-CT/TW", "chỉ thị"]),
+])
+def test_texts_using_agrees_with_the_per_term_scan(forms, texts):
+    assert quiz.texts_using(forms, texts) == naive_texts_using(forms, texts)
+
+
+def test_texts_using_agrees_on_every_plan(plan):
+    _, content, _ = plan
+    forms = {t.id: (t.term, *t.variants) for t in content.terms}
+    texts = [" ".join(x for x in (b.title, b.text) if x) for b in content.plan.walk()]
+    assert quiz.texts_using(forms, texts) == naive_texts_using(forms, texts)
+
+
 def test_every_kind_has_its_template_in_the_labels(plan):
     raw, content, _ = plan
     templates = raw.labels["study"]["templates"]
