@@ -989,6 +989,16 @@ EXPLAIN_AUDITS = {
 }
 
 
+# What to try next when a target is missed (the measured reasons come first).
+NEXT_STEP = {
+    "ours": "bước tiếp theo: chỉ dựng lại những trang có dữ liệu đầu vào đổi (giữ `Site` của lần dựng trước "
+            "trong trạng thái của hook) và nạp ít mô-đun hơn khi khởi động",
+    "cold": "bước tiếp theo: khởi động tiến trình dàn trang PDF trước khi nạp nội dung và chỉ gửi cho nó HTML; "
+            "tạo mã QR trong chính tiến trình đó",
+    "serve": "bước tiếp theo: khi xem trước, chỉ dựng lại các trang có nội dung đổi",
+}
+
+
 def ratio_reasons(r: dict, kind: str) -> str:
     """Where the hooks' time goes, in words, for a missed ratio target."""
     h = r["real_hooks"]
@@ -1006,6 +1016,7 @@ def ratio_reasons(r: dict, kind: str) -> str:
                      "chữ đổi phải dựng lại (WeasyPrint)")
     parts.append(f"phần cố định mỗi lần dựng: nạp mô-đun lõi {fmt_s(r['imports'])}, jsonschema "
                  f"{fmt_s(r['imports_schema'])} khi có tệp YAML đã đổi")
+    parts.append(NEXT_STEP[kind])
     noise = max(x["max"] / x["min"] - 1 for x in [r["real_baseline"]] + [row["baseline"] for row in r["scales"]])
     if noise > 0.05:
         parts.append(f"máy đo dùng chung: cùng một lệnh dựng nền, lần chậm nhất chậm hơn lần nhanh nhất tới "
@@ -1062,7 +1073,7 @@ def verdicts(r: dict) -> list[list[str]]:
                      ok(good), "" if good else
                      "MkDocs chờ 0,1 s sau thay đổi cuối rồi dựng lại cả site: mọi trang qua Markdown và theme, "
                      "dù chỉ một trang đổi (chế độ --dirty của MkDocs bỏ qua trang sinh ra nhưng làm sai điều hướng); "
-                     "xem thời gian một lần dựng nền ở trên"])
+                     "xem thời gian một lần dựng nền ở trên; " + NEXT_STEP["serve"]])
     lh = r["lighthouse"]
     if "error" in lh:
         rows.append(["Lighthouse: hiệu suất ≥ 0,95, các mục khác 1,0", "không đo được", "?", lh["error"]])
