@@ -179,6 +179,11 @@ def _elements(plan: m.Plan) -> Iterator[m.Section | m.Block]:
     yield from plan.walk()
 
 
+def _timings(plan: m.Plan) -> Iterator[m.Timing]:
+    """Every timing of a section or block."""
+    return (e.timing for e in _elements(plan) if e.timing is not None)
+
+
 def _cycles(graph: dict[str, list[tuple[str, Any]]]) -> list[tuple[list[str], Any]]:
     """Each cycle once (as its nodes, first repeated at the end) with the
     edge's payload that closes it, in the order the file defines the nodes."""
@@ -352,10 +357,7 @@ def timings_have_their_fields(model: Model, where: Index) -> list[Problem]:
     (a date that is there but does not exist is reported by the builder, not again here)."""
     assert model.plan is not None
     out = []
-    for e in _elements(model.plan):
-        t = e.timing
-        if t is None:
-            continue
+    for t in _timings(model.plan):
         for kind, (keys, fix) in TIMING_NEEDS.items():
             if kind in t.kinds and not any(getattr(t, k) or where.is_unbuilt(t, k) for k in keys):
                 out.append(where.problem(t, f"timing of kind '{kind}' has no {' or '.join(keys)}", fix))
@@ -366,9 +368,8 @@ def annual_days_exist(model: Model, where: Index) -> list[Problem]:
     """An annual date (day_month: 15/11) must exist in some year: 29/2 does, 30/2 does not."""
     assert model.plan is not None
     out = []
-    for e in _elements(model.plan):
-        t = e.timing
-        if t is None or not t.day_month:
+    for t in _timings(model.plan):
+        if not t.day_month:
             continue
         try:
             dt.datetime.strptime(f"{t.day_month}/2024", "%d/%m/%Y")  # a leap year: 29/2 exists
@@ -381,9 +382,8 @@ def periods_in_order(model: Model, where: Index) -> list[Problem]:
     """A period that ends before it starts."""
     assert model.plan is not None
     out = []
-    for e in _elements(model.plan):
-        t = e.timing
-        if t is None or t.start is None or t.end is None or t.start.value is None or t.end.value is None:
+    for t in _timings(model.plan):
+        if t.start is None or t.end is None or t.start.value is None or t.end.value is None:
             continue
         if t.end.value < t.start.value:
             out.append(where.problem(t, f"the period ends ({t.end}) before it starts ({t.start})",

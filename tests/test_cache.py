@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from helpers import REPO, copy_project
 from plansite import cache as cache_module, loader, permalinks
 from plansite.cache import NO_CACHE, DiskCache, key
 from plansite.errors import ContentError
 from plansite.loader import load_content
 
-REPO = Path(__file__).resolve().parent.parent
 SITE_URL = "https://example.org/ke-hoach/"
 
 
@@ -166,10 +166,7 @@ def _files(site: Path) -> dict[str, bytes]:
 
 def test_a_build_from_the_cache_is_byte_identical_to_an_uncached_one(tmp_path):
     project = tmp_path / "project"
-    for name in ("content", "docs", "templates", "hooks", "plansite", "overrides"):
-        shutil.copytree(REPO / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("mkdocs.yml", "permalinks.lock.json"):
-        shutil.copy(REPO / name, project / name)
+    copy_project(project, files=("mkdocs.yml", "permalinks.lock.json"))
     _build(project, tmp_path / "cold", PLANSITE_NO_CACHE="1")
     assert not (project / ".cache").exists()
     _build(project, tmp_path / "fill")

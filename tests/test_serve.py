@@ -24,7 +24,7 @@ from mkdocs.livereload import LiveReloadServer
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
-REPO = Path(__file__).resolve().parent.parent
+from helpers import REPO, copy_project
 
 
 def _hooks():
@@ -201,10 +201,7 @@ def test_the_background_maker_reports_a_failure(tmp_path):
                     reason="pdftotext (Debian poppler-utils, which .ci/run installs) reads the PDF")
 def test_mkdocs_serve_shows_a_saved_change_of_the_plan(tmp_path):
     project = tmp_path / "project"
-    for name in ("content", "docs", "templates", "hooks", "plansite", "overrides"):
-        shutil.copytree(REPO / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("mkdocs.yml", "permalinks.lock.json"):
-        shutil.copy(REPO / name, project / name)
+    copy_project(project, files=("mkdocs.yml", "permalinks.lock.json"))
     port = _free_port()
     base = f"http://127.0.0.1:{port}/"
     log = tmp_path / "serve.log"

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -22,7 +21,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-REPO = Path(__file__).resolve().parent.parent
+from helpers import REPO, copy_project
 
 PAYLOADS = [
     "<img src=x onerror=alert(1)>",
@@ -85,9 +84,7 @@ def _placeholder_labels() -> set[str]:
 @pytest.fixture(scope="module")
 def poisoned_site(tmp_path_factory) -> tuple[Path, int]:
     project = tmp_path_factory.mktemp("xss")
-    for name in ("content", "docs", "templates", "hooks", "plansite", "overrides"):
-        shutil.copytree(REPO / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
+    copy_project(project)
     counter = [0]
     placeholders = _placeholder_labels()
     for path in sorted((project / "content").glob("*.yaml")):
