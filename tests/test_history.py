@@ -156,6 +156,8 @@ def test_today_is_injectable(monkeypatch):
     ("- {type: correction}", 2, "neither a commit nor an element"),
     ("- {commit: XYZ, type: correction}", 2, "invalid value"),
     ("- {commit: 1a2b3c4}", 2, "neither what the change is nor why"),
+    # a short hash of only digits is a YAML number: the editor is told to quote it
+    ("- {commit: 1234567, reason: Sửa lỗi.}", 2, "should be text, not a number"),
 ])
 def test_bad_changes_are_reported_with_file_and_line(tmp_path, content, entry, line, message):
     shutil.copytree(REPO / "content", tmp_path / "content")
@@ -256,9 +258,9 @@ def repo(tmp_path_factory) -> dict:
     #    step 3 was an amendment by the document of step 4
     edit(plan, "  number: null\n  symbol: KH-SKHĐT", '  number: "15"\n  symbol: KH-SKHĐT')
     with (root / "content" / "changes.yaml").open("a", encoding="utf-8") as f:
-        f.write(f"  - commit: {shas['rename'][:7]}\n    type: amendment\n    document: cv-999-ubnd\n"
+        f.write(f"  - commit: \"{shas['rename'][:7]}\"\n    type: amendment\n    document: cv-999-ubnd\n"
                 f"    reason: Đổi theo công văn của UBND tỉnh.\n"
-                f"  - commit: {shas['task'][:7]}\n    reason: Bổ sung nhiệm vụ tổng kết.\n")
+                f"  - commit: \"{shas['task'][:7]}\"\n    reason: Bổ sung nhiệm vụ tổng kết.\n")
     shas["header"] = commit(root, "Fill in the plan's number", "2026-06-01")
     site = tmp_path_factory.mktemp("site")
     done = build(root, site)
