@@ -89,7 +89,7 @@ def build(content: m.Content, templates: Path, cache: DiskCache = NO_CACHE,
     for doc in official.documents(content, templates, graph, cache):
         path = doc.filename + ".pdf"
         pdf, *flags = made(path, lambda d=doc: cached_pdf(d.html, cache), lambda d=doc: html_to_pdf(d.html, cache))
-        if doc.scope == "plan":
+        if doc.scope is official.Scope.PLAN:
             out.append(Download(path, "pdf", "documents", D["plan_pdf"], FULL_TEXT, pdf, *flags))
             # The DOCX is a function of the content (its JSON) and the labels (not in the JSON).
             labels = json.dumps(content.labels, ensure_ascii=False, sort_keys=True)
@@ -98,7 +98,7 @@ def build(content: m.Content, templates: Path, cache: DiskCache = NO_CACHE,
                                      lambda k=data_key: plan_docx(content, k, cache))
             out.append(Download(doc.filename + ".docx", "docx", "documents", D["plan_docx"], FULL_TEXT, docx,
                                 *docx_flags))
-        elif doc.scope == "section":
+        elif doc.scope is official.Scope.SECTION:
             section = next(s for s in content.plan.sections if s.id == doc.ident)
             out.append(Download(path, "pdf", "sections", doc.title.split(" — ")[0], section_path(section), pdf,
                                 *flags))

@@ -58,8 +58,8 @@ def handout_groups(content: m.Content) -> list[Group]:
 
     def entry(ident: str) -> Entry:
         citable = by_id[ident]
-        place = citable.citation.split(joiner)[0] if citable.kind != "document" else content.document_label(
-            content.document(ident))
+        place = content.document_label(content.document(ident)) if citable.kind is m.CitableKind.DOCUMENT \
+            else citable.citation.split(joiner)[0]
         return Entry(citable, place, first_line(texts.get(ident)))
 
     plan = content.plan

@@ -65,11 +65,20 @@ class Kind(enum.Enum):
     RENAMED = "renamed"
 
 
-class ChangeType(enum.Enum):
-    """What the office says a change is (content/changes.yaml)."""
+class ChangeType(enum.StrEnum):
+    """What the office says a change is (content/changes.yaml: type; labels: history.types)."""
 
     CORRECTION = "correction"   # sửa lỗi số hóa: the transcription was wrong
     AMENDMENT = "amendment"     # sửa đổi, bổ sung theo một văn bản đã đăng ký
+
+
+class Action(enum.StrEnum):
+    """What happened to one field of an element (labels: history.actions)."""
+
+    ADD = "add"
+    FILL = "fill"      # the source's unknown (null) is now known
+    EDIT = "edit"
+    REMOVE = "remove"
 
 
 # -----------------------------------------------------------------------------
@@ -152,7 +161,7 @@ class Version:
 @dataclass(frozen=True)
 class FieldChange:
     name: str
-    action: str          # add, fill, edit, remove
+    action: Action
     old: str | None
     new: str | None
 
@@ -605,9 +614,9 @@ def _flatten_plan(data: dict) -> list[Element]:
             if not isinstance(b, dict) or "id" not in b:
                 continue
             kind = b.get("kind", "")
-            if kind in ("task", "subtask"):
+            if kind in (m.BlockKind.TASK, m.BlockKind.SUBTASK):  # an old version's word may be none of them
                 where = trail + (("task", str(b.get("number") or b["id"])),)
-            elif kind in ("item", "target"):
+            elif kind in (m.BlockKind.ITEM, m.BlockKind.TARGET):
                 where = trail + (("item", str(b.get("number") or b["id"])),)
             else:
                 counter += 1
@@ -750,13 +759,13 @@ def field_changes(before: Element, after: Element) -> tuple[FieldChange, ...]:
         if a.get(name) == b.get(name):
             continue
         if not b.get(name):
-            action = "remove"
+            action = Action.REMOVE
         elif name not in a:
-            action = "add"
+            action = Action.ADD
         elif not a[name]:
-            action = "fill"   # the source's unknown (null) is now known
+            action = Action.FILL
         else:
-            action = "edit"
+            action = Action.EDIT
         out.append(FieldChange(name, action, a.get(name), b.get(name)))
     return tuple(out)
 
@@ -990,7 +999,7 @@ def _row(change: Change, content: m.Content, where: dict) -> Row:
     tag = None
     note = change.note
     if note is not None and note.type is not None:
-        tag = H["types"][note.type.value]
+        tag = H["types"][note.type]
         if note.document:
             tag = tag.format(document=content.document_label(content.document(note.document)))
     href = None if change.kind is Kind.REMOVED else current_href(change.element, content, HISTORY, where)

@@ -464,8 +464,8 @@ class _Builder:
                 cited_as=tuple(d.get("cited_as", [])), also_numbered=tuple(also), relations=tuple(relations),
                 notes=self.notes(src, path + ("notes",), d.get("notes"), "note"),
                 moved_from=tuple(d.get("moved_from", [])), source=d.get("source"),
-                status=m.DocumentStatus(d["status"]["value"], self.date(src, path + ("status", "checked"),
-                                                                        d["status"]["checked"]),
+                status=m.DocumentStatus(m.Validity(d["status"]["value"]),
+                                        self.date(src, path + ("status", "checked"), d["status"]["checked"]),
                                         d["status"]["evidence"]) if d.get("status") else None), src, path))
         return tuple(kinds), tuple(rtypes), tuple(docs)
 

@@ -202,6 +202,31 @@ class TimingKind(_Word):
         return self in (TimingKind.DEADLINE, TimingKind.PERIOD)
 
 
+class Validity(_Word):
+    """Whether a document is in force, as a public page confirmed it (documents.schema.json: status)."""
+
+    IN_FORCE = "con-hieu-luc"  # còn hiệu lực
+    EXPIRED = "het-hieu-luc"   # hết hiệu lực
+
+
+class CitableKind(StrEnum):
+    """What a citable element (permalinks.Citable) is when it is not a block of the plan;
+    a block is cited as its BlockKind. Not a content word: the code makes these."""
+
+    PREAMBLE = "preamble"    # a paragraph before the first section
+    SECTION = "section"
+    FOOTNOTE = "footnote"
+    RECIPIENT = "recipient"  # a line of "Nơi nhận"
+    DOCUMENT = "document"    # a registered document: its page, not an anchor on one
+
+
+# The vocabularies as template globals, for every Jinja environment (the site's
+# pages and the official documents): templates compare against members
+# ({% if b.kind == BlockKind.GROUP %}), never against string literals.
+TEMPLATE_VOCABULARIES: Mapping[str, type[StrEnum]] = {
+    e.__name__: e for e in (BlockKind, SectionRole, UnitKind, TimingKind, Role, Mode, Validity, CitableKind)}
+
+
 @dataclass(frozen=True)
 class Party:
     """Units in one role; `field` is their own printed line, if the source gives one."""
@@ -517,11 +542,10 @@ class Relation:
 class DocumentStatus:
     """Whether a document is in force, as a public page confirmed it on a day.
 
-    value: "con-hieu-luc" (còn hiệu lực) or "het-hieu-luc" (hết hiệu lực);
-    a document without a confirmed status has none (shown as "không rõ").
+    A document without a confirmed status has none (shown as "không rõ").
     """
 
-    value: str
+    value: Validity
     checked: WrittenDate | None
     evidence: str          # URL of the public page that says so
 

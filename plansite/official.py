@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
 import jinja2
@@ -126,11 +127,19 @@ def line_html(line: Line, blank_title: str) -> markupsafe.Markup:
 # Standalone documents (the input of the PDFs)
 # -----------------------------------------------------------------------------
 
+class Scope(StrEnum):
+    """What a standalone document holds."""
+
+    PLAN = "plan"        # the whole plan, with the header and the signature
+    SECTION = "section"  # one section
+    UNIT = "unit"        # a unit's checklist of duties
+
+
 @dataclass(frozen=True)
 class Document:
     """One standalone document: the whole plan, a section, or a unit's checklist."""
 
-    scope: str          # "plan", "section" or "unit"
+    scope: Scope
     ident: str          # plan, section or unit id
     filename: str       # base name of its files in the site's download folder
     title: str
@@ -167,18 +176,18 @@ def documents(content: m.Content, templates: Path, graph: Graph | None = None,
                   # The stylesheet is the project's own file, not content: inserted as is.
                   css=markupsafe.Markup((Path(templates) / "official" / "nd30.css").read_text(encoding="utf-8")))
     title = f"{content.plan.header.kind.capitalize()}: {content.plan.header.subject}"
-    out = [Document("plan", content.plan.id, plan_file(content), title,
-                    env.get_template("official/plan.html.j2").render(scope="plan", title=title, **common))]
+    out = [Document(Scope.PLAN, content.plan.id, plan_file(content), title,
+                    env.get_template("official/plan.html.j2").render(scope=Scope.PLAN, title=title, **common))]
     for s in content.plan.sections:
         t = f"{s.number}. {s.title} — {title}"
-        out.append(Document("section", s.id, section_file(s), t, env.get_template("official/plan.html.j2").render(
-            scope="section", section=s, title=t, **common)))
+        out.append(Document(Scope.SECTION, s.id, section_file(s), t, env.get_template("official/plan.html.j2").render(
+            scope=Scope.SECTION, section=s, title=t, **common)))
     for u in content.units:
         items = graph.all_duties_of(u.id)  # its own duties and those of its groups (Nhiệm vụ chung)
         if not items:
             continue
         t = content.labels["official"]["checklist_title"].format(unit=u.name)
-        out.append(Document("unit", u.id, unit_file(u), t, env.get_template("official/checklist.html.j2").render(
+        out.append(Document(Scope.UNIT, u.id, unit_file(u), t, env.get_template("official/checklist.html.j2").render(
             unit=u, title=t, items=items, **common)))
     return out
 
@@ -198,6 +207,7 @@ def _environment(templates: Path, compiled: Path | None) -> jinja2.Environment:
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                              bytecode_cache=bytecode_cache(compiled))
     env.filters["line"] = line_html
+    env.globals.update(m.TEMPLATE_VOCABULARIES, Scope=Scope)
     env.globals["text_html"] = text_html
     env.globals["printed_fields"] = m.printed_fields
     env.globals["role_text"] = role_text

@@ -60,7 +60,7 @@ class Citable:
     """A citable element: what a trainer can link to, cite and print."""
 
     id: str
-    kind: str           # section, task, item, paragraph, bullet, footnote, document, preamble, recipient
+    kind: m.BlockKind | m.CitableKind   # a block of the plan is cited as its kind
     page: str           # canonical page (.md path)
     citation: str       # formal Vietnamese citation
     qr: bool            # gets a QR code on the trainers' page
@@ -69,7 +69,7 @@ class Citable:
     def target(self) -> str:
         """Built address of the element: page.html#id (a document is its page)."""
         page = md_to_html_path(self.page)
-        return page if self.kind == "document" else f"{page}#{self.id}"
+        return page if self.kind is m.CitableKind.DOCUMENT else f"{page}#{self.id}"
 
     @property
     def short(self) -> str:
@@ -110,22 +110,22 @@ def citables(content: m.Content) -> list[Citable]:
             walk(block.blocks, parts)
 
     for i, block in enumerate(plan.preamble, 1):
-        out.append(Citable(block.id, "preamble", where[block.id],
+        out.append(Citable(block.id, m.CitableKind.PREAMBLE, where[block.id],
                             cite([L["preamble"], L["paragraph"].format(n=i)]), False))
     for section in plan.sections:
         parts = [L["section"].format(number=section.number)]
-        out.append(Citable(section.id, "section", section_path(section), cite(parts), True))
+        out.append(Citable(section.id, m.CitableKind.SECTION, section_path(section), cite(parts), True))
         walk(section.blocks, parts)
     for footnote in plan.footnotes:
         parts = [L["footnote"].format(label=footnote.label)]
-        out.append(Citable(footnote.id, "footnote", where[footnote.id], cite(parts), False))
+        out.append(Citable(footnote.id, m.CitableKind.FOOTNOTE, where[footnote.id], cite(parts), False))
         walk(footnote.blocks, parts)
     if plan.recipients:
         for i, entry in enumerate(plan.recipients.entries, 1):
-            out.append(Citable(entry.id, "recipient", where[entry.id],
+            out.append(Citable(entry.id, m.CitableKind.RECIPIENT, where[entry.id],
                                 cite([L["recipients"], L["paragraph"].format(n=i)]), False))
     for d in content.documents:
-        out.append(Citable(d.id, "document", document_path(d.id), document_citation(content, d), True))
+        out.append(Citable(d.id, m.CitableKind.DOCUMENT, document_path(d.id), document_citation(content, d), True))
     return out
 
 

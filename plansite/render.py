@@ -412,8 +412,7 @@ def _environment(templates: Path, cache: DiskCache) -> jinja2.Environment:
             bytecode_cache=bytecode,
         )
         env.filters.update(h=_h, md=md_escape, nd30_line=line_html)
-        # The vocabularies, so templates compare against members ({% if b.kind == BlockKind.GROUP %}).
-        env.globals.update(nd30_layout=layout, BlockKind=m.BlockKind, SectionRole=m.SectionRole, UnitKind=m.UnitKind)
+        env.globals.update(m.TEMPLATE_VOCABULARIES, nd30_layout=layout)
         _ENVIRONMENTS[(templates, folder)] = env
     return env
 

@@ -11,7 +11,7 @@ one function here and one line in `RULES`, plus its row in tests/test_rules_tabl
     >>> from plansite import model as m
     >>> from plansite.yamlsource import Source
     >>> units = Source("content/units.yaml", {"units": [{"id": "a", "parent": "a"}]})
-    >>> unit = m.Unit("a", "A", "internal", parent="a")
+    >>> unit = m.Unit("a", "A", m.UnitKind.INTERNAL, parent="a")
     >>> where = Index({"units": units})
     >>> where.put(unit, units, ("units", 0))
     >>> [p.message for p in unit_parent_cycles(Model(frozenset({"units"}), units=(unit,)), where)]
@@ -48,7 +48,6 @@ RESERVED_NAMES = frozenset({
 })
 # Heading ids a template writes literally ({#ma-tran}) or builds from a vocabulary.
 TEMPLATE_ANCHOR = re.compile(r"\{#([A-Za-z0-9][A-Za-z0-9_-]*)\}|\sid=\"([A-Za-z0-9][A-Za-z0-9_-]*)\"")
-UNIT_KINDS = ("internal", "external")  # units.md.j2 heads each group with the kind as its id
 # The file that defines each namespace of ids, and how a fix names it.
 DEFINED_IN = {"unit": "units", "term": "glossary", "kind": "documents", "relation_type": "documents",
               "document": "documents", "note": "documents", "plan": "plan"}
@@ -212,8 +211,9 @@ def template_anchors(templates_dir: Path) -> set[str]:
 
 def reserved_names(anchors: set[str], labels: Mapping) -> frozenset[str]:
     """Every id the site itself uses, casefolded: generated pages and folders, the templates'
-    heading ids (`template_anchors`), unit kinds and timing kinds. The importer never generates them."""
-    kinds = set(UNIT_KINDS) | {k.replace("_", "-") for k in labels.get("timing_kinds", {})}
+    heading ids (`template_anchors`), unit kinds (units.md.j2 heads each group with its kind as its id)
+    and timing kinds. The importer never generates them."""
+    kinds = set(m.UnitKind) | {k.replace("_", "-") for k in labels.get("timing_kinds", {})}
     return frozenset(r.casefold() for r in RESERVED_NAMES | anchors | kinds)
 
 
@@ -327,14 +327,14 @@ def groups_have_no_text(model: Model, where: Index) -> list[Problem]:
     assert model.plan is not None
     return [where.problem(b, "a group has no text or title of its own",
                           "use kind: bullet (or item) for a block with its own text", "kind")
-            for b in model.plan.walk() if b.kind == "group" and (b.text is not None or b.title is not None)]
+            for b in model.plan.walk() if b.kind is m.BlockKind.GROUP and (b.text is not None or b.title is not None)]
 
 
 def groups_hold_blocks(model: Model, where: Index) -> list[Problem]:
     """An empty group shows nothing."""
     assert model.plan is not None
     return [where.problem(b, "a group holds no blocks", "put the bullets it groups under blocks:")
-            for b in model.plan.walk() if b.kind == "group" and not b.blocks]
+            for b in model.plan.walk() if b.kind is m.BlockKind.GROUP and not b.blocks]
 
 
 def responsibilities_name_a_unit(model: Model, where: Index) -> list[Problem]:
@@ -347,9 +347,9 @@ def responsibilities_name_a_unit(model: Model, where: Index) -> list[Problem]:
 
 
 # The fields each kind of timing needs, and how to add them.
-TIMING_NEEDS = {"deadline": (("deadline",), "add deadline: d/m/yyyy, m/yyyy or yyyy as written"),
-                "period": (("start", "end"), "add start: and/or end: (d/m/yyyy, m/yyyy or yyyy)"),
-                "per_document": (("document",), "add document: <id of the document in documents.yaml>")}
+TIMING_NEEDS = {m.TimingKind.DEADLINE: (("deadline",), "add deadline: d/m/yyyy, m/yyyy or yyyy as written"),
+                m.TimingKind.PERIOD: (("start", "end"), "add start: and/or end: (d/m/yyyy, m/yyyy or yyyy)"),
+                m.TimingKind.PER_DOCUMENT: (("document",), "add document: <id of the document in documents.yaml>")}
 
 
 def timings_have_their_fields(model: Model, where: Index) -> list[Problem]:

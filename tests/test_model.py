@@ -20,7 +20,10 @@ import pytest
 from jinja2 import nodes
 
 import plansite.model
-from plansite import model as m
+from helpers import FIXTURES, copy_project, edit
+from plansite import history, model as m, official, render
+from plansite.loader import load_content
+from plansite.permalinks import citables
 
 REPO = Path(__file__).resolve().parent.parent
 SCHEMA = REPO / "content" / "schema"
@@ -49,6 +52,8 @@ VOCABULARIES = [
     (m.Mode, "plan.schema.json", "/$defs/responsibility/properties/mode/enum"),
     (m.TimingKind, "plan.schema.json", "/$defs/timing/properties/kinds/items/enum"),
     (m.UnitKind, "units.schema.json", "/properties/units/items/properties/kind/enum"),
+    (m.Validity, "documents.schema.json", "/$defs/document/properties/status/properties/value/enum"),
+    (history.ChangeType, "changes.schema.json", "/$defs/change/properties/type/enum"),
 ]
 
 
@@ -57,8 +62,8 @@ def test_enum_members_are_the_schema_enum(vocabulary, file, path):
     assert sorted(vocabulary) == sorted(pointer(schema(file), path))
 
 
-def test_every_schema_enum_of_a_model_word_has_its_enum():
-    """A new `enum` list in plan.schema.json or units.schema.json is a vocabulary: give it an enum here."""
+def test_every_schema_enum_is_a_vocabulary():
+    """A new `enum` list in a content schema is a vocabulary: give it an enum and a row in VOCABULARIES."""
     found = set()
 
     def walk(node, path):
@@ -71,7 +76,7 @@ def test_every_schema_enum_of_a_model_word_has_its_enum():
             for i, v in enumerate(node):
                 walk(v, f"{path}/{i}")
 
-    for file in ("plan.schema.json", "units.schema.json"):
+    for file in sorted(p.name for p in SCHEMA.glob("*.schema.json")):
         walk(schema(file), file)
     known = {file + path for _, file, path in VOCABULARIES}
     # Written as the source prints them, not a vocabulary the code branches on.
@@ -86,7 +91,8 @@ def test_role_keys_are_the_responsibility_party_keys():
 
 
 @pytest.mark.parametrize("vocabulary", [m.BlockKind, m.SectionRole, m.Mode, m.TimingKind, m.UnitKind, m.Role,
-                                        m.PageRole], ids=lambda e: e.__name__)
+                                        m.PageRole, m.Validity, m.CitableKind, history.ChangeType,
+                                        history.Action, official.Scope], ids=lambda e: e.__name__)
 def test_a_member_is_its_yaml_word(vocabulary):
     """StrEnum: templates print the word and look labels up by it; a wrong word is refused."""
     assert issubclass(vocabulary, StrEnum)
@@ -120,8 +126,94 @@ def test_loaded_content_holds_members_not_strings(sample_content):
 
 @pytest.fixture(scope="module")
 def sample_content():
-    from plansite.loader import load_content
     return load_content(REPO / "content")
+
+
+@pytest.fixture(scope="module")
+def fixture_contents(tmp_path_factory) -> list[m.Content]:
+    """The fictional plans, the sample one with what the others lack: a footnote and a document's status."""
+    out = []
+    for name in ("sample_plan", "lettered_plan", "agency_plan"):
+        project = copy_project(tmp_path_factory.mktemp(name), dirs=(), files=(), content=FIXTURES / name)
+        if name == "sample_plan":
+            plan, documents = project / "content" / "plan.yaml", project / "content" / "documents.yaml"
+            edit(plan, "tác văn thư;\n", "tác văn thư[^fn-1];\n")
+            edit(plan, "\nrecipients:\n", "\nfootnotes:\n  - id: fn-1\n    label: \"1\"\n    blocks:\n"
+                 "      - {id: fn-1-p1, kind: paragraph, text: Chú thích.}\n\nrecipients:\n")
+            edit(documents, "    subject: Về công tác văn thư\n",
+                 "    subject: Về công tác văn thư\n    status: {value: con-hieu-luc, checked: 29/11/2026, "
+                 "evidence: 'https://vbpl.vn/x'}\n")
+        out.append(load_content(project / "content"))
+    return out
+
+
+def test_a_document_status_is_a_member(fixture_contents):
+    statuses = [d.status for c in fixture_contents for d in c.documents if d.status]
+    assert statuses and all(type(s.value) is m.Validity for s in statuses)
+
+
+# -----------------------------------------------------------------------------
+# Words the code makes (no schema): every member made, and handled
+# -----------------------------------------------------------------------------
+
+def test_every_citable_kind_is_made_and_only_those(fixture_contents):
+    """A citable element is a block (cited as its BlockKind) or one of CitableKind; each is made
+    by permalinks.citables, and a document is its page while the others are anchors on theirs."""
+    made = [c for content in fixture_contents for c in citables(content)]
+    assert {c.kind for c in made} == {*m.BlockKind, *m.CitableKind}
+    assert all(type(c.kind) in (m.BlockKind, m.CitableKind) for c in made)
+    for c in made:
+        assert ("#" in c.target) is (c.kind is not m.CitableKind.DOCUMENT), c
+
+
+def test_every_scope_of_an_official_document_is_made(fixture_contents):
+    for content in fixture_contents:
+        docs = official.documents(content, REPO / "templates")
+        assert [d.scope for d in docs][:1] == [official.Scope.PLAN]
+        assert {d.scope for d in docs} == set(official.Scope) and all(type(d.scope) is official.Scope for d in docs)
+
+
+# -----------------------------------------------------------------------------
+# Templates compare against members, never against string literals
+# -----------------------------------------------------------------------------
+
+def test_every_template_environment_has_the_vocabularies(tmp_path):
+    from plansite.cache import DiskCache
+    envs = [render._environment(REPO / "templates", DiskCache(tmp_path)),
+            official._environment(REPO / "templates", None)]
+    for env in envs:
+        assert {k: env.globals[k] for k in m.TEMPLATE_VOCABULARIES} == dict(m.TEMPLATE_VOCABULARIES)
+    assert set(m.TEMPLATE_VOCABULARIES) >= {"BlockKind", "SectionRole", "UnitKind", "TimingKind", "Validity"}
+
+
+def _literal_comparisons(source: str) -> list[str]:
+    """Comparisons in a template with a string literal on one side: `b.kind == "group"`, `k in ("a", "b")`."""
+    def literal(node) -> bool:
+        return (isinstance(node, nodes.Const) and isinstance(node.value, str)) or \
+            (isinstance(node, nodes.Tuple | nodes.List) and any(literal(i) for i in node.items))
+
+    found = []
+    for compare in jinja2.Environment().parse(source).find_all(nodes.Compare):
+        operands = [compare.expr, *(op.expr for op in compare.ops)]
+        if any(literal(o) for o in operands):
+            found.append(f"line {compare.lineno}")
+    return found
+
+
+@pytest.mark.parametrize("source, found", [
+    ('{% if b.kind == "group" %}x{% endif %}', ["line 1"]),
+    ('\n{% if kind in ("deadline", "period") %}x{% endif %}', ["line 2"]),
+    ('{% if b.kind == BlockKind.GROUP and b.number|length == 1 %}x{% endif %}', []),
+])
+def test_the_scan_finds_a_word_compared_as_a_string(source, found):
+    assert _literal_comparisons(source) == found
+
+
+def test_templates_compare_against_members():
+    templates = sorted((REPO / "templates").rglob("*.j2"))
+    assert len(templates) > 10
+    found = {str(t.relative_to(REPO)): f for t in templates if (f := _literal_comparisons(t.read_text(encoding="utf-8")))}
+    assert not found, "compare against the vocabulary's member (BlockKind.GROUP), not its word"
 
 
 # -----------------------------------------------------------------------------
@@ -301,8 +393,12 @@ def test_a_vocabulary_word_used_as_a_label_key_is_declared():
              ("timing_kinds", [*m.TimingKind, "none"]),
              ("numbering", [m.BlockKind.BULLET, m.BlockKind.PARAGRAPH]),
              ("resp", [m.SectionRole.FUNDING, m.SectionRole.TARGETS, "implementer", "implementer_mark"]),
-             ("official", [f"role_{r}" for r in m.Role])]
-    missing = [(group, str(word)) for group, words in keyed for word in words if not _declared((group, word))]
+             ("official", [f"role_{r}" for r in m.Role]),
+             ("readers.documents.statuses", [*m.Validity, "khong-ro"]),
+             ("history.types", [*history.ChangeType]),
+             ("history.actions", [*history.Action])]
+    missing = [(group, str(word)) for group, words in keyed for word in words
+               if not _declared((*group.split("."), word))]
     assert not missing
 
 
@@ -321,7 +417,7 @@ def test_a_schema_declares_each_key_once(file):
     json.loads((SCHEMA / file).read_text(encoding="utf-8"), object_pairs_hook=once)
 
 
-@pytest.mark.parametrize("word", [*m.BlockKind, *m.SectionRole, *m.UnitKind, *m.TimingKind], ids=str)
+@pytest.mark.parametrize("word", [*m.BlockKind, *m.SectionRole, *m.UnitKind, *m.TimingKind, *m.Validity], ids=str)
 def test_a_word_reads_as_the_yaml_gives_it_in_reprs(word):
     """The quiz picks its questions from a hash of the model's repr: typing the words must not reshuffle it."""
     assert repr(word) == repr(word.value)
