@@ -16,6 +16,7 @@ import subprocess
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 import markupsafe
@@ -32,16 +33,37 @@ _ROOT = Path(__file__).resolve().parent.parent  # the checkout whose plansite/ f
 # Stands for a pending download's size in the built pages and search index until
 # Site.finish_downloads writes the size: ASCII that Markdown, escaping and search keep as is.
 PENDING_SIZE = "plansite-size[{path}]"
-MIME = {"pdf": "application/pdf", "csv": "text/csv",
-        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "json": "application/json", "schema": "application/schema+json"}
+
+
+class Format(StrEnum):
+    """A download's file format (labels: official.data.formats)."""
+
+    PDF = "pdf"
+    DOCX = "docx"
+    JSON = "json"
+    SCHEMA = "schema"   # the JSON Schema of the open data
+    CSV = "csv"
+
+
+class Group(StrEnum):
+    """The Dữ liệu page's headings, in its order (labels: official.data.<group>)."""
+
+    DOCUMENTS = "documents"
+    SECTIONS = "sections"
+    UNITS = "units"
+    OPEN_DATA = "open_data"
+
+
+MIME = {Format.PDF: "application/pdf", Format.CSV: "text/csv",
+        Format.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        Format.JSON: "application/json", Format.SCHEMA: "application/schema+json"}
 
 
 @dataclass(frozen=True)
 class Download:
     path: str            # site path of the file
-    format: str          # pdf, docx, json, schema, csv
-    group: str           # documents, sections, units, open_data (the Dữ liệu page's headings)
+    format: Format
+    group: Group
     title: str
     page: str | None     # the page (.md) it belongs to, which links to it
     data: bytes = field(repr=False, compare=False)
@@ -90,27 +112,27 @@ def build(content: m.Content, templates: Path, cache: DiskCache = NO_CACHE,
         path = doc.filename + ".pdf"
         pdf, *flags = made(path, lambda d=doc: cached_pdf(d.html, cache), lambda d=doc: html_to_pdf(d.html, cache))
         if doc.scope is official.Scope.PLAN:
-            out.append(Download(path, "pdf", "documents", D["plan_pdf"], FULL_TEXT, pdf, *flags))
+            out.append(Download(path, Format.PDF, Group.DOCUMENTS, D["plan_pdf"], FULL_TEXT, pdf, *flags))
             # The DOCX is a function of the content (its JSON) and the labels (not in the JSON).
             labels = json.dumps(content.labels, ensure_ascii=False, sort_keys=True)
             data_key = hashlib.sha256((data_json + labels).encode()).hexdigest()
             docx, *docx_flags = made(doc.filename + ".docx", lambda k=data_key: cached_docx(k, cache),
                                      lambda k=data_key: plan_docx(content, k, cache))
-            out.append(Download(doc.filename + ".docx", "docx", "documents", D["plan_docx"], FULL_TEXT, docx,
+            out.append(Download(doc.filename + ".docx", Format.DOCX, Group.DOCUMENTS, D["plan_docx"], FULL_TEXT, docx,
                                 *docx_flags))
         elif doc.scope is official.Scope.SECTION:
             section = next(s for s in content.plan.sections if s.id == doc.ident)
-            out.append(Download(path, "pdf", "sections", doc.title.split(" — ")[0], section_path(section), pdf,
+            out.append(Download(path, Format.PDF, Group.SECTIONS, doc.title.split(" — ")[0], section_path(section), pdf,
                                 *flags))
         else:
-            out.append(Download(path, "pdf", "units", doc.title, unit_path(doc.ident), pdf, *flags))
+            out.append(Download(path, Format.PDF, Group.UNITS, doc.title, unit_path(doc.ident), pdf, *flags))
     where = element_paths(content)
     base = f"{official.DOWNLOADS}/{content.plan.id}"
     out += [
-        Download(base + ".json", "json", "open_data", D["json"], None, data_json.encode("utf-8")),
-        Download(base + ".schema.json", "schema", "open_data", D["schema"], None,
+        Download(base + ".json", Format.JSON, Group.OPEN_DATA, D["json"], None, data_json.encode("utf-8")),
+        Download(base + ".schema.json", Format.SCHEMA, Group.OPEN_DATA, D["schema"], None,
                  opendata.schema(D["json"]).encode("utf-8")),
-        Download(f"{official.DOWNLOADS}/phan-cong.csv", "csv", "open_data", D["csv"], None,
+        Download(f"{official.DOWNLOADS}/phan-cong.csv", Format.CSV, Group.OPEN_DATA, D["csv"], None,
                  opendata.assignments_csv(content, graph,
                                                   lambda ident: md_to_html_path(where[ident]) + f"#{ident}")),
     ]
@@ -160,9 +182,9 @@ def page_links(downloads: list[Download], page: str, labels: dict) -> markupsafe
     here = page[:-3] + ".html"
     items = []
     for d in mine:
-        label = {"pdf": L["download_section_pdf"] if d.group == "sections" else
-                 L["download_unit_pdf"] if d.group == "units" else L["download_pdf"],
-                 "docx": L["download_docx"]}[d.format].format(size=d.size_label)
+        label = {Format.PDF: L["download_section_pdf"] if d.group is Group.SECTIONS else
+                 L["download_unit_pdf"] if d.group is Group.UNITS else L["download_pdf"],
+                 Format.DOCX: L["download_docx"]}[d.format].format(size=d.size_label)
         items.append(markupsafe.Markup('<a class="plan-download" href="{}" download type="{}">{}</a>').format(
             relative(d.path, here), MIME[d.format], label))
     button = L["print_unit"] if page.startswith("don-vi/") else L["print_section"] if printable else L["print_page"]
@@ -178,7 +200,7 @@ def data_page(content: m.Content, templates: Path, downloads: list[Download], si
     from .render import Renderer
 
     L = content.labels["official"]["data"]
-    groups = [(g, [d for d in downloads if d.group == g]) for g in ("documents", "sections", "units", "open_data")]
+    groups = [(g, [d for d in downloads if d.group is g]) for g in Group]
     return Renderer(content, templates, site_url, cache).page(
         "data.md.j2", DATA_PAGE, L["title"], m.PageRole.REGISTRY, groups=[(g, ds) for g, ds in groups if ds])
 

@@ -72,6 +72,26 @@ class ChangeType(enum.StrEnum):
     AMENDMENT = "amendment"     # sửa đổi, bổ sung theo một văn bản đã đăng ký
 
 
+class ElementKind(enum.StrEnum):
+    """What a versioned element is when it is not a block of the plan. A block's kind is the word
+    its version of plan.yaml writes (an old version's word may be no BlockKind any more): a string."""
+
+    HEADER = "header"
+    PLAN_ROOT = "plan-root"          # the plan's own id: its anchor (the title) stands for the header
+    SECTION = "section"
+    BLOCK = "block"                  # a block whose version writes no kind
+    RESPONSIBILITY = "responsibility"
+    TIMING = "timing"
+    NOTE = "note"
+    FOOTNOTE = "footnote"
+    RECIPIENT = "recipient"
+    KIND = "kind"                    # a kind of document (documents.yaml: kinds)
+    RELATION_TYPE = "relation_type"
+    DOCUMENT = "document"
+    UNIT = "unit"
+    TERM = "term"
+
+
 class Action(enum.StrEnum):
     """What happened to one field of an element (labels: history.actions)."""
 
@@ -98,7 +118,7 @@ class Element:
     """
 
     key: str
-    kind: str
+    kind: str   # an ElementKind, or a block's kind as its version writes it
     ident: str
     where: tuple[tuple[str, str], ...]
     anchor: str | None
@@ -274,7 +294,7 @@ class History:
             self._ident_index = {}
             for k, e in self.elements.items():
                 self._ident_index.setdefault(e.ident, []).append(k)
-                if e.kind == "plan-root":  # the plan's own anchor (its title) stands for the header
+                if e.kind == ElementKind.PLAN_ROOT:  # the plan's own anchor (its title) stands for the header
                     self._ident_index[e.ident].append("header")
         return self._ident_index
 
@@ -605,7 +625,7 @@ def _flatten_plan(data: dict) -> list[Element]:
     def notes(items, where, anchor, owner):
         for n in items or []:
             if isinstance(n, dict) and "id" in n:
-                out.append(Element(f"plan:{n['id']}", "note", n["id"], where + (("note", ""),), anchor,
+                out.append(Element(f"plan:{n['id']}", ElementKind.NOTE, n["id"], where + (("note", ""),), anchor,
                                    _fields(n, ("text",)), owner=owner))
 
     def blocks(items, trail):
@@ -622,9 +642,10 @@ def _flatten_plan(data: dict) -> list[Element]:
                 counter += 1
                 where = trail + (("paragraph", str(counter)),)
             key = f"plan:{b['id']}"
-            out.append(Element(key, kind or "block", b["id"], where, b["id"], _fields(b, BLOCK_FIELDS),
+            out.append(Element(key, kind or ElementKind.BLOCK, b["id"], where, b["id"], _fields(b, BLOCK_FIELDS),
                                tuple(b.get("moved_from") or ())))
-            for part, names in (("responsibility", RESPONSIBILITY_FIELDS), ("timing", TIMING_FIELDS)):
+            for part, names in ((ElementKind.RESPONSIBILITY, RESPONSIBILITY_FIELDS),
+                                (ElementKind.TIMING, TIMING_FIELDS)):
                 sub = b.get(part)
                 if isinstance(sub, dict) and "id" in sub:
                     out.append(Element(f"plan:{sub['id']}", part, sub["id"],
@@ -634,29 +655,29 @@ def _flatten_plan(data: dict) -> list[Element]:
             blocks(b.get("blocks"), where)
 
     header = data.get("header") or {}
-    out.append(Element("header", "header", "header", (("header", ""),), None, _fields(header, HEADER_FIELDS)))
+    out.append(Element("header", ElementKind.HEADER, "header", (("header", ""),), None, _fields(header, HEADER_FIELDS)))
     if data.get("id"):
-        out.append(Element(f"plan:{data['id']}", "plan-root", str(data["id"]), (("header", ""),), None, ()))
+        out.append(Element(f"plan:{data['id']}", ElementKind.PLAN_ROOT, str(data["id"]), (("header", ""),), None, ()))
     notes(header.get("notes"), (("header", ""),), None, "header")
     blocks(data.get("preamble"), (("preamble", ""),))
     for s in data.get("sections") or []:
         if not isinstance(s, dict) or "id" not in s:
             continue
         where: tuple[tuple[str, str], ...] = (("section", str(s.get("number") or s["id"])),)
-        out.append(Element(f"plan:{s['id']}", "section", s["id"], where, s["id"],
+        out.append(Element(f"plan:{s['id']}", ElementKind.SECTION, s["id"], where, s["id"],
                            _fields(s, ("number", "title")), tuple(s.get("moved_from") or ())))
         notes(s.get("notes"), where, s["id"], f"plan:{s['id']}")
         blocks(s.get("blocks"), where)
     for f in data.get("footnotes") or []:
         if isinstance(f, dict) and "id" in f:
             where = (("footnote", str(f.get("label") or "")),)
-            out.append(Element(f"plan:{f['id']}", "footnote", f["id"], where, f["id"], _fields(f, ("label",))))
+            out.append(Element(f"plan:{f['id']}", ElementKind.FOOTNOTE, f["id"], where, f["id"], _fields(f, ("label",))))
             blocks(f.get("blocks"), where)
     recipients = data.get("recipients") or {}
     for i, e in enumerate(recipients.get("entries") or [], 1):
         if isinstance(e, dict) and "id" in e:
             where = (("recipients", ""), ("paragraph", str(i)))
-            out.append(Element(f"plan:{e['id']}", "recipient", e["id"], where, e["id"],
+            out.append(Element(f"plan:{e['id']}", ElementKind.RECIPIENT, e["id"], where, e["id"],
                                _fields(e, ("text", "unit"))))
             notes(e.get("notes"), where, e["id"], f"plan:{e['id']}")
     return out
@@ -670,11 +691,11 @@ def _flatten_documents(data: dict) -> list[Element]:
     out = []
     for k in data.get("kinds") or []:
         if isinstance(k, dict) and "id" in k:
-            out.append(Element(f"kind:{k['id']}", "kind", k["id"], (("kind", str(k.get("name") or k["id"])),),
+            out.append(Element(f"kind:{k['id']}", ElementKind.KIND, k["id"], (("kind", str(k.get("name") or k["id"])),),
                                None, _fields(k, ("name",))))
     for r in data.get("relation_types") or []:
         if isinstance(r, dict) and "id" in r:
-            out.append(Element(f"relation_type:{r['id']}", "relation_type", r["id"],
+            out.append(Element(f"relation_type:{r['id']}", ElementKind.RELATION_TYPE, r["id"],
                                (("relation_type", str(r.get("forward") or r["id"])),), None,
                                _fields(r, ("forward", "backward"))))
     for d in data.get("documents") or []:
@@ -687,19 +708,19 @@ def _flatten_documents(data: dict) -> list[Element]:
             # Each note is its own field, so a new one reads "thêm ghi chú".
             notes = tuple((f"notes:{n['id']}", _text(n.get("text"))) for n in d.get("notes") or []
                           if isinstance(n, dict) and "id" in n)
-            out.append(Element(f"document:{d['id']}", "document", d["id"], (("document", str(name)),), d["id"],
+            out.append(Element(f"document:{d['id']}", ElementKind.DOCUMENT, d["id"], (("document", str(name)),), d["id"],
                                _fields(doc, DOCUMENT_FIELDS[:-1]) + notes, tuple(d.get("moved_from") or ())))
     return out
 
 
 def _flatten_units(data: dict) -> list[Element]:
-    return [Element(f"unit:{u['id']}", "unit", u["id"], (("unit", str(u.get("name") or u["id"])),), u["id"],
+    return [Element(f"unit:{u['id']}", ElementKind.UNIT, u["id"], (("unit", str(u.get("name") or u["id"])),), u["id"],
                     _fields(u, ("name", "kind", "parent", "description")), tuple(u.get("moved_from") or ()))
             for u in data.get("units") or [] if isinstance(u, dict) and "id" in u]
 
 
 def _flatten_glossary(data: dict) -> list[Element]:
-    return [Element(f"term:{t['id']}", "term", t["id"], (("term", str(t.get("term") or t["id"])),), t["id"],
+    return [Element(f"term:{t['id']}", ElementKind.TERM, t["id"], (("term", str(t.get("term") or t["id"])),), t["id"],
                     _fields(t, ("term", "expansion", "variants", "definition", "related")))
             for t in data.get("terms") or [] if isinstance(t, dict) and "id" in t]
 
@@ -927,7 +948,7 @@ def current_href(element: Element, content: m.Content, here: str, where: dict | 
     """Where the element is now (ids are followed through moved_from); None when gone.
     `where`: element_paths(content), when the caller has it."""
     where = element_paths(content) if where is None else where
-    if element.key == "header" or element.kind == "plan-root":
+    if element.key == "header" or element.kind == ElementKind.PLAN_ROOT:
         return relative(md_to_html_path(HOME), here)
     ns, ident = element.namespace, element.ident
     if ns == "plan":  # notes are found through the element they belong to

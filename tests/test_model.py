@@ -17,11 +17,12 @@ from pathlib import Path
 
 import jinja2
 import pytest
+import yaml
 from jinja2 import nodes
 
 import plansite.model
 from helpers import FIXTURES, copy_project, edit
-from plansite import history, model as m, official, render
+from plansite import downloads, history, model as m, official, render
 from plansite.loader import load_content
 from plansite.permalinks import citables
 
@@ -92,7 +93,8 @@ def test_role_keys_are_the_responsibility_party_keys():
 
 @pytest.mark.parametrize("vocabulary", [m.BlockKind, m.SectionRole, m.Mode, m.TimingKind, m.UnitKind, m.Role,
                                         m.PageRole, m.Validity, m.CitableKind, history.ChangeType,
-                                        history.Action, official.Scope], ids=lambda e: e.__name__)
+                                        history.Action, history.ElementKind, official.Scope, downloads.Format,
+                                        downloads.Group], ids=lambda e: e.__name__)
 def test_a_member_is_its_yaml_word(vocabulary):
     """StrEnum: templates print the word and look labels up by it; a wrong word is refused."""
     assert issubclass(vocabulary, StrEnum)
@@ -130,7 +132,7 @@ def sample_content():
 
 
 @pytest.fixture(scope="module")
-def fixture_contents(tmp_path_factory) -> list[m.Content]:
+def fixture_projects(tmp_path_factory) -> list[Path]:
     """The fictional plans, the sample one with what the others lack: a footnote and a document's status."""
     out = []
     for name in ("sample_plan", "lettered_plan", "agency_plan"):
@@ -143,8 +145,13 @@ def fixture_contents(tmp_path_factory) -> list[m.Content]:
             edit(documents, "    subject: Về công tác văn thư\n",
                  "    subject: Về công tác văn thư\n    status: {value: con-hieu-luc, checked: 29/11/2026, "
                  "evidence: 'https://vbpl.vn/x'}\n")
-        out.append(load_content(project / "content"))
+        out.append(project / "content")
     return out
+
+
+@pytest.fixture(scope="module")
+def fixture_contents(fixture_projects) -> list[m.Content]:
+    return [load_content(folder) for folder in fixture_projects]
 
 
 def test_a_document_status_is_a_member(fixture_contents):
@@ -166,11 +173,28 @@ def test_every_citable_kind_is_made_and_only_those(fixture_contents):
         assert ("#" in c.target) is (c.kind is not m.CitableKind.DOCUMENT), c
 
 
+def test_every_element_kind_of_the_history_is_made(fixture_projects):
+    """The history's elements are a block (its kind as the version writes it) or one of ElementKind."""
+    made = [e for folder in fixture_projects for name in history.TRACKED
+            for e in history.flatten(name, yaml.safe_load((folder / name).read_text(encoding="utf-8")))]
+    made += history.flatten("plan.yaml", {"sections": [{"id": "s", "blocks": [{"id": "b"}]}]})  # a block, no kind
+    assert {e.kind for e in made} == {*m.BlockKind, *history.ElementKind}
+    assert all(type(e.kind) is history.ElementKind or e.kind in set(m.BlockKind) for e in made)
+
+
 def test_every_scope_of_an_official_document_is_made(fixture_contents):
     for content in fixture_contents:
         docs = official.documents(content, REPO / "templates")
         assert [d.scope for d in docs][:1] == [official.Scope.PLAN]
         assert {d.scope for d in docs} == set(official.Scope) and all(type(d.scope) is official.Scope for d in docs)
+
+
+def test_every_format_and_group_of_a_download_is_made(fixture_contents):
+    """`later`: the PDFs and the DOCX are listed, not typeset."""
+    made = [d for content in fixture_contents for d in downloads.build(content, REPO / "templates", later=True)]
+    assert {d.format for d in made} == set(downloads.Format) and {d.group for d in made} == set(downloads.Group)
+    assert all(type(d.format) is downloads.Format and type(d.group) is downloads.Group for d in made)
+    assert set(downloads.MIME) == set(downloads.Format)
 
 
 # -----------------------------------------------------------------------------
@@ -396,7 +420,9 @@ def test_a_vocabulary_word_used_as_a_label_key_is_declared():
              ("official", [f"role_{r}" for r in m.Role]),
              ("readers.documents.statuses", [*m.Validity, "khong-ro"]),
              ("history.types", [*history.ChangeType]),
-             ("history.actions", [*history.Action])]
+             ("history.actions", [*history.Action]),
+             ("official.data.formats", [*downloads.Format]),
+             ("official.data", [*downloads.Group])]
     missing = [(group, str(word)) for group, words in keyed for word in words
                if not _declared((*group.split("."), word))]
     assert not missing
