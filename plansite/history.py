@@ -92,6 +92,28 @@ class ElementKind(enum.StrEnum):
     TERM = "term"
 
 
+class Place(enum.StrEnum):
+    """A step of an element's place (Element.where), shown by `where_text`: the plan's
+    numbering with the cite labels, a registry entry with history.where."""
+
+    HEADER = "header"
+    PREAMBLE = "preamble"
+    SECTION = "section"
+    TASK = "task"
+    ITEM = "item"
+    PARAGRAPH = "paragraph"
+    RESPONSIBILITY = "responsibility"
+    TIMING = "timing"
+    NOTE = "note"
+    FOOTNOTE = "footnote"
+    RECIPIENTS = "recipients"
+    DOCUMENT = "document"
+    UNIT = "unit"
+    TERM = "term"
+    KIND = "kind"
+    RELATION_TYPE = "relation_type"
+
+
 class Action(enum.StrEnum):
     """What happened to one field of an element (labels: history.actions)."""
 
@@ -625,7 +647,7 @@ def _flatten_plan(data: dict) -> list[Element]:
     def notes(items, where, anchor, owner):
         for n in items or []:
             if isinstance(n, dict) and "id" in n:
-                out.append(Element(f"plan:{n['id']}", ElementKind.NOTE, n["id"], where + (("note", ""),), anchor,
+                out.append(Element(f"plan:{n['id']}", ElementKind.NOTE, n["id"], where + ((Place.NOTE, ""),), anchor,
                                    _fields(n, ("text",)), owner=owner))
 
     def blocks(items, trail):
@@ -635,12 +657,12 @@ def _flatten_plan(data: dict) -> list[Element]:
                 continue
             kind = b.get("kind", "")
             if kind in (m.BlockKind.TASK, m.BlockKind.SUBTASK):  # an old version's word may be none of them
-                where = trail + (("task", str(b.get("number") or b["id"])),)
+                where = trail + ((Place.TASK, str(b.get("number") or b["id"])),)
             elif kind in (m.BlockKind.ITEM, m.BlockKind.TARGET):
-                where = trail + (("item", str(b.get("number") or b["id"])),)
+                where = trail + ((Place.ITEM, str(b.get("number") or b["id"])),)
             else:
                 counter += 1
-                where = trail + (("paragraph", str(counter)),)
+                where = trail + ((Place.PARAGRAPH, str(counter)),)
             key = f"plan:{b['id']}"
             out.append(Element(key, kind or ElementKind.BLOCK, b["id"], where, b["id"], _fields(b, BLOCK_FIELDS),
                                tuple(b.get("moved_from") or ())))
@@ -649,34 +671,35 @@ def _flatten_plan(data: dict) -> list[Element]:
                 sub = b.get(part)
                 if isinstance(sub, dict) and "id" in sub:
                     out.append(Element(f"plan:{sub['id']}", part, sub["id"],
-                                       where + ((part, str(sub.get("label") or "")),), b["id"],
+                                       where + ((Place(part), str(sub.get("label") or "")),), b["id"],
                                        _fields(sub, names), owner=key))
             notes(b.get("notes"), where, b["id"], key)
             blocks(b.get("blocks"), where)
 
     header = data.get("header") or {}
-    out.append(Element("header", ElementKind.HEADER, "header", (("header", ""),), None, _fields(header, HEADER_FIELDS)))
+    out.append(Element("header", ElementKind.HEADER, "header", ((Place.HEADER, ""),), None,
+                       _fields(header, HEADER_FIELDS)))
     if data.get("id"):
-        out.append(Element(f"plan:{data['id']}", ElementKind.PLAN_ROOT, str(data["id"]), (("header", ""),), None, ()))
-    notes(header.get("notes"), (("header", ""),), None, "header")
-    blocks(data.get("preamble"), (("preamble", ""),))
+        out.append(Element(f"plan:{data['id']}", ElementKind.PLAN_ROOT, str(data["id"]), ((Place.HEADER, ""),), None, ()))
+    notes(header.get("notes"), ((Place.HEADER, ""),), None, "header")
+    blocks(data.get("preamble"), ((Place.PREAMBLE, ""),))
     for s in data.get("sections") or []:
         if not isinstance(s, dict) or "id" not in s:
             continue
-        where: tuple[tuple[str, str], ...] = (("section", str(s.get("number") or s["id"])),)
+        where: tuple[tuple[str, str], ...] = ((Place.SECTION, str(s.get("number") or s["id"])),)
         out.append(Element(f"plan:{s['id']}", ElementKind.SECTION, s["id"], where, s["id"],
                            _fields(s, ("number", "title")), tuple(s.get("moved_from") or ())))
         notes(s.get("notes"), where, s["id"], f"plan:{s['id']}")
         blocks(s.get("blocks"), where)
     for f in data.get("footnotes") or []:
         if isinstance(f, dict) and "id" in f:
-            where = (("footnote", str(f.get("label") or "")),)
+            where = ((Place.FOOTNOTE, str(f.get("label") or "")),)
             out.append(Element(f"plan:{f['id']}", ElementKind.FOOTNOTE, f["id"], where, f["id"], _fields(f, ("label",))))
             blocks(f.get("blocks"), where)
     recipients = data.get("recipients") or {}
     for i, e in enumerate(recipients.get("entries") or [], 1):
         if isinstance(e, dict) and "id" in e:
-            where = (("recipients", ""), ("paragraph", str(i)))
+            where = ((Place.RECIPIENTS, ""), (Place.PARAGRAPH, str(i)))
             out.append(Element(f"plan:{e['id']}", ElementKind.RECIPIENT, e["id"], where, e["id"],
                                _fields(e, ("text", "unit"))))
             notes(e.get("notes"), where, e["id"], f"plan:{e['id']}")
@@ -691,12 +714,12 @@ def _flatten_documents(data: dict) -> list[Element]:
     out = []
     for k in data.get("kinds") or []:
         if isinstance(k, dict) and "id" in k:
-            out.append(Element(f"kind:{k['id']}", ElementKind.KIND, k["id"], (("kind", str(k.get("name") or k["id"])),),
+            out.append(Element(f"kind:{k['id']}", ElementKind.KIND, k["id"], ((Place.KIND, str(k.get("name") or k["id"])),),
                                None, _fields(k, ("name",))))
     for r in data.get("relation_types") or []:
         if isinstance(r, dict) and "id" in r:
             out.append(Element(f"relation_type:{r['id']}", ElementKind.RELATION_TYPE, r["id"],
-                               (("relation_type", str(r.get("forward") or r["id"])),), None,
+                               ((Place.RELATION_TYPE, str(r.get("forward") or r["id"])),), None,
                                _fields(r, ("forward", "backward"))))
     for d in data.get("documents") or []:
         if isinstance(d, dict) and "id" in d:
@@ -708,19 +731,19 @@ def _flatten_documents(data: dict) -> list[Element]:
             # Each note is its own field, so a new one reads "thêm ghi chú".
             notes = tuple((f"notes:{n['id']}", _text(n.get("text"))) for n in d.get("notes") or []
                           if isinstance(n, dict) and "id" in n)
-            out.append(Element(f"document:{d['id']}", ElementKind.DOCUMENT, d["id"], (("document", str(name)),), d["id"],
+            out.append(Element(f"document:{d['id']}", ElementKind.DOCUMENT, d["id"], ((Place.DOCUMENT, str(name)),), d["id"],
                                _fields(doc, DOCUMENT_FIELDS[:-1]) + notes, tuple(d.get("moved_from") or ())))
     return out
 
 
 def _flatten_units(data: dict) -> list[Element]:
-    return [Element(f"unit:{u['id']}", ElementKind.UNIT, u["id"], (("unit", str(u.get("name") or u["id"])),), u["id"],
+    return [Element(f"unit:{u['id']}", ElementKind.UNIT, u["id"], ((Place.UNIT, str(u.get("name") or u["id"])),), u["id"],
                     _fields(u, ("name", "kind", "parent", "description")), tuple(u.get("moved_from") or ()))
             for u in data.get("units") or [] if isinstance(u, dict) and "id" in u]
 
 
 def _flatten_glossary(data: dict) -> list[Element]:
-    return [Element(f"term:{t['id']}", ElementKind.TERM, t["id"], (("term", str(t.get("term") or t["id"])),), t["id"],
+    return [Element(f"term:{t['id']}", ElementKind.TERM, t["id"], ((Place.TERM, str(t.get("term") or t["id"])),), t["id"],
                     _fields(t, ("term", "expansion", "variants", "definition", "related")))
             for t in data.get("terms") or [] if isinstance(t, dict) and "id" in t]
 
@@ -897,23 +920,23 @@ def where_text(element: Element, labels: dict) -> str:
     numbers: list[str] = []
     parts: list[str] = []
     for typ, value in element.where:
-        if typ in ("section", "task", "item") and not parts:
+        if typ in (Place.SECTION, Place.TASK, Place.ITEM) and not parts:
             numbers.append(value)
-        elif typ in ("task", "item"):
+        elif typ in (Place.TASK, Place.ITEM):
             parts.append(L[typ].format(number=value))
-        elif typ == "paragraph":
+        elif typ == Place.PARAGRAPH:
             parts.append(L["paragraph"].format(n=value))
-        elif typ == "footnote":
+        elif typ == Place.FOOTNOTE:
             parts.append(L["footnote"].format(label=value))
-        elif typ in ("preamble", "recipients"):
+        elif typ in (Place.PREAMBLE, Place.RECIPIENTS):
             parts.append(L[typ])
-        elif typ == "responsibility":
+        elif typ == Place.RESPONSIBILITY:
             parts.append(value or labels["task"]["units"])
-        elif typ == "timing":
+        elif typ == Place.TIMING:
             parts.append(value or labels["task"]["timing"])
-        elif typ == "note":
+        elif typ == Place.NOTE:
             parts.append(labels["editorial_note"])
-        else:
+        else:  # a registry entry: header, document, unit, term, kind, relation_type
             parts.append(H[typ].format(name=value))
     if numbers:
         chain = ".".join(numbers)

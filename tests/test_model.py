@@ -93,7 +93,8 @@ def test_role_keys_are_the_responsibility_party_keys():
 
 @pytest.mark.parametrize("vocabulary", [m.BlockKind, m.SectionRole, m.Mode, m.TimingKind, m.UnitKind, m.Role,
                                         m.PageRole, m.Validity, m.CitableKind, history.ChangeType,
-                                        history.Action, history.ElementKind, official.Scope, downloads.Format,
+                                        history.Action, history.ElementKind, history.Place, official.Scope,
+                                        downloads.Format,
                                         downloads.Group], ids=lambda e: e.__name__)
 def test_a_member_is_its_yaml_word(vocabulary):
     """StrEnum: templates print the word and look labels up by it; a wrong word is refused."""
@@ -180,6 +181,15 @@ def test_every_element_kind_of_the_history_is_made(fixture_projects):
     made += history.flatten("plan.yaml", {"sections": [{"id": "s", "blocks": [{"id": "b"}]}]})  # a block, no kind
     assert {e.kind for e in made} == {*m.BlockKind, *history.ElementKind}
     assert all(type(e.kind) is history.ElementKind or e.kind in set(m.BlockKind) for e in made)
+    assert {place for e in made for place, _ in e.where} == set(history.Place)
+    assert all(type(place) is history.Place for e in made for place, _ in e.where)
+
+
+@pytest.mark.parametrize("place", history.Place, ids=str)
+def test_every_place_of_the_history_is_shown(place, sample_content):
+    shown = history.where_text(history.Element("plan:x", "paragraph", "x", ((place, "9"),), None, ()),
+                               sample_content.labels)
+    assert shown and place not in shown
 
 
 def test_every_scope_of_an_official_document_is_made(fixture_contents):
