@@ -243,6 +243,52 @@ def test_the_scan_finds_a_word_compared_as_a_string(source, found):
     assert _literal_comparisons(source) == found
 
 
+# The code's vocabularies: a word of one of them compared as a string is a word the enum does not check.
+CODE_VOCABULARIES = [m.BlockKind, m.SectionRole, m.UnitKind, m.TimingKind, m.Role, m.Mode, m.PageRole, m.Validity,
+                     m.CitableKind, history.ChangeType, history.Action, history.ElementKind, history.Place,
+                     official.Scope, downloads.Format, downloads.Group]
+# Names a vocabulary's word is held under.
+VOCABULARY_NAMES = {"kind", "kinds", "role", "roles", "scope", "status", "mode", "type", "typ", "action", "format",
+                    "group", "primary", "place", "value"}
+
+
+def _python_word_comparisons(source: str) -> list[str]:
+    """Comparisons of a vocabulary-named value with a vocabulary word as a string: `b.kind == "group"`,
+    `typ in ("task", "item")`, `"deadline" in kinds`."""
+    words = {w.value for v in CODE_VOCABULARIES for w in v}
+
+    def word(node) -> bool:
+        return (isinstance(node, ast.Constant) and node.value in words) or \
+            (isinstance(node, ast.Tuple | ast.List | ast.Set) and any(word(e) for e in node.elts))
+
+    def named(node) -> bool:
+        return (isinstance(node, ast.Attribute) and node.attr in VOCABULARY_NAMES) or \
+            (isinstance(node, ast.Name) and node.id in VOCABULARY_NAMES)
+
+    return [f"line {n.lineno}: {ast.unparse(n)}" for n in ast.walk(ast.parse(source))
+            if isinstance(n, ast.Compare) and any(map(word, [n.left, *n.comparators]))
+            and any(map(named, [n.left, *n.comparators]))]
+
+
+@pytest.mark.parametrize("source, found", [
+    ('if b.kind == "group":\n    pass', ['line 1: b.kind == \'group\'']),
+    ('x = typ in ("task", "item")', ["line 1: typ in ('task', 'item')"]),
+    ('x = "deadline" in t.kinds', ["line 1: 'deadline' in t.kinds"]),
+    ('x = b.kind is m.BlockKind.GROUP or kind == "enum" or ns == "document"', []),
+])
+def test_the_scan_finds_a_word_compared_as_a_string_in_python(source, found):
+    assert _python_word_comparisons(source) == found
+
+
+def test_the_code_compares_against_members():
+    """plansite/ except the importer, which reads a draft's words from its own vocabulary.yaml and
+    the target project's schema, and writes plain YAML."""
+    files = sorted(f for f in (REPO / "plansite").rglob("*.py") if "importer" not in f.relative_to(REPO).parts)
+    assert len(files) > 30
+    found = {str(f.relative_to(REPO)): c for f in files if (c := _python_word_comparisons(f.read_text(encoding="utf-8")))}
+    assert not found, "compare against the vocabulary's member (m.BlockKind.GROUP), not its word"
+
+
 def test_templates_compare_against_members():
     templates = sorted((REPO / "templates").rglob("*.j2"))
     assert len(templates) > 10
