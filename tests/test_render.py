@@ -340,8 +340,8 @@ def test_meta_is_the_elements_own_fields_anchored(content, renderer):
 # Citation attributes and backlinks
 # -----------------------------------------------------------------------------
 
-CITABLE = Citable("II-1", "task", "muc/II.md", "nhiệm vụ II.1 — Kế hoạch 45", True)
-DOCUMENT = Citable("qd-88-ttg", "document", "van-ban/qd-88-ttg.md", "Quyết định 88/QĐ-BTP", False)
+CITABLE = Citable("II-1", m.BlockKind.TASK, "muc/II.md", "nhiệm vụ II.1 — Kế hoạch 45", True)
+DOCUMENT = Citable("qd-88-ttg", m.CitableKind.DOCUMENT, "van-ban/qd-88-ttg.md", "Quyết định 88/QĐ-BTP", False)
 
 
 @pytest.mark.parametrize("citable, here, attributes", [
@@ -358,7 +358,7 @@ def test_cite_writes_escaped_attributes(renderer):
     assert "—" in citable.citation
     assert view(renderer, "toan-van.md").cite("II-1") == \
         f' data-cite="{html.escape(citable.citation)}" data-href="muc/II.html#II-1"'
-    hostile = Citable("x", "task", "muc/II.md", 'a "b" <c> & d', False)
+    hostile = Citable("x", m.BlockKind.TASK, "muc/II.md", 'a "b" <c> & d', False)
     renderer.citables["x"] = hostile
     try:
         assert view(renderer).cite("x") == ' data-cite="a &#34;b&#34; &lt;c&gt; &amp; d" data-href="II.html#x"'
@@ -371,7 +371,7 @@ def test_backlinks(content):
     found = [("muc/II.html", "II. Nhiệm vụ", Found("qd-88-ttg", "II-1", "88/QĐ-BTP", "Theo 88/QĐ-BTP <a>")),
              ("index.html", "Trang chủ", Found("qd-88-ttg", "trich-dan-qd-88-ttg-1", "88/QĐ-BTP", "x 88/QĐ-BTP"))]
     html = render_backlinks(found, "van-ban/qd-88-ttg.html", content,
-                            {"II-1": Citable("II-1", "task", "muc/II.md", f"nhiệm vụ II.1{joiner}Kế hoạch", True)})
+                            {"II-1": Citable("II-1", m.BlockKind.TASK, "muc/II.md", f"nhiệm vụ II.1{joiner}Kế hoạch", True)})
     assert html == ('<ul class="plan-backlinks-list">'
                     '<li><a class="plan-backlink" href="../muc/II.html#II-1">nhiệm vụ II.1</a><br>'
                     '<span class="plan-excerpt">Theo <strong>88/QĐ-BTP</strong> &lt;a&gt;</span></li>'
