@@ -26,7 +26,7 @@ import hashlib
 import random
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Generic, TypeVar
 
@@ -76,9 +76,59 @@ class Passage:
     text: str     # shown after answering (plain text, footnote marks as "(1)")
 
 
+# The code that opens a question's id, by kind (its short URL is k/on-tap/<id>/).
+CODES = {Kind.LEAD: "ct", Kind.SUPPORT: "ph", Kind.IMPLEMENTER: "th", Kind.CARRIER: "dv",   # chủ trì, phối hợp…
+         Kind.TIMING: "tg", Kind.TASK_QUOTE: "nv", Kind.PURPOSE_QUOTE: "md",               # thời gian, nhiệm vụ, mục
+         Kind.RELATION: "vb", Kind.FOOTNOTE: "cth", Kind.ABBREVIATION: "vt"}               # văn bản, chú thích, viết tắt
+
+
+@dataclass(frozen=True)
+class QuestionId:
+    """A question's id says what it asks about: <code of its kind>-<id of the plan
+    element, document or term>, a relation question's with -<relation type> after
+    it. The element's old ids (moved_from) give the question's old ids, which keep
+    answering (an anchor on the handout, a short URL): trainers' links follow renames.
+
+    >>> str(QuestionId(Kind.TIMING, "II-3")), str(QuestionId(Kind.RELATION, "ct-33", "implements"))
+    ('tg-II-3', 'vb-ct-33-implements')
+    >>> QuestionId(Kind.TIMING, "II-3-moi").was(["II-3"])
+    ('tg-II-3',)
+    >>> QuestionId.parse("cth-fn-1-p1"), QuestionId.parse("vb-ct-33-implements", ["implements"]).about
+    (QuestionId(kind=<Kind.FOOTNOTE: 'footnote'>, about='fn-1-p1', relation=None), 'ct-33')
+    >>> QuestionId.parse("zz-1") is None
+    True
+    """
+
+    kind: Kind
+    about: str                   # the element, document or term
+    relation: str | None = None  # a relation question's type
+
+    def __str__(self) -> str:
+        if self.relation:
+            return f"{CODES[self.kind]}-{self.about}-{self.relation}".replace("_", "-")
+        return f"{CODES[self.kind]}-{self.about}"
+
+    def was(self, old_ids: Iterable[str]) -> tuple[str, ...]:
+        """The ids this question had when what it asks about had `old_ids`."""
+        return tuple(str(replace(self, about=old)) for old in old_ids)
+
+    @classmethod
+    def parse(cls, text: str, relation_types: Iterable[str] = ()) -> QuestionId | None:
+        code, _, rest = text.partition("-")
+        kind = next((k for k, c in CODES.items() if c == code), None)
+        if kind is None or not rest:
+            return None
+        if kind is Kind.RELATION:
+            for rtype in relation_types:
+                suffix = "-" + rtype.replace("_", "-")
+                if rest.endswith(suffix) and len(rest) > len(suffix):
+                    return cls(kind, rest[: -len(suffix)], rtype)
+        return cls(kind, rest)
+
+
 @dataclass(frozen=True)
 class Question:
-    id: str                          # ASCII; its short URL is k/on-tap/<id>/
+    id: str                          # ASCII (a QuestionId); its short URL is k/on-tap/<id>/
     kind: Kind
     text: str
     quote: str | None                # a quoted sentence the question is about
@@ -87,6 +137,7 @@ class Question:
     passage: Passage
     sections: tuple[str, ...]        # sections whose text it is about
     units: tuple[str, ...]           # units whose duty it is about
+    moved_from: tuple[str, ...] = ()  # its earlier ids (of renamed elements): they still answer
 
     @property
     def correct(self) -> Option:
@@ -98,8 +149,6 @@ class Question:
 # -----------------------------------------------------------------------------
 
 ROLES = ("lead", "implementer", "support")
-# Question ids (and short URLs k/q-…/) by kind of unit question: chủ trì, phối hợp, thực hiện, đơn vị.
-ROLE_CODES = {Kind.LEAD: "ct", Kind.SUPPORT: "ph", Kind.IMPLEMENTER: "th", Kind.CARRIER: "dv"}
 
 
 def carriers(element) -> list[tuple[str, tuple[str, ...]]]:
@@ -331,7 +380,11 @@ class QuestionBank:
                 for bb in b.walk():
                     if f.id in home:
                         self.section_of[bb.id] = home[f.id]
-        self.questions: tuple[Question, ...] = tuple(self._generate())
+        questions = tuple(self._generate())
+        live = {q.id for q in questions}  # an old id that is a question's id again is that question's
+        self.questions: tuple[Question, ...] = tuple(
+            replace(q, moved_from=tuple(o for o in q.moved_from if o not in live)) if live & set(q.moved_from) else q
+            for q in questions)
         self.by_id = {q.id: q for q in self.questions}
         # The questions of each section and unit (positions in the bank), for their pages.
         self._of_section: dict[str, list[int]] = {}
@@ -395,15 +448,16 @@ class QuestionBank:
                 seen.add(q.id)
                 yield q
 
-    def _question(self, qid: str, kind: Kind, text: str, answer: Option, distractors: list[Option],
+    def _question(self, qid: QuestionId, text: str, answer: Option, distractors: list[Option],
                   passage: Passage, sections: Iterable[str], units: Iterable[str] = (),
-                  quote: str | None = None, preferred: int = 0) -> Question | None:
+                  quote: str | None = None, preferred: int = 0, was: Iterable[str] = ()) -> Question | None:
         """A question with up to three seeded distractors, or None when it cannot be fair.
 
         The first `preferred` distractors are always kept (they test a
-        distinction the plan makes, e.g. lead vs coordinating unit).
+        distinction the plan makes, e.g. lead vs coordinating unit). `was`: the
+        old ids (moved_from) of what it asks about.
         """
-        rng = self._rng("options", qid)
+        rng = self._rng("options", str(qid))
         right = answer.text.casefold()
         pool, texts = [], {right}
         for i, d in enumerate(distractors):  # distinct texts, never the answer's
@@ -421,8 +475,8 @@ class QuestionBank:
         rng.shuffle(rest)
         options = [answer] + ([d for keep, d in pool if keep] + rest)[: MAX_OPTIONS - 1]
         rng.shuffle(options)
-        return Question(qid, kind, text, quote, tuple(options), answer.key, passage,
-                        tuple(dict.fromkeys(sections)), tuple(dict.fromkeys(units)))
+        return Question(str(qid), qid.kind, text, quote, tuple(options), answer.key, passage,
+                        tuple(dict.fromkeys(sections)), tuple(dict.fromkeys(units)), qid.was(was))
 
     def _passage_of_block(self, block, anchor: str | None = None, text: str | None = None) -> Passage:
         own = getattr(block, "text", None) or block.title  # a section has a title only
@@ -470,15 +524,15 @@ class QuestionBank:
                 kin = set().union(*(self.kin[u] for u in units))
                 # Units of the element's other roles come first: they test lead vs coordinating.
                 others = [self._unit_option(us) for r, us in roles if r != role and not kin & set(us)]
-                qid = f"{ROLE_CODES[kind]}-{el.id}"
-                distractors = others + [o for cand, o in pool.draw(self._rng("pool", qid))
+                qid = QuestionId(kind, el.id)
+                distractors = others + [o for cand, o in pool.draw(self._rng("pool", str(qid)))
                                         if not kin & set(cand) and cand != units]
                 wording = responsibility_wording(el, role)
                 passage = (Passage(self.where[el.id], el.responsibility.id, wording)
                            if wording and el.responsibility else self._passage_of_block(el))
                 yield self._question(
-                    qid, kind, template.format(place=self._place(section, el)), self._unit_option(units),
-                    distractors, passage, [section.id], everyone, preferred=len(others))
+                    qid, template.format(place=self._place(section, el)), self._unit_option(units),
+                    distractors, passage, [section.id], everyone, preferred=len(others), was=el.moved_from)
 
     # -- when ----------------------------------------------------------------
 
@@ -497,12 +551,12 @@ class QuestionBank:
             # No printed label: an editorial annotation, called so (as the plan's pages do).
             label = t.label or self.content.labels.get("resp", {}).get("timing_annotation") \
                 or self.content.labels["task"]["timing"]
-            qid = f"tg-{block.id}"
+            qid = QuestionId(Kind.TIMING, block.id)
             yield self._question(
-                qid, Kind.TIMING, template.format(place=self._place(section, block)), Option(t.id, answer),
-                [o for o in pool.draw(self._rng("pool", qid)) if o.text != answer],
+                qid, template.format(place=self._place(section, block)), Option(t.id, answer),
+                [o for o in pool.draw(self._rng("pool", str(qid))) if o.text != answer],
                 Passage(self.where[block.id], t.id, f"{label}: {answer}"),
-                [section.id], [u for _, us in carriers(block) for u in us])
+                [section.id], [u for _, us in carriers(block) for u in us], was=block.moved_from)
 
     # -- which task, which purpose --------------------------------------------
 
@@ -523,11 +577,11 @@ class QuestionBank:
                 if found is None:
                     continue
                 block, quote = found
-                qid = f"nv-{task.id}"
+                qid = QuestionId(Kind.TASK_QUOTE, task.id)
                 yield self._question(
-                    qid, Kind.TASK_QUOTE, T["task_quote"], answer,
-                    [o for o in pool.draw(self._rng("pool", qid)) if o.key != task.id],
-                    self._passage_of_block(block), [section.id], [u for _, us in carriers(task) for u in us], quote)
+                    qid, T["task_quote"], answer, [o for o in pool.draw(self._rng("pool", str(qid))) if o.key != task.id],
+                    self._passage_of_block(block), [section.id], [u for _, us in carriers(task) for u in us], quote,
+                    was=task.moved_from)
         templates = T.get("purpose_quote") or {}
         for section in plan.sections:
             template = templates.get(section.role or "")
@@ -548,11 +602,11 @@ class QuestionBank:
                 if found is None:
                     continue
                 block, quote = found
-                qid = f"md-{item.id}"
+                qid = QuestionId(Kind.PURPOSE_QUOTE, item.id)
                 yield self._question(
-                    qid, Kind.PURPOSE_QUOTE, template.format(section=section.number), answer,
-                    [o for o in pool.draw(self._rng("pool", qid)) if o.key != item.id],
-                    self._passage_of_block(block), [section.id], quote=quote)
+                    qid, template.format(section=section.number), answer,
+                    [o for o in pool.draw(self._rng("pool", str(qid))) if o.key != item.id],
+                    self._passage_of_block(block), [section.id], quote=quote, was=item.moved_from)
 
     def _body_texts(self, block) -> list[tuple[object, str]]:
         """(block, text) of a block and its descendants — text, never titles; no footnote marks."""
@@ -613,16 +667,17 @@ class QuestionBank:
                 if rtype not in pools:
                     pools[rtype] = self._relation_pool(rtype)
                 component, pool = pools[rtype]
-                qid = f"vb-{doc.id}-{rtype}".replace("_", "-")
+                qid = QuestionId(Kind.RELATION, doc.id, rtype)
                 # Never a document related to this one, however indirectly: it might be right too.
-                distractors = [self._doc_option(d) for _, d in pool.draw(self._rng("pool", qid), component[doc.id])]
+                distractors = [self._doc_option(d)
+                               for _, d in pool.draw(self._rng("pool", str(qid)), component[doc.id])]
                 name = self.L["this_plan"] if doc.is_plan else c.document_label(doc)
                 answer = Option("+".join(targets), self.L["joiner"].join(
                     c.document_label(c.document(t)) for t in targets))
                 section = self.section_of.get(block.id)
                 sections = [section.id] if section else []
-                yield self._question(qid, Kind.RELATION, template.format(document=name), answer, distractors,
-                                     self._passage_of_block(block), sections)
+                yield self._question(qid, template.format(document=name), answer, distractors,
+                                     self._passage_of_block(block), sections, was=doc.moved_from)
 
     def _relation_pool(self, rtype: str) -> tuple[dict[str, int], Pool[tuple[int, m.Document]]]:
         """The documents linked by `rtype` in either direction, transitively, numbered
@@ -664,11 +719,12 @@ class QuestionBank:
                     continue
                 answer = self._doc_option(c.document(self._rng("footnote", block.id).choice(docs)))
                 section = self.section_of.get(block.id)
-                qid = f"cth-{block.id}"
-                distractors = [self._doc_option(d) for d in pool.draw(self._rng("pool", qid)) if d.id not in listed]
-                yield self._question(qid, Kind.FOOTNOTE, template.format(label=footnote.label),
-                                     answer, distractors, self._passage_of_block(block),
-                                     [section.id] if section else [])
+                qid = QuestionId(Kind.FOOTNOTE, block.id)
+                distractors = [self._doc_option(d) for d in pool.draw(self._rng("pool", str(qid)))
+                               if d.id not in listed]
+                yield self._question(qid, template.format(label=footnote.label), answer, distractors,
+                                     self._passage_of_block(block), [section.id] if section else [],
+                                     was=block.moved_from)
 
     # -- words -----------------------------------------------------------------
 
@@ -690,8 +746,8 @@ class QuestionBank:
             text = self.L["abbreviation_passage"].format(term=term.term, expansion=term.expansion)
             if term.definition:
                 text += " " + term.definition
-            qid = f"vt-{term.id}"
+            qid = QuestionId(Kind.ABBREVIATION, term.id)
             yield self._question(
-                qid, Kind.ABBREVIATION, template.format(term=term.term), Option(term.id, term.expansion),
-                [o for o in pool.draw(self._rng("pool", qid)) if o.key != term.id],
+                qid, template.format(term=term.term), Option(term.id, term.expansion),
+                [o for o in pool.draw(self._rng("pool", str(qid))) if o.key != term.id],
                 Passage(GLOSSARY, term.id, text), sections)
