@@ -6,8 +6,11 @@ One place decides the paths; pages, links, short URLs and the manifest all ask h
 from __future__ import annotations
 
 import posixpath
+import re
 
 from . import model as m
+
+FOOTNOTE_MARK = re.compile(r"\[\^([^\]\s]+)\]")  # [^fn-1] in a text: where a footnote is marked
 
 # Pages are page.html, not page/ (they must work opened from a folder, file://).
 # Generators are checked against this at startup (Site.check_generator).
@@ -127,8 +130,12 @@ def element_paths(content: m.Content) -> dict[str, str]:
                 where[extra.id] = page
         for block in section.blocks:
             put(block, page)
+    marked: dict[str, str] = {}  # footnote -> the first block whose text marks it (one pass, not one per footnote)
+    for b in plan.walk():
+        for ref in FOOTNOTE_MARK.findall(b.text or ""):
+            marked.setdefault(ref, b.id)
     for footnote in plan.footnotes:
-        page = next((where[b.id] for b in plan.walk() if b.text and f"[^{footnote.id}]" in b.text), HOME)
+        page = where[marked[footnote.id]] if footnote.id in marked else HOME
         where[footnote.id] = page
         for block in footnote.blocks:
             put(block, page)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,11 +49,9 @@ UNLOCKED_TAGS = {"svg", "marker", "path", "g", "defs", "symbol", "clipPath", "li
 UNLOCKED_PREFIX = ("trich-dan-", "lich-su-")
 # What `python -m plansite permalinks` locks of a page only, not its anchors:
 # the editors' area (developers' notes rewritten as the tools change; the
-# benchmark writes its page) and Ôn tập, whose question ids are made from the
-# plan's ids without following their moved_from yet (plansite/study.py).
-PAGE_ONLY_PREFIX = (EDITOR_DIR, "on-tap/")
-# …and does not lock at all: the questions' short URLs (k/on-tap/<question id>/), for the same reason.
-UNLOCKED_PAGE_PREFIX = ("k/on-tap/",)
+# benchmark writes its page). Ôn tập's question ids follow their elements'
+# moved_from (plansite/quiz.py QuestionId): they are locked like the plan's.
+PAGE_ONLY_PREFIX = (EDITOR_DIR,)
 
 
 @dataclass(frozen=True)
@@ -293,11 +292,14 @@ def scan_site(site_dir: Path) -> dict[str, set[str]]:
 
 
 def check_manifest(manifest: dict, site: dict[str, set[str]], alias_map: dict[str, str],
-                   manifest_name: str = "permalinks.lock.json", moves: dict[str, str] | None = None) -> list[str]:
+                   manifest_name: str = "permalinks.lock.json", moves: dict[str, str] | None = None,
+                   hint: Callable[[str, str | None], str | None] | None = None) -> list[str]:
     """Problems: every manifest entry must still resolve (directly, by alias, or
-    on the page a moved page forwards to)."""
+    on the page a moved page forwards to). `hint(page, anchor or None)` may say
+    better what a lost link was and how to fix it (a question's: study.lost_link)."""
     problems = []
     moves = moves or {}
+    hint = hint or (lambda page, anchor: None)
     for page, anchors in sorted(manifest.get("pages", {}).items()):
         old_title_id = None
         if page in moves and moves[page] in site:
@@ -305,8 +307,9 @@ def check_manifest(manifest: dict, site: dict[str, set[str]], alias_map: dict[st
             page = moves[page]  # the redirect keeps the hash: anchors must exist on the new page
         if page not in site:
             problems.append(
-                f"{manifest_name}: published page '{page}' no longer exists — if its section, document or "
-                f"unit was renamed, add `moved_from: [<old id>]` to it in content/; otherwise restore it")
+                f"{manifest_name}: published page '{page}' no longer exists — " + (hint(page, None) or
+                "if its section, document or unit was renamed, add `moved_from: [<old id>]` to it in content/; "
+                "otherwise restore it"))
             continue
         for anchor in anchors:
             if anchor in site[page] or anchor == old_title_id:
@@ -315,9 +318,9 @@ def check_manifest(manifest: dict, site: dict[str, set[str]], alias_map: dict[st
             if target and target.split("#", 1)[0] in site:
                 continue
             problems.append(
-                f"{manifest_name}: published link '{page}#{anchor}' no longer resolves — the id '{anchor}' was "
-                f"removed or renamed; add `moved_from: [{anchor}]` to the element that replaces it in "
-                f"content/plan.yaml, or restore the id")
+                f"{manifest_name}: published link '{page}#{anchor}' no longer resolves — " + (hint(page, anchor) or
+                f"the id '{anchor}' was removed or renamed; add `moved_from: [{anchor}]` to the element that "
+                f"replaces it in content/plan.yaml, or restore the id"))
     return problems
 
 
@@ -338,13 +341,11 @@ def update_manifest(manifest: dict, site: dict[str, set[str]], titles: dict[str,
     Not added: a page's title id (`titles`: page -> the id of its h1, see
     title_ids) — the page's own address is the permalink, and a title's id
     follows its words (a unit's name, a label), which may change; the anchors
-    of pages under PAGE_ONLY_PREFIX and the pages under UNLOCKED_PAGE_PREFIX.
+    of pages under PAGE_ONLY_PREFIX.
     """
     titles = titles or {}
     pages = {page: set(anchors) for page, anchors in manifest.get("pages", {}).items()}
     for page, anchors in site.items():
-        if page.startswith(UNLOCKED_PAGE_PREFIX):
-            continue
         new = set() if page.startswith(PAGE_ONLY_PREFIX) else {a for a in anchors if a != titles.get(page)}
         pages.setdefault(page, set()).update(new)
     return {"version": 1, "pages": {page: sorted(pages[page]) for page in sorted(pages)}}

@@ -11,6 +11,11 @@ there is not asked.
 Deterministic: the options and their order come from a seed hashed from the
 content, so a trainer and a learner see the same set.
 
+Linear in the content: the candidates of each kind (units, timings, tasks,
+documents, abbreviations) are gathered once per bank into a `Pool`, and a
+question looks at no more than POOL_LIMIT of them; a quote's uniqueness is
+looked up in an index of the owners' words, not in every other owner's text.
+
 >>> ' '.join(fragments('Một hai ba bốn năm sáu. Bảy tám; chín mười.'))
 'Một hai ba bốn năm sáu Bảy tám chín mười'
 """
@@ -20,9 +25,10 @@ from __future__ import annotations
 import hashlib
 import random
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Iterator
+from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import Generic, TypeVar
 
 from . import model as m
 from .graph import Graph
@@ -37,6 +43,7 @@ MAX_OPTIONS = 4            # one answer and up to three distractors
 MIN_OPTIONS = 2            # fewer is no question
 QUOTE_WORDS = (8, 45)      # a quoted fragment is 8 to 45 words long
 EXCERPT_WORDS = 12         # a block named by its opening words
+POOL_LIMIT = 32            # candidates a question looks at (a larger pool is sampled: see Pool)
 
 
 class Kind(StrEnum):
@@ -69,9 +76,59 @@ class Passage:
     text: str     # shown after answering (plain text, footnote marks as "(1)")
 
 
+# The code that opens a question's id, by kind (its short URL is k/on-tap/<id>/).
+CODES = {Kind.LEAD: "ct", Kind.SUPPORT: "ph", Kind.IMPLEMENTER: "th", Kind.CARRIER: "dv",   # chủ trì, phối hợp…
+         Kind.TIMING: "tg", Kind.TASK_QUOTE: "nv", Kind.PURPOSE_QUOTE: "md",               # thời gian, nhiệm vụ, mục
+         Kind.RELATION: "vb", Kind.FOOTNOTE: "cth", Kind.ABBREVIATION: "vt"}               # văn bản, chú thích, viết tắt
+
+
+@dataclass(frozen=True)
+class QuestionId:
+    """A question's id says what it asks about: <code of its kind>-<id of the plan
+    element, document or term>, a relation question's with -<relation type> after
+    it. The element's old ids (moved_from) give the question's old ids, which keep
+    answering (an anchor on the handout, a short URL): trainers' links follow renames.
+
+    >>> str(QuestionId(Kind.TIMING, "II-3")), str(QuestionId(Kind.RELATION, "ct-33", "implements"))
+    ('tg-II-3', 'vb-ct-33-implements')
+    >>> QuestionId(Kind.TIMING, "II-3-moi").was(["II-3"])
+    ('tg-II-3',)
+    >>> QuestionId.parse("cth-fn-1-p1"), QuestionId.parse("vb-ct-33-implements", ["implements"]).about
+    (QuestionId(kind=<Kind.FOOTNOTE: 'footnote'>, about='fn-1-p1', relation=None), 'ct-33')
+    >>> QuestionId.parse("zz-1") is None
+    True
+    """
+
+    kind: Kind
+    about: str                   # the element, document or term
+    relation: str | None = None  # a relation question's type
+
+    def __str__(self) -> str:
+        if self.relation:
+            return f"{CODES[self.kind]}-{self.about}-{self.relation}".replace("_", "-")
+        return f"{CODES[self.kind]}-{self.about}"
+
+    def was(self, old_ids: Iterable[str]) -> tuple[str, ...]:
+        """The ids this question had when what it asks about had `old_ids`."""
+        return tuple(str(replace(self, about=old)) for old in old_ids)
+
+    @classmethod
+    def parse(cls, text: str, relation_types: Iterable[str] = ()) -> QuestionId | None:
+        code, _, rest = text.partition("-")
+        kind = next((k for k, c in CODES.items() if c == code), None)
+        if kind is None or not rest:
+            return None
+        if kind is Kind.RELATION:
+            for rtype in relation_types:
+                suffix = "-" + rtype.replace("_", "-")
+                if rest.endswith(suffix) and len(rest) > len(suffix):
+                    return cls(kind, rest[: -len(suffix)], rtype)
+        return cls(kind, rest)
+
+
 @dataclass(frozen=True)
 class Question:
-    id: str                          # ASCII; its short URL is k/on-tap/<id>/
+    id: str                          # ASCII (a QuestionId); its short URL is k/on-tap/<id>/
     kind: Kind
     text: str
     quote: str | None                # a quoted sentence the question is about
@@ -80,6 +137,7 @@ class Question:
     passage: Passage
     sections: tuple[str, ...]        # sections whose text it is about
     units: tuple[str, ...]           # units whose duty it is about
+    moved_from: tuple[str, ...] = ()  # its earlier ids (of renamed elements): they still answer
 
     @property
     def correct(self) -> Option:
@@ -91,8 +149,6 @@ class Question:
 # -----------------------------------------------------------------------------
 
 ROLES = ("lead", "implementer", "support")
-# Question ids (and short URLs k/q-…/) by kind of unit question: chủ trì, phối hợp, thực hiện, đơn vị.
-ROLE_CODES = {Kind.LEAD: "ct", Kind.SUPPORT: "ph", Kind.IMPLEMENTER: "th", Kind.CARRIER: "dv"}
 
 
 def carriers(element) -> list[tuple[str, tuple[str, ...]]]:
@@ -127,10 +183,14 @@ def group_ids(content: m.Content, unit_id: str) -> tuple[str, ...]:
     return tuple(g.id for g in content.groups_of(unit_id))
 
 
-def group_kin(content: m.Content, unit_id: str) -> set[str]:
-    """The unit, its groups and its members: none of them is a wrong answer where the unit is right."""
-    members = {u.id for u in content.units if unit_id in group_ids(content, u.id)}
-    return {unit_id, *group_ids(content, unit_id), *members}
+def group_kin(content: m.Content) -> dict[str, set[str]]:
+    """Per unit: the unit, its groups and its members — none of them is a wrong answer
+    where the unit is right (one pass over the units, not one per unit)."""
+    members: dict[str, set[str]] = {}
+    for u in content.units:
+        for g in group_ids(content, u.id):
+            members.setdefault(g, set()).add(u.id)
+    return {u.id: {u.id, *group_ids(content, u.id), *members.get(u.id, ())} for u in content.units}
 
 
 # -----------------------------------------------------------------------------
@@ -171,8 +231,6 @@ def content_seed(content: m.Content) -> str:
     return hashlib.sha256(data.encode("utf-8")).hexdigest()[:16]
 
 
-# -----------------------------------------------------------------------------
-# The generator
 def texts_using(forms: dict[str, tuple[str, ...]], texts: list[str]) -> dict[str, list[int]]:
     """For each key, the indexes of the texts where one of its forms stands as whole words.
 
@@ -199,6 +257,104 @@ def texts_using(forms: dict[str, tuple[str, ...]], texts: list[str]) -> dict[str
 
 
 # -----------------------------------------------------------------------------
+# Candidates: gathered once per bank, looked up per question
+# -----------------------------------------------------------------------------
+
+T = TypeVar("T")
+
+
+class Pool(Generic[T]):
+    """The candidates for wrong options of one kind, gathered once per bank.
+
+    A question looks at POOL_LIMIT of them at most: all of a small pool, in
+    its order (the real plan's pools are small), else a sample seeded by the
+    question — so a question costs the same whatever the plan's size, and
+    the bank grows with the content, not with its square. With `group`, a
+    question can leave out a whole group (the documents related to the one it
+    asks about): in a large pool a group's candidates sit together, and the
+    sample is drawn around them rather than drawn and thrown away.
+
+    >>> Pool("abc").draw(random.Random(1))  # small: all of it, in order
+    ['a', 'b', 'c']
+    >>> big = Pool(range(1000))               # large: a sample, the same for the same seed
+    >>> drawn = big.draw(random.Random(1))
+    >>> len(set(drawn)) == POOL_LIMIT and drawn == big.draw(random.Random(1)) != big.draw(random.Random(2))
+    True
+    >>> tens = Pool(range(100), group=lambda n: n // 10)
+    >>> drawn = tens.draw(random.Random(1), outside=3)
+    >>> len(set(drawn)) == POOL_LIMIT and not any(30 <= n < 40 for n in drawn)
+    True
+    >>> Pool("aab", group=ord).draw(random.Random(1), outside=ord("a"))
+    ['b']
+    """
+
+    def __init__(self, items: Iterable[T], group: Callable[[T], int] | None = None):
+        self.items = list(items)
+        self.group = group
+        self.spans: dict[int, range] = {}  # group -> where its items sit (a large pool only)
+        if group is not None and len(self.items) > POOL_LIMIT:
+            self.items.sort(key=group)  # stable: within a group, the pool's own order
+            for i, item in enumerate(self.items):
+                span = self.spans.get(group(item))
+                self.spans[group(item)] = range(span.start if span else i, i + 1)
+
+    def draw(self, rng: random.Random, outside: int | None = None) -> list[T]:
+        """Up to POOL_LIMIT candidates, none of group `outside`; the caller filters them further."""
+        if len(self.items) <= POOL_LIMIT:
+            group = self.group
+            return [x for x in self.items if outside is None or group is None or group(x) != outside]
+        skip = self.spans.get(outside, range(0)) if outside is not None else range(0)
+        rest = len(self.items) - len(skip)
+        picks = range(rest) if rest <= POOL_LIMIT else sorted(rng.sample(range(rest), POOL_LIMIT))
+        return [self.items[i + len(skip) if i >= skip.start else i] for i in picks]
+
+
+class Quotes:
+    """The texts of a set of owners (the plan's tasks, a section's items), indexed by
+    runs of three words, to tell whether a fragment of one owner's text stands in
+    another's: only the owners sharing the fragment's rarest run are read, not
+    every other owner's text for every fragment.
+
+    >>> q = Quotes({"a": ["Một hai ba bốn năm sáu bảy tám."], "b": ["Hai ba bốn năm sáu bảy."]})
+    >>> q.unique("a", "Một hai ba bốn năm sáu"), q.unique("a", "hai ba bốn năm"), q.unique("b", "Hai ba bốn")
+    (True, False, False)
+    """
+
+    def __init__(self, texts: dict[str, list[str]]):
+        self.folded = {owner: " ".join(parts).casefold() for owner, parts in texts.items()}
+        # run -> its owner, or the set of its owners when several share it. Strings,
+        # not tuples and sets for each run: objects the garbage collector would
+        # walk again and again while the index grows (16× the time at 5× the text).
+        self.runs: dict[str, str | set[str]] = {}
+        for owner, text in self.folded.items():
+            ws = text.split()
+            for i in range(len(ws) - 2):
+                run = f"{ws[i]} {ws[i + 1]} {ws[i + 2]}"
+                held = self.runs.setdefault(run, owner)
+                if isinstance(held, set):
+                    held.add(owner)
+                elif held != owner:
+                    self.runs[run] = {held, owner}
+
+    def holders(self, run: str) -> Collection[str]:
+        held = self.runs.get(run, ())
+        return (held,) if isinstance(held, str) else held
+
+    def unique(self, owner: str, fragment: str) -> bool:
+        """True when no other owner's text holds `fragment` (case aside)."""
+        folded = fragment.casefold()
+        # Wherever the fragment stands, its inner words are whole words there (its
+        # first and last may be the ends of longer ones): a text without one of
+        # its inner runs cannot hold it.
+        inner = folded.split()[1:-1]
+        runs = [self.holders(" ".join(inner[i:i + 3])) for i in range(len(inner) - 2)]
+        holders = min(runs, key=len) if runs else self.folded.keys()
+        return not any(folded in self.folded[o] for o in holders if o != owner)
+
+
+# -----------------------------------------------------------------------------
+# The generator
+# -----------------------------------------------------------------------------
 
 class QuestionBank:
     """Every question the content supports, in plan order, and selections of them."""
@@ -211,20 +367,32 @@ class QuestionBank:
         self.number_of = self.graph.number  # hierarchical: "II.4", "III (gạch đầu dòng 2)"
         self.where = element_paths(content)
         self.footnote_labels = {f.id: f.label for f in content.plan.footnotes}
+        self.kin = group_kin(content)
         self.section_of: dict[str, m.Section] = {}
+        home: dict[str, m.Section] = {}  # a footnote belongs with the first section that marks it
         for s in content.plan.sections:
             for b in s.walk():
                 self.section_of[b.id] = s
-        for f in content.plan.footnotes:  # a footnote belongs with the first section that marks it
-            ref = f"[^{f.id}]"
-            home = next((s for s in content.plan.sections
-                         if any(ref in (b.text or "") + (b.title or "") for b in s.walk())), None)
+                for mark in FOOTNOTE_REF.finditer(f"{b.text or ''} {b.title or ''}"):
+                    home.setdefault(mark.group(1), s)
+        for f in content.plan.footnotes:
             for b in f.blocks:
                 for bb in b.walk():
-                    if home is not None:
-                        self.section_of[bb.id] = home
-        self.questions: tuple[Question, ...] = tuple(self._generate())
+                    if f.id in home:
+                        self.section_of[bb.id] = home[f.id]
+        questions = tuple(self._generate())
+        live = {q.id for q in questions}  # an old id that is a question's id again is that question's
+        self.questions: tuple[Question, ...] = tuple(
+            replace(q, moved_from=tuple(o for o in q.moved_from if o not in live)) if live & set(q.moved_from) else q
+            for q in questions)
         self.by_id = {q.id: q for q in self.questions}
+        # The questions of each section and unit (positions in the bank), for their pages.
+        self._of_section: dict[str, list[int]] = {}
+        self._of_unit: dict[str, list[int]] = {}
+        for i, q in enumerate(self.questions):
+            for index, keys in ((self._of_section, q.sections), (self._of_unit, q.units)):
+                for key in dict.fromkeys(keys):
+                    index.setdefault(key, []).append(i)
 
     # -- selections ----------------------------------------------------------
 
@@ -246,14 +414,14 @@ class QuestionBank:
         return out
 
     def of_section(self, section: m.Section) -> list[Question]:
-        return [q for q in self.questions if section.id in q.sections]
+        return [self.questions[i] for i in self._of_section.get(section.id, ())]
 
     def of_unit(self, unit_id: str) -> tuple[list[Question], list[Question]]:
         """(own, inherited): questions on the unit's duties and on those of its groups."""
-        groups = set(group_ids(self.content, unit_id))
-        own = [q for q in self.questions if unit_id in q.units]
-        inherited = [q for q in self.questions if unit_id not in q.units and groups & set(q.units)]
-        return own, inherited
+        own = self._of_unit.get(unit_id, [])
+        mine = set(own)
+        shared = {i for g in group_ids(self.content, unit_id) for i in self._of_unit.get(g, ()) if i not in mine}
+        return [self.questions[i] for i in own], [self.questions[i] for i in sorted(shared)]
 
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -266,26 +434,30 @@ class QuestionBank:
     def _rng(self, *parts: str) -> random.Random:
         return random.Random(":".join((self.seed, *parts)))
 
+    def _makers(self) -> tuple[Callable[[], Iterator[Question | None]], ...]:
+        """Each kind's generator, in the bank's order."""
+        return (self._unit_questions, self._timing_questions, self._quote_questions,
+                self._relation_questions, self._footnote_questions, self._abbreviation_questions)
+
     def _generate(self) -> Iterator[Question]:
-        makers = (self._unit_questions, self._timing_questions, self._quote_questions,
-                  self._relation_questions, self._footnote_questions, self._abbreviation_questions)
         seen: set[str] = set()
-        for make in makers:
+        for make in self._makers():
             for q in make():
                 if q is None or q.id in seen:
                     continue
                 seen.add(q.id)
                 yield q
 
-    def _question(self, qid: str, kind: Kind, text: str, answer: Option, distractors: list[Option],
+    def _question(self, qid: QuestionId, text: str, answer: Option, distractors: list[Option],
                   passage: Passage, sections: Iterable[str], units: Iterable[str] = (),
-                  quote: str | None = None, preferred: int = 0) -> Question | None:
+                  quote: str | None = None, preferred: int = 0, was: Iterable[str] = ()) -> Question | None:
         """A question with up to three seeded distractors, or None when it cannot be fair.
 
         The first `preferred` distractors are always kept (they test a
-        distinction the plan makes, e.g. lead vs coordinating unit).
+        distinction the plan makes, e.g. lead vs coordinating unit). `was`: the
+        old ids (moved_from) of what it asks about.
         """
-        rng = self._rng("options", qid)
+        rng = self._rng("options", str(qid))
         right = answer.text.casefold()
         pool, texts = [], {right}
         for i, d in enumerate(distractors):  # distinct texts, never the answer's
@@ -303,8 +475,8 @@ class QuestionBank:
         rng.shuffle(rest)
         options = [answer] + ([d for keep, d in pool if keep] + rest)[: MAX_OPTIONS - 1]
         rng.shuffle(options)
-        return Question(qid, kind, text, quote, tuple(options), answer.key, passage,
-                        tuple(dict.fromkeys(sections)), tuple(dict.fromkeys(units)))
+        return Question(str(qid), qid.kind, text, quote, tuple(options), answer.key, passage,
+                        tuple(dict.fromkeys(sections)), tuple(dict.fromkeys(units)), qid.was(was))
 
     def _passage_of_block(self, block, anchor: str | None = None, text: str | None = None) -> Passage:
         own = getattr(block, "text", None) or block.title  # a section has a title only
@@ -326,21 +498,18 @@ class QuestionBank:
             return P["untitled"].format(section=section.number, number=number)
         return P["block"].format(excerpt=excerpt.rstrip(" .;:"), section=section.number, number=number)
 
-    def _unit_name(self, ids: Iterable[str]) -> str:
-        return self.L["joiner"].join(self.content.unit(u).name for u in ids)
+    def _unit_option(self, ids: tuple[str, ...]) -> Option:
+        return Option("+".join(ids), self.L["joiner"].join(self.content.unit(u).name for u in ids))
 
     # -- who -----------------------------------------------------------------
 
     def _unit_questions(self) -> Iterator[Question | None]:
         T = self.L["templates"]
-        # Every set of units the plan assigns anything to: distractors come from here first.
         plan = self.content.plan
-        assigned: list[tuple[str, ...]] = []
-        for _, el in plan.elements():
-            for _, units in carriers(el):
-                if units not in assigned:
-                    assigned.append(units)
-        singles = [(u.id,) for u in self.content.units if u.kind == m.UnitKind.INTERNAL]
+        # Every set of units the plan assigns anything to, then each internal unit.
+        assigned = dict.fromkeys(units for _, el in plan.elements() for _, units in carriers(el))
+        singles = ((u.id,) for u in self.content.units if u.kind == m.UnitKind.INTERNAL)
+        pool = Pool((units, self._unit_option(units)) for units in dict.fromkeys((*assigned, *singles)))
         for section, el in plan.elements():
             roles = carriers(el)
             if not roles:
@@ -352,19 +521,18 @@ class QuestionBank:
                 template = template or T.get(kind.value)
                 if not template:
                     continue
-                kin = set().union(*(group_kin(self.content, u) for u in units))
+                kin = set().union(*(self.kin[u] for u in units))
                 # Units of the element's other roles come first: they test lead vs coordinating.
-                others = [us for r, us in roles if r != role]
-                distractors = [Option("+".join(cand), self._unit_name(cand))
-                               for cand in others + assigned + singles
-                               if not kin & set(cand) and cand != units]
+                others = [self._unit_option(us) for r, us in roles if r != role and not kin & set(us)]
+                qid = QuestionId(kind, el.id)
+                distractors = others + [o for cand, o in pool.draw(self._rng("pool", str(qid)))
+                                        if not kin & set(cand) and cand != units]
                 wording = responsibility_wording(el, role)
                 passage = (Passage(self.where[el.id], el.responsibility.id, wording)
                            if wording and el.responsibility else self._passage_of_block(el))
                 yield self._question(
-                    f"{ROLE_CODES[kind]}-{el.id}", kind, template.format(place=self._place(section, el)),
-                    Option("+".join(units), self._unit_name(units)), distractors, passage,
-                    [section.id], everyone, preferred=len([o for o in others if not kin & set(o)]))
+                    qid, template.format(place=self._place(section, el)), self._unit_option(units),
+                    distractors, passage, [section.id], everyone, preferred=len(others), was=el.moved_from)
 
     # -- when ----------------------------------------------------------------
 
@@ -373,7 +541,8 @@ class QuestionBank:
         if not template:
             return
         timed = [(s, el) for s, el in self.content.plan.elements() if timing_wording(el)]
-        wordings = list(dict.fromkeys(w for _, b in timed if (w := timing_wording(b))))
+        wordings = dict.fromkeys(w for _, b in timed if (w := timing_wording(b)))
+        pool = Pool(Option(f"t{i}", w) for i, w in enumerate(wordings))
         for section, block in timed:
             answer = timing_wording(block)
             t = block.timing
@@ -382,12 +551,12 @@ class QuestionBank:
             # No printed label: an editorial annotation, called so (as the plan's pages do).
             label = t.label or self.content.labels.get("resp", {}).get("timing_annotation") \
                 or self.content.labels["task"]["timing"]
+            qid = QuestionId(Kind.TIMING, block.id)
             yield self._question(
-                f"tg-{block.id}", Kind.TIMING, template.format(place=self._place(section, block)),
-                Option(t.id, answer),
-                [Option(f"t{i}", w) for i, w in enumerate(wordings) if w != answer],
+                qid, template.format(place=self._place(section, block)), Option(t.id, answer),
+                [o for o in pool.draw(self._rng("pool", str(qid))) if o.text != answer],
                 Passage(self.where[block.id], t.id, f"{label}: {answer}"),
-                [section.id], [u for _, us in carriers(block) for u in us])
+                [section.id], [u for _, us in carriers(block) for u in us], was=block.moved_from)
 
     # -- which task, which purpose --------------------------------------------
 
@@ -400,16 +569,19 @@ class QuestionBank:
             options = [Option(b.id, option["task"].format(number=self.number_of(b) or b.id,
                                                      title=clean_title(plain(b.title or b.text, {}))))
                        for s, b in tasks]
+            pool = Pool(options)
             texts = {b.id: self._body_texts(b) for _, b in tasks}
+            quotes = Quotes({owner: [t for _, t in pairs] for owner, pairs in texts.items()})
             for (section, task), answer in zip(tasks, options):
-                found = self._quote(task.id, texts, skip_first=not task.title)
+                found = self._quote(task.id, texts[task.id], quotes, skip_first=not task.title)
                 if found is None:
                     continue
                 block, quote = found
+                qid = QuestionId(Kind.TASK_QUOTE, task.id)
                 yield self._question(
-                    f"nv-{task.id}", Kind.TASK_QUOTE, T["task_quote"], answer,
-                    [o for o in options if o.key != task.id], self._passage_of_block(block),
-                    [section.id], [u for _, us in carriers(task) for u in us], quote)
+                    qid, T["task_quote"], answer, [o for o in pool.draw(self._rng("pool", str(qid))) if o.key != task.id],
+                    self._passage_of_block(block), [section.id], [u for _, us in carriers(task) for u in us], quote,
+                    was=task.moved_from)
         templates = T.get("purpose_quote") or {}
         for section in plan.sections:
             template = templates.get(section.role or "")
@@ -422,31 +594,33 @@ class QuestionBank:
                            else words(fragments(plain(b.text, self.footnote_labels))[0], EXCERPT_WORDS,
                                       self.L["ellipsis"]))
                 options.append(Option(b.id, option["item"].format(number=self.number_of(b), opening=opening)))
+            pool = Pool(options)
             texts = {b.id: self._body_texts(b) for b in items}
+            quotes = Quotes({owner: [t for _, t in pairs] for owner, pairs in texts.items()})
             for item, answer in zip(items, options):
-                found = self._quote(item.id, texts, skip_first=not item.title)
+                found = self._quote(item.id, texts[item.id], quotes, skip_first=not item.title)
                 if found is None:
                     continue
                 block, quote = found
+                qid = QuestionId(Kind.PURPOSE_QUOTE, item.id)
                 yield self._question(
-                    f"md-{item.id}", Kind.PURPOSE_QUOTE, template.format(section=section.number), answer,
-                    [o for o in options if o.key != item.id], self._passage_of_block(block), [section.id],
-                    quote=quote)
+                    qid, template.format(section=section.number), answer,
+                    [o for o in pool.draw(self._rng("pool", str(qid))) if o.key != item.id],
+                    self._passage_of_block(block), [section.id], quote=quote, was=item.moved_from)
 
     def _body_texts(self, block) -> list[tuple[object, str]]:
         """(block, text) of a block and its descendants — text, never titles; no footnote marks."""
         return [(b, " ".join(FOOTNOTE_REF.sub("", b.text).split())) for b in block.walk() if b.text]
 
-    def _quote(self, owner: str, texts: dict[str, list], skip_first: bool):
-        """A seeded fragment of `owner`'s text that no other owner's text contains."""
-        others = " ".join(t for o, pairs in texts.items() if o != owner for _, t in pairs).casefold()
+    def _quote(self, owner: str, texts: list[tuple[object, str]], quotes: Quotes, skip_first: bool):
+        """A seeded fragment of `owner`'s texts that no other owner's text contains."""
         candidates = []
-        for i, (block, text) in enumerate(texts[owner]):
+        for i, (block, text) in enumerate(texts):
             for j, frag in enumerate(fragments(text)):
                 if skip_first and i == 0 and j == 0:
                     continue  # the option shows these opening words
                 n = len(frag.split())
-                if QUOTE_WORDS[0] <= n <= QUOTE_WORDS[1] and frag.casefold() not in others:
+                if QUOTE_WORDS[0] <= n <= QUOTE_WORDS[1] and quotes.unique(owner, frag):
                     candidates.append((block, frag))
         if not candidates:
             return None
@@ -471,42 +645,64 @@ class QuestionBank:
         c = self.content
         cited = self._cited_in()
         blocks = list(c.plan.walk())
+        citing: dict[str, list[int]] = {}  # document -> positions of the blocks citing it, in order
+        for i, b in enumerate(blocks):
+            for d in cited.get(b.id, ()):
+                citing.setdefault(d, []).append(i)
+        pools: dict[str, tuple[dict[str, int], Pool[tuple[int, m.Document]]]] = {}
         for doc in c.documents:
             for rtype in dict.fromkeys(r.type for r in doc.relations):
                 template = templates.get(rtype)
                 if not template:
                     continue
                 targets = [r.target for r in doc.relations if r.type == rtype]
-                # The passage: a plan paragraph that cites the target(s) — and the
-                # document itself, unless the document is the plan.
+                # The passage: the first plan paragraph that cites the target(s) — and
+                # the document itself, unless the document is the plan — looked for
+                # among the paragraphs citing the least cited of them.
                 need = set(targets) | (set() if doc.is_plan else {doc.id})
-                block = next((b for b in blocks if need <= set(cited.get(b.id, ()))), None)
+                fewest = min((citing.get(d, []) for d in need), key=len)
+                block = next((blocks[i] for i in fewest if need <= set(cited[blocks[i].id])), None)
                 if block is None:
                     continue  # the plan's text does not state it: not asked
-                near = self._relation_closure(rtype, doc.id)
-                distractors = [self._doc_option(d) for d in c.documents
-                               if d.id not in near and not d.is_plan]
+                if rtype not in pools:
+                    pools[rtype] = self._relation_pool(rtype)
+                component, pool = pools[rtype]
+                qid = QuestionId(Kind.RELATION, doc.id, rtype)
+                # Never a document related to this one, however indirectly: it might be right too.
+                distractors = [self._doc_option(d)
+                               for _, d in pool.draw(self._rng("pool", str(qid)), component[doc.id])]
                 name = self.L["this_plan"] if doc.is_plan else c.document_label(doc)
                 answer = Option("+".join(targets), self.L["joiner"].join(
                     c.document_label(c.document(t)) for t in targets))
                 section = self.section_of.get(block.id)
                 sections = [section.id] if section else []
-                yield self._question(f"vb-{doc.id}-{rtype}".replace("_", "-"), Kind.RELATION,
-                                     template.format(document=name), answer, distractors,
-                                     self._passage_of_block(block), sections)
+                yield self._question(qid, template.format(document=name), answer, distractors,
+                                     self._passage_of_block(block), sections, was=doc.moved_from)
 
-    def _relation_closure(self, rtype: str, doc_id: str) -> set[str]:
-        """Documents linked to `doc_id` by `rtype` in either direction, transitively."""
-        edges = [(d.id, r.target) for d in self.content.documents for r in d.relations if r.type == rtype]
-        near, frontier = {doc_id}, [doc_id]
-        while frontier:
-            cur = frontier.pop()
-            for a, b in edges:
-                for x, y in ((a, b), (b, a)):
-                    if x == cur and y not in near:
-                        near.add(y)
-                        frontier.append(y)
-        return near
+    def _relation_pool(self, rtype: str) -> tuple[dict[str, int], Pool[tuple[int, m.Document]]]:
+        """The documents linked by `rtype` in either direction, transitively, numbered
+        as one component (document id -> number), and the pool of every document but
+        the plan, grouped by component (-1: linked to none)."""
+        docs = self.content.documents
+        links: dict[str, list[str]] = {}
+        for d in docs:
+            for r in d.relations:
+                if r.type == rtype:
+                    links.setdefault(d.id, []).append(r.target)
+                    links.setdefault(r.target, []).append(d.id)
+        component: dict[str, int] = {}
+        for start in links:
+            if start in component:
+                continue
+            number, frontier = len(component), [start]  # a number no component has yet
+            component[start] = number
+            while frontier:
+                for other in links[frontier.pop()]:
+                    if other not in component:
+                        component[other] = number
+                        frontier.append(other)
+        pool = Pool(((component.get(d.id, -1), d) for d in docs if not d.is_plan), group=lambda item: item[0])
+        return component, pool
 
     def _footnote_questions(self) -> Iterator[Question | None]:
         template = self.L["templates"].get("footnote")
@@ -514,18 +710,21 @@ class QuestionBank:
             return
         c = self.content
         cited = self._cited_in()
+        pool = Pool(d for d in c.documents if not d.is_plan)
         for footnote in c.plan.footnotes:
             listed = {d for b in footnote.blocks for bb in b.walk() for d in cited.get(bb.id, ())}
-            distractors = [self._doc_option(d) for d in c.documents if d.id not in listed and not d.is_plan]
             for block in footnote.blocks:
                 docs = [d for d in cited.get(block.id, ()) if not c.document(d).is_plan]
                 if not docs:
                     continue
                 answer = self._doc_option(c.document(self._rng("footnote", block.id).choice(docs)))
                 section = self.section_of.get(block.id)
-                yield self._question(f"cth-{block.id}", Kind.FOOTNOTE, template.format(label=footnote.label),
-                                     answer, distractors, self._passage_of_block(block),
-                                     [section.id] if section else [])
+                qid = QuestionId(Kind.FOOTNOTE, block.id)
+                distractors = [self._doc_option(d) for d in pool.draw(self._rng("pool", str(qid)))
+                               if d.id not in listed]
+                yield self._question(qid, template.format(label=footnote.label), answer, distractors,
+                                     self._passage_of_block(block), [section.id] if section else [],
+                                     was=block.moved_from)
 
     # -- words -----------------------------------------------------------------
 
@@ -538,6 +737,7 @@ class QuestionBank:
         blocks = list(c.plan.walk())
         texts = [" ".join(x for x in (b.title, b.text) if x) for b in blocks]
         used = texts_using({t.id: (t.term, *t.variants) for t in abbrs}, texts)
+        pool = Pool(Option(t.id, t.expansion) for t in abbrs)
         for term in abbrs:
             where = [self.section_of.get(blocks[i].id) for i in used[term.id]]
             if not where:
@@ -546,8 +746,8 @@ class QuestionBank:
             text = self.L["abbreviation_passage"].format(term=term.term, expansion=term.expansion)
             if term.definition:
                 text += " " + term.definition
+            qid = QuestionId(Kind.ABBREVIATION, term.id)
             yield self._question(
-                f"vt-{term.id}", Kind.ABBREVIATION, template.format(term=term.term),
-                Option(term.id, term.expansion),
-                [Option(t.id, t.expansion) for t in abbrs if t.id != term.id],
+                qid, template.format(term=term.term), Option(term.id, term.expansion),
+                [o for o in pool.draw(self._rng("pool", str(qid))) if o.key != term.id],
                 Passage(GLOSSARY, term.id, text), sections)

@@ -341,9 +341,11 @@ class Site:
         """Problems with the built site against the manifest (None: no manifest)."""
         if self.manifest is None:
             return None
+        relation_types = [r.id for r in self.content.relation_types]
         return check_manifest(self.manifest, scan_site(Path(site_dir)),
                               {**section_aliases(self.content), **self.aliases}, MANIFEST,
-                              page_moves(self.content))
+                              page_moves(self.content),
+                              lambda page, anchor: study.lost_link(page, anchor, relation_types))
 
     def check_search(self, site_dir: Path) -> list[str]:
         """Pages missing from the built search index (Zensical's search.json or

@@ -4,7 +4,9 @@
   the printable handout, its answer key and the trainers' page;
 - `static_files(...)`: short URLs k/<question id>/, their QR codes and the CSV;
 - `progress_data(...)`: what assets/study.js needs to track reading progress
-  (a script, not JSON to fetch: pages work from file://).
+  (a script, not JSON to fetch: pages work from file://);
+- `lost_link(...)`: what the lockfile check says of a question link that no
+  longer resolves.
 
 No MkDocs here: the renderer and the hooks call in.
 """
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 
 from . import model as m
 from .areas import script_data
@@ -30,7 +33,7 @@ from .paths import (
     study_unit_path,
 )
 from .permalinks import QR_DIR, SHORT_DIR, _qr_svg_cached, absolute, redirect_page
-from .quiz import Kind, Question, QuestionBank, group_ids
+from .quiz import Kind, Question, QuestionBank, QuestionId, group_ids
 
 PAGE_MIN = 5     # fewer questions on a page is said, never padded
 PAGE_MAX = 15
@@ -158,8 +161,42 @@ def static_files(content: m.Content, site_url: str | None, cache: DiskCache = NO
         path = f"{short_path(q)}index.html"
         files[path] = redirect_page(path, handout_target(q), labels)
         files[qr_path(q)] = _qr_svg_cached(absolute(site_url, short_path(q)), q.text, cache)
+    for q in b.questions:  # the short URLs of its old ids (a renamed element's) keep landing on it
+        for old in q.moved_from:
+            path = f"{STUDY_SHORT}/{old}/index.html"
+            files[path] = redirect_page(path, handout_target(q), labels)
     files[STUDY_CSV] = csv_bytes(content, site_url)
     return files
+
+
+def lost_link(page: str, anchor: str | None, relation_types: Iterable[str] = ()) -> str | None:
+    """What to do about a published question link that no longer resolves — the
+    handout's #<question id> or the short URL k/on-tap/<question id>/ — for the
+    lockfile check (permalinks.check_manifest); None for any other link.
+
+    >>> lost_link("on-tap/phat-tay.html", "tg-II-3").split(": ")[0]
+    "the Ôn tập question 'tg-II-3' is no longer asked"
+    >>> "add `moved_from: [II-3]` to the plan element" in lost_link("k/on-tap/tg-II-3/index.html", None)
+    True
+    >>> lost_link("muc/II.html", "II-3"), lost_link("k/on-tap/xx-1/index.html", None)
+    (None, None)
+    """
+    if anchor is None and page.startswith(f"{STUDY_SHORT}/") and page.endswith("/index.html"):
+        qid = QuestionId.parse(page[len(STUDY_SHORT) + 1: -len("/index.html")], relation_types)
+    elif anchor is not None and page == md_to_html_path(STUDY_HANDOUT):
+        qid = QuestionId.parse(anchor, relation_types)
+    else:
+        return None
+    if qid is None:
+        return None
+    if qid.kind is Kind.ABBREVIATION:  # a glossary term has no moved_from: its id is for good
+        rename = f"if the term '{qid.about}' was renamed, give it back its id in content/glossary.yaml"
+    else:
+        what, where = (("document", "documents.yaml") if qid.kind is Kind.RELATION else ("plan element", "plan.yaml"))
+        rename = (f"if the {what} '{qid.about}' was renamed, add `moved_from: [{qid.about}]` to the {what} that "
+                  f"replaces it in content/{where} (the question's old id and short URL then land on it)")
+    return (f"the Ôn tập question '{qid}' is no longer asked: {rename}; if the question is gone on purpose "
+            f"(the fact it asked was removed), delete its entry from the lockfile in the same commit")
 
 
 def csv_bytes(content: m.Content, site_url: str | None) -> bytes:

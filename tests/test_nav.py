@@ -202,7 +202,8 @@ def test_index_pages_link_every_document_and_unit(built_site):
     pytest.param({"pages": {"bien-tap/g.html": ["muc-1"]}}, {"bien-tap/g.html": {"muc-2"}}, {},
                  {"bien-tap/g.html": ["muc-1"]}, id="editor-anchor-kept"),
     pytest.param({}, {"on-tap/phat-tay.html": {"nv-II-3"}, "k/on-tap/nv-II-3/index.html": set()}, {},
-                 {"on-tap/phat-tay.html": []}, id="question-ids-not-locked"),
+                 {"on-tap/phat-tay.html": ["nv-II-3"], "k/on-tap/nv-II-3/index.html": []},
+                 id="question-ids-locked"),  # they follow moved_from (tests/test_study_permalinks.py)
     pytest.param({"pages": {"k/on-tap/q/index.html": []}}, {}, {}, {"k/on-tap/q/index.html": []},
                  id="locked-short-url-kept"),
 ])

@@ -11,8 +11,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -25,8 +27,15 @@ from plansite.quiz import Kind, QuestionBank
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"
+sys.path.insert(0, str(REPO / "bench"))
+import synth  # noqa: E402  (bench/synth.py: deterministic synthetic content)
+
+# A plan large enough that every kind's pool of wrong options is sampled (Pool):
+# bench/synth.py content at SYNTHETIC_SCALE × the real plan.
+SYNTHETIC = "synthetic"
+SYNTHETIC_SCALE = 8
 PLANS = ["content"] + sorted(f"tests/fixtures/{p.name}" for p in FIXTURES.iterdir()
-                             if (p / "plan.yaml").is_file())
+                             if (p / "plan.yaml").is_file()) + [SYNTHETIC]
 
 
 def squash(text: str) -> str:
@@ -98,6 +107,45 @@ class Raw:
         return self.labels["study"]["joiner"].join(self.units[u]["name"] for u in ids)
 
 
+def synthetic_content(folder: Path, scale: int) -> Path:
+    """bench/synth.py content at `scale` × the real plan in `folder`, made to ask
+    every kind of question: each task's timing worded differently (synth words
+    them all alike), and documents implementing one another in chains of four
+    (synth links them all into one tree: every document related to every
+    other), a paragraph citing each pair as prose does."""
+    synth.generate(folder, scale=scale)
+
+    def rewrite(name: str, change) -> None:
+        path = folder / name
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        change(data)
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+    pairs = []
+
+    def chains(data: dict) -> None:
+        kinds = {k["id"]: k["name"] for k in data["kinds"]}
+        docs = [d for d in data["documents"] if not d.get("is_plan")]
+        for before, doc in zip(docs, docs[1:]):
+            if int(doc["id"].split("-")[1]) % 4 == 1:
+                doc.pop("relations", None)  # the first of a chain
+                continue
+            doc["relations"] = [{"type": "implements", "target": before["id"]}]
+            pairs.append(tuple(f"{kinds[d['kind']]} số {d['number']} ngày {d['date']}" for d in (doc, before)))
+
+    def timings_and_citations(plan: dict) -> None:
+        timed = [b for s in plan["sections"] for b in s["blocks"] if b.get("timing")]
+        for n, block in enumerate(timed):
+            block["timing"]["text"] = f"Trước ngày {n % 28 + 1}/{n % 12 + 1}/{2022 + n // 336}."
+        paragraphs = [b for s in plan["sections"] for t in s["blocks"] for b in t.get("blocks", [])]
+        for (doc, target), block in zip(pairs, paragraphs):
+            block["text"] += f" Thực hiện {doc} triển khai {target}."
+
+    rewrite("documents.yaml", chains)
+    rewrite("plan.yaml", timings_and_citations)
+    return folder
+
+
 def expected_answer(raw: Raw, q) -> tuple[str, list[str]]:
     """(the correct option's text per the YAML, texts no distractor may have)."""
     block_id = q.id.split("-", 1)[1]
@@ -116,7 +164,12 @@ def expected_answer(raw: Raw, q) -> tuple[str, list[str]]:
         rtype = q.id[len(f"vb-{doc_id}-"):].replace("-", "_")
         targets = [r["target"] for r in raw.docs[doc_id]["relations"] if r["type"] == rtype]
         joined = raw.labels["study"]["joiner"].join(raw.doc_label(t) for t in targets)
-        return joined, [raw.doc_label(t) for t in targets]
+        # No wrong option is related to the document in any way (it might be right too).
+        links = [(d, r["target"]) for d in raw.docs for r in raw.docs[d].get("relations", []) if r["type"] == rtype]
+        near = {doc_id}
+        while grown := ({b for a, b in links if a in near} | {a for a, b in links if b in near}) - near:
+            near |= grown
+        return joined, [raw.doc_label(t) for t in near - {doc_id}]
     if q.kind is Kind.ABBREVIATION:
         term = raw.terms[block_id]
         assert term.get("abbr"), q.id
@@ -134,6 +187,8 @@ def plan(request, tmp_path_factory):
     src = REPO / request.param
     if request.param == "content":
         folder = src
+    elif request.param == SYNTHETIC:
+        folder = synthetic_content(tmp_path_factory.mktemp("plan") / "content", SYNTHETIC_SCALE)
     else:
         folder = tmp_path_factory.mktemp("plan") / "content"
         shutil.copytree(src, folder)
@@ -500,3 +555,48 @@ def test_every_stream_block_of_plan_css_starts_at_the_top_level():
         code = re.sub(r"/\*.*?\*/", "", line)
         depth += code.count("{") - code.count("}")
     assert unclosed == [] and depth == 0, unclosed
+
+
+# -----------------------------------------------------------------------------
+# Work linear in the content (issue 18): counted, never timed
+# -----------------------------------------------------------------------------
+
+def lines_run(module, work) -> int:
+    """How many lines of `module`'s code work() runs: the work done, the same on any machine."""
+    count = 0
+
+    def local(frame, event, arg):
+        nonlocal count
+        count += event == "line"
+        return local
+
+    previous = sys.gettrace()
+    sys.settrace(lambda frame, event, arg: local if frame.f_code.co_filename == module.__file__ else None)
+    try:
+        work()
+    finally:
+        sys.settrace(previous)
+    return count
+
+
+def bank_work(content) -> dict[str, int]:
+    """Lines of plansite/quiz.py run by the bank: each kind's questions, the
+    questions of every section and unit (their Ôn tập pages), the whole bank."""
+    bank = QuestionBank(content)
+    work = {make.__name__: lines_run(quiz, lambda make=make: list(make())) for make in bank._makers()}
+    work["of_section, of_unit"] = lines_run(quiz, lambda: ([bank.of_section(s) for s in content.plan.sections],
+                                                           [bank.of_unit(u.id) for u in content.units]))
+    work["QuestionBank"] = lines_run(quiz, lambda: QuestionBank(content))
+    return work
+
+
+def test_the_bank_does_work_linear_in_the_content(tmp_path):
+    """Each kind's questions, and the questions of every section and unit, cost the
+    same per element on a plan twice as large. Lines of plansite/quiz.py run at 8×
+    and 16× the real plan: linear work doubles (slope 1.0); looking at every
+    candidate for every question (the bank before Pool and Quotes) measured slopes
+    of 1.6 to 2.0 per kind."""
+    small, large = (bank_work(load_content(synthetic_content(tmp_path / str(scale), scale))) for scale in (8, 16))
+    assert min(small.values()) > 100, small  # each kind has work to measure
+    slopes = {name: round(math.log2(large[name] / small[name]), 2) for name in small}
+    assert max(slopes.values()) <= 1.25, slopes
