@@ -3,17 +3,21 @@
 Typesetting the PDFs that are not in the build cache (WeasyPrint, 1.5–3.5 s on
 the real plan) and encoding the QR codes (pure Python, about 0.4 s) are most
 of a fresh build and of a build after a text edit, and run on one core.
-`start` hands them to another process (`python -m plansite.ahead ROOT
-[SITE_URL]`, `make`) as the build begins — before the content is loaded, so
-that process's start and imports overlap the build's own. It loads the content
-itself and fills the project's build cache with every QR code and download,
-taking what is there already. `Ahead.join` waits for it where the files are
-needed, and the build then takes them from the cache through the same
-functions as always: at the end of `prepare`, or — `prepare(defer_downloads=True)`,
-as `prepare_build` asks for a build but not a preview — only after the
-generator built the pages (`Site.finish_downloads`), the pages showing
-`downloads.PENDING_SIZE` for the downloads' sizes until then. When the build
-finds everything in the cache, `Ahead.stop` ends the process at once.
+They are handed to another process (`python -m plansite.ahead ROOT
+[SITE_URL]`, `make`), which loads the content itself and fills the project's
+build cache with every QR code and download, taking what is there already.
+On a fresh clone (`start_early`: the cache holds no PDF or no QR code) it
+starts as the build begins, before the content is loaded, so that its start
+and imports overlap the build's own; after an edit (`start`) only once the
+build found a PDF or DOCX missing from the cache — a process whose work is
+not needed would only take the processor from the build. `Ahead.join` waits
+for it where the files are needed, and the build then takes them from the
+cache through the same functions as always: at the end of `prepare`, or —
+`prepare(defer_downloads=True)`, as `prepare_build` asks for a build but not
+a preview — only after the generator built the pages
+(`Site.finish_downloads`), the pages showing `downloads.PENDING_SIZE` for the
+downloads' sizes until then. When the build finds everything in the cache
+after all, `Ahead.stop` ends the process at once.
 
 So the output is the serial build's by construction (the same function makes
 every byte, the cache only carries them), and a failure is the serial build's
@@ -99,16 +103,18 @@ def worker_process(root: Path, site_url: str | None) -> subprocess.Popen:
 
 
 def make(root: Path, site_url: str | None) -> None:
-    """Fill the build cache of the project at `root` with its QR codes (for `site_url`)
-    and its downloads, through the functions the build takes them from."""
+    """Fill the build cache of the project at `root` with its downloads and QR codes
+    (for `site_url`), through the functions the build takes them from. The QR codes
+    last: a build that waits for the downloads (`Site.finish_downloads`) encodes
+    the ones still missing meanwhile, and this process then finds them in the cache."""
     from . import downloads, study
     from .loader import load_content
 
     cache = DiskCache(root / DEFAULT_DIR)
     content = load_content(root / "content", display_root=root, cache=cache)
+    downloads.build(content, root / "templates", cache)
     permalinks.static_files(content, site_url, cache)
     study.static_files(content, site_url, cache)
-    downloads.build(content, root / "templates", cache)
 
 
 if __name__ == "__main__":

@@ -279,13 +279,18 @@ class Site:
         them into the site and put the downloads' sizes where pages and search index
         show PENDING_SIZE."""
         pending = [d for d in self.downloads if d.pending]
+        cache = DiskCache(self.root / DEFAULT_DIR)
+        try:  # the QR codes first: the process typesets first, and each takes the other's from the cache
+            for path, code in self.pending_qr.items():
+                self.static[path] = code.svg(cache)
+                _write(site_dir / path, self.static[path])
+        except BaseException:
+            if self.ahead is not None:
+                self.ahead.stop()
+            raise
+        self.pending_qr = {}
         if self.ahead is not None:
             self.ahead.join()
-        cache = DiskCache(self.root / DEFAULT_DIR)
-        for path, code in self.pending_qr.items():
-            self.static[path] = code.svg(cache)
-            _write(site_dir / path, self.static[path])
-        self.pending_qr = {}
         if not pending:
             return
         made = {d.path: d for d in build_downloads(self.content, self.root / "templates", cache)}

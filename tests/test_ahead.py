@@ -22,7 +22,8 @@ from plansite.pdf import cached_pdf
 from plansite.site import prepare
 
 SITE_URL = "https://example.org/ke-hoach/"  # in every QR code: the other process must use the build's
-WORKER = ahead.worker_process  # the real one, for tests that replace it
+WORKER = ahead.worker_process  # the real ones, for tests that replace them
+QR_SVG = permalinks.qr_svg
 
 
 @pytest.fixture
@@ -38,19 +39,20 @@ def serial(tmp_path_factory):
     return prepare(project, SITE_URL, cache=DiskCache(tmp / "serial-cache"))
 
 
-def _refuse(monkeypatch) -> None:
-    """This process takes PDFs and QR codes from the build cache only: making one raises."""
+def _refuse(monkeypatch, qr: bool = True) -> None:
+    """This process takes PDFs (and QR codes) from the build cache only: making one raises."""
     def pdf(html, cache):
         hit = cached_pdf(html, cache)
         if hit is None:
             raise RuntimeError("typeset in the build's own process")
         return hit
 
-    def qr(url, title):
+    def refuse_qr(url, title):
         raise RuntimeError("QR code encoded in the build's own process")
 
     monkeypatch.setattr(downloads, "html_to_pdf", pdf)
-    monkeypatch.setattr(permalinks, "qr_svg", qr)
+    if qr:
+        monkeypatch.setattr(permalinks, "qr_svg", refuse_qr)
 
 
 def _failing(root, site_url):
@@ -160,7 +162,7 @@ def test_the_other_process_makes_everything_the_build_takes_from_the_cache(proje
 # Waiting for them only after the generator built the pages (finish_downloads)
 # -----------------------------------------------------------------------------
 
-def test_deferred_files_are_made_by_the_other_process_after_the_pages(project, serial, tmp_path, monkeypatch):
+def test_deferred_files_are_made_after_the_pages(project, serial, tmp_path, monkeypatch):
     gate = _Gated()
     monkeypatch.setattr(ahead, "worker_process", gate)
     _refuse(monkeypatch)
@@ -168,6 +170,8 @@ def test_deferred_files_are_made_by_the_other_process_after_the_pages(project, s
         site = prepare(project, SITE_URL, defer_downloads=True)
     finally:
         gate.open()
+    # While the other process typesets, this one encodes the QR codes still missing.
+    monkeypatch.setattr(permalinks, "qr_svg", QR_SVG)
     pending = [d for d in site.downloads if d.pending]
     assert {d.path for d in pending} == {d.path for d in serial.downloads if d.format in ("pdf", "docx")}
     assert set(site.pending_qr) == _qr_paths(serial) and not _qr_paths(site)
