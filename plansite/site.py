@@ -280,8 +280,10 @@ class Site:
         show PENDING_SIZE."""
         pending = [d for d in self.downloads if d.pending]
         cache = DiskCache(self.root / DEFAULT_DIR)
-        try:  # the QR codes first: the process typesets first, and each takes the other's from the cache
-            for path, code in self.pending_qr.items():
+        # The QR codes first, while the process typesets (it encodes them last). Each takes
+        # the other's from the cache; from the other end, so that they meet halfway.
+        try:
+            for path, code in reversed(self.pending_qr.items()):
                 self.static[path] = code.svg(cache)
                 _write(site_dir / path, self.static[path])
         except BaseException:
@@ -534,7 +536,7 @@ def prepare(root: Path, site_url: str | None = None, *, cache: DiskCache | None 
     cache = DiskCache(root / DEFAULT_DIR) if cache is None else cache
     # Uncached PDFs and QR codes are made in another process meanwhile (plansite.ahead); a
     # preview's PDFs are made later. A fresh clone lacks them all: the process starts at once.
-    typesetting = start_early(root, site_url, cache) if stale_downloads is None else Ahead()
+    typesetting = start_early(root, cache) if stale_downloads is None else Ahead()
     looked: list[Download] | None = None  # the downloads as the cache holds them, looked up to decide
     try:
         content = load_content(root / "content", display_root=root, cache=cache)
@@ -543,7 +545,8 @@ def prepare(root: Path, site_url: str | None = None, *, cache: DiskCache | None 
             # After an edit: another process only if a PDF or DOCX is not in the cache.
             looked = build_downloads(content, root / "templates", cache, later=True)
             if any(d.pending for d in looked):
-                typesetting = start_typesetting(root, site_url)
+                typesetting = start_typesetting(root)
+        typesetting.send(content, site_url)
         later = defer_downloads and typesetting.process is not None  # joined in finish_downloads
         pages, nav = render_site(content, root / "templates", site_url, cache)
         # History of content/, plan status and the history page (never fails for lack of git).

@@ -55,14 +55,14 @@ def _refuse(monkeypatch, qr: bool = True) -> None:
         monkeypatch.setattr(permalinks, "qr_svg", refuse_qr)
 
 
-def _failing(root, site_url):
+def _failing(root):
     return subprocess.Popen([sys.executable, "-c", "raise SystemExit(1)"])
 
 
 def _recorded(monkeypatch) -> list:
     """Record the processes started (which fail at once)."""
     started: list = []
-    monkeypatch.setattr(ahead, "worker_process", lambda root, site_url: started.append(root) or _failing(root, site_url))
+    monkeypatch.setattr(ahead, "worker_process", lambda root: started.append(root) or _failing(root))
     return started
 
 
@@ -70,19 +70,28 @@ class _Gated:
     """`ahead.worker_process` whose process starts making only once `open` is called
     (until then the build finds nothing of its work in the cache)."""
 
-    def __init__(self):
-        self.started: list[subprocess.Popen] = []
+    def __init__(self, folder):
+        self.gate, self.started = folder / "gate", []
 
-    def __call__(self, root, site_url):
-        code = ("import sys; from pathlib import Path; from plansite.ahead import make; sys.stdin.read(); "
-                f"make(Path({str(root)!r}), {site_url!r})")
+    def __call__(self, root):
+        code = ("import os, sys, time; from pathlib import Path; from plansite import ahead\n"
+                "def wait(warm_up=ahead._warm_up):\n"
+                f"    while not os.path.exists({str(self.gate)!r}): time.sleep(0.01)\n"
+                "    warm_up()\n"
+                f"ahead._warm_up = wait; ahead.work(Path({str(root)!r}), sys.stdin.buffer)")
         process = subprocess.Popen([sys.executable, "-c", code], cwd=REPO, stdin=subprocess.PIPE)
         self.started.append(process)
         return process
 
     def open(self):
-        for process in self.started:
-            process.stdin.close()
+        self.gate.touch()
+
+
+def _fill(project) -> None:
+    """The project's build cache filled as the other process fills it, but in this process."""
+    from plansite.loader import load_content
+
+    ahead.make(project, load_content(project / "content"), SITE_URL)
 
 
 def _site_bytes(site) -> dict:
@@ -97,10 +106,9 @@ def test_the_other_process_makes_them_and_the_site_is_the_serial_one(project, se
     assert {d.path for d in serial.downloads if d.format == "pdf"} and _qr_paths(serial)
     _refuse(monkeypatch)  # this process may not typeset nor encode now
     started = []
-    monkeypatch.setattr(ahead, "worker_process", lambda root, site_url: started.append((root, site_url)) or
-                        WORKER(root, site_url))
+    monkeypatch.setattr(ahead, "worker_process", lambda root: started.append(root) or WORKER(root))
     parallel = prepare(project, SITE_URL)
-    assert started == [(project, SITE_URL)]
+    assert started == [project]
     assert _site_bytes(parallel) == _site_bytes(serial)
     assert [(d.path, d.data) for d in parallel.downloads] == [(d.path, d.data) for d in serial.downloads]
 
@@ -116,7 +124,7 @@ def test_when_the_other_process_fails_the_build_fails_as_it_would_alone(project,
 def test_nothing_is_started_without_a_cache_or_when_told_not_to(project, monkeypatch, env):
     monkeypatch.setenv(env, "1")
     cache = DiskCache(project / DEFAULT_DIR)
-    assert ahead.start_early(project, SITE_URL, cache).process is None and not ahead.may_start(project, cache)
+    assert ahead.start_early(project, cache).process is None and not ahead.may_start(project, cache)
     started = _recorded(monkeypatch)
     site = prepare(project, SITE_URL, defer_downloads=True)  # everything made in this process
     assert started == [] and site.ahead is None and not site.pending_qr
@@ -124,7 +132,7 @@ def test_nothing_is_started_without_a_cache_or_when_told_not_to(project, monkeyp
 
 
 def test_after_an_edit_a_process_starts_only_for_a_download_the_cache_lacks(project, monkeypatch):
-    ahead.make(project, SITE_URL)
+    _fill(project)
     started = _recorded(monkeypatch)
     _refuse(monkeypatch)
     site = prepare(project, SITE_URL, defer_downloads=True)
@@ -137,10 +145,10 @@ def test_after_an_edit_a_process_starts_only_for_a_download_the_cache_lacks(proj
     site.ahead.stop()
 
 
-def test_a_process_started_early_is_stopped_when_the_cache_holds_everything(project, monkeypatch):
-    ahead.make(project, SITE_URL)
+def test_a_process_started_early_is_stopped_when_the_cache_holds_everything(project, tmp_path, monkeypatch):
+    _fill(project)
     monkeypatch.setattr(ahead, "_has_entries", lambda cache, namespace: False)  # as if the cache were empty
-    gate = _Gated()
+    gate = _Gated(tmp_path)
     monkeypatch.setattr(ahead, "worker_process", gate)
     _refuse(monkeypatch)
     try:
@@ -152,7 +160,7 @@ def test_a_process_started_early_is_stopped_when_the_cache_holds_everything(proj
 
 
 def test_the_other_process_makes_everything_the_build_takes_from_the_cache(project, serial, monkeypatch):
-    ahead.make(project, SITE_URL)
+    _fill(project)
     monkeypatch.setenv(ahead.NO_WORKER_ENV, "1")
     _refuse(monkeypatch)
     assert _site_bytes(prepare(project, SITE_URL)) == _site_bytes(serial)
@@ -163,7 +171,7 @@ def test_the_other_process_makes_everything_the_build_takes_from_the_cache(proje
 # -----------------------------------------------------------------------------
 
 def test_deferred_files_are_made_after_the_pages(project, serial, tmp_path, monkeypatch):
-    gate = _Gated()
+    gate = _Gated(tmp_path)
     monkeypatch.setattr(ahead, "worker_process", gate)
     _refuse(monkeypatch)
     try:
@@ -195,7 +203,7 @@ def test_deferred_files_are_made_after_the_pages(project, serial, tmp_path, monk
 
 @pytest.mark.parametrize(("left", "refused"), [("pdf", "typeset"), ("qr", "QR code")])
 def test_a_deferred_file_that_fails_fails_the_build(project, tmp_path, monkeypatch, left, refused):
-    ahead.make(project, SITE_URL)
+    _fill(project)
     shutil.rmtree(project / DEFAULT_DIR / left)  # only these are left to make, and the other process fails
     monkeypatch.setattr(ahead, "worker_process", _failing)
     _refuse(monkeypatch)
