@@ -993,8 +993,9 @@ EXPLAIN_AUDITS = {
 NEXT_STEP = {
     "ours": "bước tiếp theo: chỉ dựng lại những trang có dữ liệu đầu vào đổi (giữ `Site` của lần dựng trước "
             "trong trạng thái của hook) và nạp ít mô-đun hơn khi khởi động",
-    "cold": "bước tiếp theo: khởi động tiến trình dàn trang PDF trước khi nạp nội dung và chỉ gửi cho nó HTML; "
-            "tạo mã QR trong chính tiến trình đó",
+    "cold": "PDF và mã QR đã được làm ở tiến trình thứ hai, khởi động trước khi nạp nội dung (plansite/ahead.py); "
+            "bước tiếp theo: kiểm tra các tệp schema theo lược đồ gốc JSON Schema 2020-12 (nhiều nhất là "
+            "labels.schema.json) ở tiến trình đó thay vì trong lần dựng, và biên dịch ít mẫu Jinja hơn",
     "serve": "bước tiếp theo: khi xem trước, chỉ dựng lại các trang có nội dung đổi",
 }
 

@@ -139,27 +139,6 @@ def build(content: m.Content, templates: Path, cache: DiskCache = NO_CACHE,
     return out
 
 
-class _Every(Mapping[str, bytes]):
-    """Earlier bytes for every path (empty): `build` then makes nothing, only says what it lacks."""
-
-    def __getitem__(self, path: str) -> bytes:
-        return b""
-
-    def __contains__(self, path: object) -> bool:
-        return True
-
-    def __iter__(self):
-        return iter(())
-
-    def __len__(self) -> int:
-        return 0
-
-
-def missing(content: m.Content, templates: Path, cache: DiskCache, graph: Graph | None = None) -> list[str]:
-    """The site paths of the PDFs and DOCX that `build` would make now: those not in `cache`."""
-    return [d.path for d in build(content, templates, cache, graph, stale=_Every()) if d.stale]
-
-
 def size_text(n: int) -> str:
     """Vietnamese file size: 39,6 KB."""
     if n < 1024:

@@ -38,6 +38,7 @@ from .paths import (
 
 SHORT_DIR = "k"
 QR_DIR = "qr"
+QR_NAMESPACE = "qr"  # of the build cache
 ARTICLE = re.compile(r"<article\b.*?</article>", re.S)
 ID = re.compile(r"""<([a-zA-Z][a-zA-Z0-9]*)\b[^>]*?\sid\s*=\s*["']([^"']+)["']""")
 TITLE_ID = re.compile(r"""<h1\b[^>]*?\sid\s*=\s*["']([^"']+)["']""")
@@ -216,11 +217,13 @@ def redirect_page(from_path: str, to_address: str, labels: dict, keep_hash: bool
     )
 
 
-def static_files(content: m.Content, site_url: str | None, cache: DiskCache = NO_CACHE) -> dict[str, str | bytes]:
+def static_files(content: m.Content, site_url: str | None, cache: DiskCache = NO_CACHE,
+                 later: dict[str, QrCode] | None = None) -> dict[str, str | bytes]:
     """Short-URL redirect pages, moved-page redirects and QR codes, by site path.
 
     QR codes are the slow part (pure-Python encoding) and depend only on their
     URL and title, which are stable by design: with a `cache` each is made once.
+    With `later`, a QR code not in `cache` is put there instead (see `add_qr`).
     """
     labels = content.labels["redirect"]
     files: dict[str, str | bytes] = {}
@@ -228,7 +231,8 @@ def static_files(content: m.Content, site_url: str | None, cache: DiskCache = NO
         path = f"{citable.short}index.html"
         files[path] = redirect_page(path, citable.target, labels)
         if citable.qr:
-            files[f"{QR_DIR}/{citable.id}.svg"] = _qr_svg_cached(absolute(site_url, citable.short), citable.citation, cache)
+            add_qr(files, f"{QR_DIR}/{citable.id}.svg", QrCode(absolute(site_url, citable.short), citable.citation),
+                   cache, later)
     for old, new in aliases(content).items():  # short URLs of renamed ids keep working
         path = f"{SHORT_DIR}/{old}/index.html"
         files[path] = redirect_page(path, new, labels)
@@ -246,14 +250,42 @@ def absolute(site_url: str | None, path: str) -> str:
     return f"{base}/{path}" if base else path
 
 
-def _qr_svg_cached(url: str, title: str, cache: DiskCache) -> str:
-    name = cache_key("qr", url, title, repr(_QR_MAKE), repr(_QR_SAVE), version("segno"),
-                     code_version(__file__)) + ".svg"
-    data = cache.get("qr", name)
-    if data is None:
-        data = qr_svg(url, title).encode("utf-8")
-        cache.put("qr", name, data)
-    return data.decode("utf-8")
+@dataclass(frozen=True)
+class QrCode:
+    """A QR code file: the URL it encodes and its title, made once through the build cache."""
+
+    url: str
+    title: str
+
+    def _name(self) -> str:
+        return cache_key("qr", self.url, self.title, repr(_QR_MAKE), repr(_QR_SAVE), version("segno"),
+                         code_version(__file__)) + ".svg"
+
+    def cached(self, cache: DiskCache) -> str | None:
+        """The SVG if the build cache holds it, without encoding it."""
+        data = cache.get(QR_NAMESPACE, self._name())
+        return None if data is None else data.decode("utf-8")
+
+    def svg(self, cache: DiskCache = NO_CACHE) -> str:
+        """The SVG, from the build cache or encoded now (and kept there)."""
+        name = self._name()
+        data = cache.get(QR_NAMESPACE, name)
+        if data is None:
+            data = qr_svg(self.url, self.title).encode("utf-8")
+            cache.put(QR_NAMESPACE, name, data)
+        return data.decode("utf-8")
+
+
+def add_qr(files: dict[str, str | bytes], path: str, code: QrCode, cache: DiskCache,
+           later: dict[str, QrCode] | None = None) -> None:
+    """Put QR code `code` into `files` at site path `path` — or, with `later` and not in
+    `cache`, into `later` (another process is encoding it: `Site.finish_downloads`)."""
+    if later is None:
+        files[path] = code.svg(cache)
+    elif (svg := code.cached(cache)) is not None:
+        files[path] = svg
+    else:
+        later[path] = code
 
 
 def qr_svg(url: str, title: str) -> str:

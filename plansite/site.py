@@ -32,7 +32,7 @@ from pathlib import Path
 import yaml
 
 from . import model as m, study
-from .ahead import Ahead, start as start_typesetting
+from .ahead import Ahead, may_start, start as start_typesetting, start_early
 from .areas import add_footer_link, plan_data_js
 from .cache import DEFAULT_DIR, DiskCache
 from .citations import CitationIndex, excerpt
@@ -65,6 +65,7 @@ from .paths import (
 from .permalinks import (
     INIT_HINT,
     Citable,
+    QrCode,
     aliases,
     check_manifest,
     citables,
@@ -167,7 +168,8 @@ class Site:
     downloads: list[Download] = field(default_factory=list)
     currency: Currency | None = None         # history of content/, plan status, version
     warnings: list[str] = field(default_factory=list)
-    ahead: Ahead | None = None               # typesetting the pending downloads (see finish_downloads)
+    ahead: Ahead | None = None               # making the pending downloads and QR codes (see finish_downloads)
+    pending_qr: dict[str, QrCode] = field(default_factory=dict)  # static files made in finish_downloads
 
     @property
     def version_text(self) -> str:
@@ -271,17 +273,29 @@ class Site:
         return PlanExtension(site=self, on_unresolved=on_unresolved or "")
 
     def finish_downloads(self, site_dir: Path) -> None:
-        """Make the downloads `prepare(defer_downloads=True)` left pending, once the
-        generator has built the site into `site_dir`: wait for the process typesetting
-        them, make what it did not (failing as a build without it fails), write them
-        into the site and put their sizes where pages and search index show PENDING_SIZE."""
+        """Make the downloads and QR codes `prepare(defer_downloads=True)` left pending,
+        once the generator has built the site into `site_dir`: wait for the process
+        making them, make what it did not (failing as a build without it fails), write
+        them into the site and put the downloads' sizes where pages and search index
+        show PENDING_SIZE."""
         pending = [d for d in self.downloads if d.pending]
+        cache = DiskCache(self.root / DEFAULT_DIR)
+        # The QR codes first, while the process typesets (it encodes them last). Each takes
+        # the other's from the cache; from the other end, so that they meet halfway.
+        try:
+            for path, code in reversed(self.pending_qr.items()):
+                self.static[path] = code.svg(cache)
+                _write(site_dir / path, self.static[path])
+        except BaseException:
+            if self.ahead is not None:
+                self.ahead.stop()
+            raise
+        self.pending_qr = {}
         if self.ahead is not None:
             self.ahead.join()
         if not pending:
             return
-        made = {d.path: d for d in build_downloads(self.content, self.root / "templates",
-                                                   DiskCache(self.root / DEFAULT_DIR))}
+        made = {d.path: d for d in build_downloads(self.content, self.root / "templates", cache)}
         sizes = {PENDING_SIZE.format(path=d.path).encode(): made[d.path].size_label.encode() for d in pending}
         for d in pending:
             (site_dir / d.path).parent.mkdir(parents=True, exist_ok=True)
@@ -522,12 +536,20 @@ def prepare(root: Path, site_url: str | None = None, *, cache: DiskCache | None 
     """
     root = Path(root)
     cache = DiskCache(root / DEFAULT_DIR) if cache is None else cache
-    content = load_content(root / "content", display_root=root, cache=cache)
-    manifest = read_lockfile(root, publishing)
-    # Uncached PDFs are typeset in another process meanwhile (plansite.ahead); a preview's are made later.
-    typesetting = start_typesetting(root, content, cache) if stale_downloads is None else Ahead()
-    later = defer_downloads and typesetting.process is not None  # joined in finish_downloads
+    # Uncached PDFs and QR codes are made in another process meanwhile (plansite.ahead); a
+    # preview's PDFs are made later. A fresh clone lacks them all: the process starts at once.
+    typesetting = start_early(root, cache) if stale_downloads is None else Ahead()
+    looked: list[Download] | None = None  # the downloads as the cache holds them, looked up to decide
     try:
+        content = load_content(root / "content", display_root=root, cache=cache)
+        manifest = read_lockfile(root, publishing)
+        if stale_downloads is None and typesetting.process is None and may_start(root, cache):
+            # After an edit: another process only if a PDF or DOCX is not in the cache.
+            looked = build_downloads(content, root / "templates", cache, later=True)
+            if any(d.pending for d in looked):
+                typesetting = start_typesetting(root)
+        typesetting.send(content, site_url)
+        later = defer_downloads and typesetting.process is not None  # joined in finish_downloads
         pages, nav = render_site(content, root / "templates", site_url, cache)
         # History of content/, plan status and the history page (never fails for lack of git).
         currency = build_currency(root, content, root / "templates", site_url, cache, docs_dir="docs")
@@ -537,8 +559,11 @@ def prepare(root: Path, site_url: str | None = None, *, cache: DiskCache | None 
         typesetting.stop()
         raise
     # PDF, DOCX, open data (cached); a preview may keep earlier bytes while they are made (downloads.build)
-    downloads = build_downloads(content, root / "templates", cache,
-                                stale=stale_downloads if cache else None, later=later)
+    if looked is not None and (later or not any(d.pending for d in looked)):
+        downloads = looked  # what is pending waits for the process (finish_downloads)
+    else:
+        downloads = build_downloads(content, root / "templates", cache,
+                                    stale=stale_downloads if cache else None, later=later)
     pages.append(data_page(content, root / "templates", downloads, site_url, cache))
     nav.append({pages[-1].title: pages[-1].path})
     pages.append(currency.page)
@@ -569,10 +594,15 @@ def prepare(root: Path, site_url: str | None = None, *, cache: DiskCache | None 
         warnings=[f"content/changes.yaml: commit {commit} is not a version that changed content/ — fix the id"
                   for commit in currency.history.unmatched],
     )
-    site.ahead = typesetting if later else None
-    site.static = {**static_files(content, site_url, cache), **{d.path: d.data for d in downloads if not d.pending},
-                   **study.static_files(content, site_url, cache), PLAN_DATA: plan_data_js(content),
+    qr_later: dict[str, QrCode] | None = {} if later else None
+    site.static = {**static_files(content, site_url, cache, qr_later),
+                   **{d.path: d.data for d in downloads if not d.pending},
+                   **study.static_files(content, site_url, cache, qr_later), PLAN_DATA: plan_data_js(content),
                    STUDY_DATA: study.progress_data(content)}
+    site.pending_qr = qr_later or {}
+    if later and not site.pending_qr and not any(d.pending for d in downloads):
+        typesetting.stop()  # the cache held everything: the process's work is not needed
+    site.ahead = typesetting if later else None
     # Backlinks list reader pages only; an editor page's citations are still checked.
     handwritten_places = [p for page in handwritten.values() for p in _handwritten_places(site, page)]
     places = [*(p for p in handwritten_places if not is_editor_page(p.page)), *plan_places(content, index)]

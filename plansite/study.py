@@ -32,7 +32,7 @@ from .paths import (
     study_section_path,
     study_unit_path,
 )
-from .permalinks import QR_DIR, SHORT_DIR, _qr_svg_cached, absolute, redirect_page
+from .permalinks import QR_DIR, SHORT_DIR, QrCode, absolute, add_qr, redirect_page
 from .quiz import Kind, Question, QuestionBank, QuestionId, group_ids
 
 PAGE_MIN = 5     # fewer questions on a page is said, never padded
@@ -153,14 +153,15 @@ def _counts(b: QuestionBank) -> list[tuple[str, int]]:
 # Static files: short URLs, QR codes, CSV
 # -----------------------------------------------------------------------------
 
-def static_files(content: m.Content, site_url: str | None, cache: DiskCache = NO_CACHE) -> dict[str, str | bytes]:
+def static_files(content: m.Content, site_url: str | None, cache: DiskCache = NO_CACHE,
+                 later: dict[str, QrCode] | None = None) -> dict[str, str | bytes]:
     b = bank(content)
     labels = content.labels["redirect"]
     files: dict[str, str | bytes] = {}
     for q in b.questions:
         path = f"{short_path(q)}index.html"
         files[path] = redirect_page(path, handout_target(q), labels)
-        files[qr_path(q)] = _qr_svg_cached(absolute(site_url, short_path(q)), q.text, cache)
+        add_qr(files, qr_path(q), QrCode(absolute(site_url, short_path(q)), q.text), cache, later)  # later: permalinks
     for q in b.questions:  # the short URLs of its old ids (a renamed element's) keep landing on it
         for old in q.moved_from:
             path = f"{STUDY_SHORT}/{old}/index.html"

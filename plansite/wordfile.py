@@ -12,10 +12,10 @@ the same layout the site and the PDF use.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 import re
 import zipfile
-from xml.sax.saxutils import escape
 
 from . import model as m
 from .cache import NO_CACHE, DiskCache, code_version, key, version
@@ -208,7 +208,7 @@ def _build(content: m.Content) -> bytes:
                 f'<w:footnoteReference w:customMarkFollows="1" w:id="{len(footnotes)}"/></w:r>'))
             p._p.append(parse_xml(
                 f'<w:r xmlns:w="{W}"><w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
-                f'<w:t>{escape(mark)}</w:t></w:r>'))
+                f'<w:t>{_escape(mark)}</w:t></w:r>'))
         return p
 
     def number(b: m.Block) -> str:
@@ -325,7 +325,7 @@ def _add_text(p, text: str, bold: bool) -> None:
     for match in UNBREAKABLE.finditer(text):
         if match.start() > last:
             p.add_run(text[last:match.start()]).bold = bold
-        inner = "<w:noBreakHyphen/>".join(f'<w:t xml:space="preserve">{escape(x)}</w:t>' if x else ""
+        inner = "<w:noBreakHyphen/>".join(f'<w:t xml:space="preserve">{_escape(x)}</w:t>' if x else ""
                                           for x in match.group().split("-"))
         p._p.append(parse_xml(f'<w:r xmlns:w="{W}"><w:rPr>{"<w:b/>" if bold else ""}</w:rPr>{inner}</w:r>'))
         last = match.end()
@@ -369,7 +369,7 @@ def _add_footnotes(doc, footnotes: list[tuple[str, list[str]]]) -> None:
         for j, text in enumerate(paragraphs):
             lead = f"({label}) " if j == 0 else ""
             runs = "<w:noBreakHyphen/>".join(
-                f'<w:t xml:space="preserve">{escape(x)}</w:t>' for x in (lead + _plain(text)).split("-"))
+                f'<w:t xml:space="preserve">{_escape(x)}</w:t>' for x in (lead + _plain(text)).split("-"))
             ps.append(f'<w:p><w:pPr><w:jc w:val="both"/><w:spacing w:after="40"/><w:ind w:firstLine="567"/></w:pPr>'
                       f'<w:r><w:rPr><w:sz w:val="24"/></w:rPr>{runs}</w:r></w:p>')
         body.append(f'<w:footnote w:id="{i}">{"".join(ps)}</w:footnote>')
@@ -383,3 +383,9 @@ def _add_footnotes(doc, footnotes: list[tuple[str, list[str]]]) -> None:
 
 def _plain(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
+
+
+def _escape(text: str) -> str:
+    """Text for a WordprocessingML element (&, <, >), as xml.sax.saxutils.escape does —
+    whose import pulls in urllib.request, http.client and ssl."""
+    return html.escape(text, quote=False)
