@@ -6,7 +6,7 @@ that the code tests do not depend on the plan's wording.
     git checkout content/                       # never commit the result
 
 Every text of the plan's body (paragraphs, bullets, titles, notes, the
-responsibility and timing lines and their labels) gets one word more, and
+responsibility and timing lines) gets one word more, and
 every unit a new name. Paragraphs are re-wrapped, so lines move. Ids, numbers,
 citations, dates and kinds stay: what the plan says changes, not what it is.
 Content tests (`-m content`) pin the real wording and are expected to fail.
@@ -22,7 +22,7 @@ from helpers import REPO, _walk, yaml_set, yaml_source
 # The parts of plan.yaml that hold the plan's body (the header and the
 # recipients hold document facts, not prose).
 BODY = ("preamble", "sections", "footnotes")
-FIELDS = ("text", "title", "label")
+FIELDS = ("text", "title")  # labels ("Đơn vị thực hiện", a footnote's "1") are the plan's vocabulary
 INSERTED = "đồng thời"   # after the comma nearest the middle of a sentence
 APPENDED = "nay"         # where there is no comma
 UNIT_SUFFIX = "mới"

@@ -287,6 +287,7 @@ def test_docx_has_nd30_page_setup(built_site):
     assert 'w:footnoteReference' in doc.element.xml
 
 
+@pytest.mark.content  # compares with the source text: a fact of the real plan
 def test_libreoffice_opens_the_docx(built_site, tmp_path):
     soffice = tool("soffice")
     shutil.copy(built_site / PLAN_DOCX, tmp_path / "plan.docx")
