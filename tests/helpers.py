@@ -261,6 +261,19 @@ def yaml_rename(path: Path, old: str, new: str, *, moved_from: bool = True) -> N
         yaml_set(path, where, key, new)
 
 
+def yaml_delete(path: Path, where: Where, key: str) -> None:
+    """Remove `key` (and its value, however many lines) from the block mapping at `where`."""
+    source = yaml_source(path)
+    target = yaml_path(source.data, where)
+    assert key in _at(source.data, target) and len(_at(source.data, target)) > 1, f"{where!r}: cannot remove {key}"
+    lines = source.text.splitlines(keepends=True)
+    line, column = source.keys[(*target, key)]
+    assert not lines[line - 1][:column - 1].strip(" "), f"{where!r}: {key} is not on a line of its own ({path.name})"
+    del lines[line - 1:_value_end(lines, line - 1, column - 1)]
+    path.write_text("".join(lines), encoding="utf-8")
+    assert key not in _at(yaml_source(path).data, target), f"{where!r}: {key} was not removed from {path.name}"
+
+
 def yaml_insert(path: Path, where: Where, item: dict | str, *, after: bool = False) -> None:
     """Insert `item` into the list holding the element at `where`, before it
     (or after it): a mapping, or the YAML text of one list item ("- id: …")."""

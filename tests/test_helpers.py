@@ -86,6 +86,16 @@ def test_yaml_insert_and_rename(tmp_path):
     assert data["items"][1]["relations"] == [{"type": "implements", "target": "b-moi"}]  # references follow
 
 
+def test_yaml_delete_removes_a_field_and_its_lines(tmp_path):
+    path = tmp_path / "f.yaml"
+    path.write_text(SAMPLE, encoding="utf-8")
+    helpers.yaml_delete(path, "a", "text")
+    helpers.yaml_delete(path, "a", "relations")
+    assert yaml.safe_load(path.read_text(encoding="utf-8")) == {
+        "items": [{"id": "a", "kind": "paragraph"}, {"id": "b", "title": "Ngắn", "list": ["x", "y"]}]}
+    assert "# the next item" in path.read_text(encoding="utf-8")
+
+
 def test_yaml_edits_refuse_what_they_cannot_find(tmp_path):
     path = tmp_path / "f.yaml"
     path.write_text(SAMPLE, encoding="utf-8")
