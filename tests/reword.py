@@ -6,9 +6,10 @@ that the code tests do not depend on the plan's wording.
     git checkout content/                       # never commit the result
 
 Every text of the plan's body (paragraphs, bullets, titles, notes, the
-responsibility and timing lines) gets one word more, and
-every unit a new name. Paragraphs are re-wrapped, so lines move. Ids, numbers,
-citations, dates and kinds stay: what the plan says changes, not what it is.
+responsibility and timing lines) gets one word more, and every unit a new name
+(a word after its first). Paragraphs are re-wrapped, so lines move. Ids,
+numbers, labels, citations, dates and kinds stay: what the plan says changes,
+not what it is.
 Content tests (`-m content`) pin the real wording and are expected to fail.
 """
 
@@ -25,7 +26,7 @@ BODY = ("preamble", "sections", "footnotes")
 FIELDS = ("text", "title")  # labels ("Đơn vị thực hiện", a footnote's "1") are the plan's vocabulary
 INSERTED = "đồng thời"   # after the comma nearest the middle of a sentence
 APPENDED = "nay"         # where there is no comma
-UNIT_SUFFIX = "mới"
+UNIT_WORD = "mới"      # after the first word of a unit's name
 
 
 def reworded(text: str) -> str:
@@ -59,7 +60,8 @@ def reword(content: Path) -> int:
     units = content / "units.yaml"
     names = [(u["id"], u["name"]) for u in yaml_source(units).data["units"]]
     for ident, name in names:
-        yaml_set(units, ident, "name", f"{name} {UNIT_SUFFIX}")
+        first, _, rest = name.partition(" ")
+        yaml_set(units, ident, "name", f"{first} {UNIT_WORD} {rest}".strip())
     return len(edits) + len(names)
 
 
