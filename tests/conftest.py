@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -13,9 +14,13 @@ from helpers import REPO, SEED, QuietHandler, QuietServer, built, mkdocs_build, 
 __all__ = ["REPO", "SEED", "source_text", "_QuietHandler", "_QuietServer"]
 
 # Speed lives in the benchmark, never in a test's verdict: no per-example
-# deadline (a loaded CI machine is slow, not wrong).
-settings.register_profile("plansite", deadline=None)
-settings.load_profile("plansite")
+# deadline (a loaded CI machine is slow, not wrong). The examples are fixed
+# per test, not drawn at random: a run passes or fails the same
+# way every time. HYPOTHESIS_PROFILE=explore draws new ones (a failure prints
+# the example and `@reproduce_failure`, to be pinned with `@example`).
+settings.register_profile("plansite", deadline=None, derandomize=True)
+settings.register_profile("explore", deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "plansite"))
 
 
 def pytest_collection_modifyitems(items):

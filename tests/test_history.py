@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from helpers import REPO, edit
+from helpers import REPO, yaml_get, yaml_insert, yaml_set
 from plansite import history as h
 from plansite.errors import ContentError
 from plansite.loader import load_content
@@ -119,21 +119,25 @@ def test_status_prefers_the_header_date_and_is_unknown_without_a_year(content):
     assert h.plan_status(blank, dt.date(2023, 3, 1)).state == "unknown"
 
 
+# `where` may name a field of content/ as {file:id:key}: a label, a number or a
+# name the editor may reword, read from the content rather than copied here.
 @pytest.mark.parametrize("key,where,href", [
     ("header", "Phần đầu văn bản", "index.html"),
     ("plan:note-header", "Phần đầu văn bản, Ghi chú biên tập", "index.html#note-header"),
     ("plan:II", "Mục II", "muc/II.html#II"),
     ("plan:II-4", "II.4", "muc/II.html#II-4"),
     ("plan:II-4-p1", "II.4, đoạn 1", "muc/II.html#II-4-p1"),
-    ("plan:II-4-dv", "II.4, Đơn vị thực hiện", "muc/II.html#II-4-dv"),
+    ("plan:II-4-dv", "II.4, {plan:II-4-dv:label}", "muc/II.html#II-4-dv"),
     ("plan:can-cu", "Phần căn cứ, đoạn 1", "index.html#can-cu"),
     ("plan:fn-1-p2", "chú thích (1), đoạn 2", "muc/II.html#fn-1-p2"),
     ("plan:nn-3", "Nơi nhận, đoạn 3", "index.html#nn-3"),
-    ("document:qd-218-tu", "Văn bản 218-QĐ/TU", "van-ban/qd-218-tu.html"),
-    ("unit:thanh-tra-so", "Đơn vị Thanh tra Sở", "don-vi/thanh-tra-so.html"),
+    ("document:qd-218-tu", "Văn bản {documents:qd-218-tu:number}", "van-ban/qd-218-tu.html"),
+    ("unit:thanh-tra-so", "Đơn vị {units:thanh-tra-so:name}", "don-vi/thanh-tra-so.html"),
 ])
 def test_elements_are_named_by_place_and_linked_to_where_they_are_now(content, key, where, href):
     element = h.read_history(REPO).elements[key]
+    where = re.sub(r"\{(\w+):([\w-]+):(\w+)\}",
+                   lambda m: yaml_get(REPO / "content" / f"{m[1]}.yaml", m[2], m[3]), where)
     assert h.where_text(element, content.labels) == where
     assert h.current_href(element, content, h.HISTORY) == href
 
@@ -194,38 +198,29 @@ def build(repo: Path, site: Path) -> subprocess.CompletedProcess:
                           cwd=repo, env=ENV, capture_output=True, text=True)
 
 
-NEW_TASK = '''
-      - id: II-6
-        kind: task
-        number: "6"
-        title: Tổng kết công tác dân vận năm 2022.
-        blocks:
-          - id: II-6-p1
-            kind: paragraph
-            text: Báo cáo kết quả thực hiện Kế hoạch về Văn phòng Sở.
-        responsibility:
-          id: II-6-dv
-          label: Đơn vị thực hiện
-          text: Văn phòng Sở.
-          lead: [van-phong-so]
-        timing:
-          id: II-6-tg
-          label: Thời gian thực hiện
-          text: Thường xuyên.
-          kinds: [recurring]
+def new_task(number: str) -> dict:
+    """Task II.<number>, assigned to the Văn phòng Sở."""
+    ident = f"II-{number}"
+    return {"id": ident, "kind": "task", "number": number, "title": "Tổng kết công tác dân vận năm 2022.",
+            "blocks": [{"id": f"{ident}-p1", "kind": "paragraph",
+                        "text": "Báo cáo kết quả thực hiện Kế hoạch về Văn phòng Sở."}],
+            "responsibility": {"id": f"{ident}-dv", "label": "Đơn vị thực hiện", "text": "Văn phòng Sở.",
+                               "lead": ["van-phong-so"]},
+            "timing": {"id": f"{ident}-tg", "label": "Thời gian thực hiện", "text": "Thường xuyên.",
+                       "kinds": ["recurring"]}}
 
-  - id: III
-'''
 
-NEW_DOCUMENT = '''documents:
-  - id: cv-999-ubnd
-    kind: cong-van
-    number: 999/UBND-VX
-    date: 05/5/2026
-    issuer: null
-    subject: Về việc sửa đổi Kế hoạch công tác dân vận
+NEW_DOCUMENT = {"id": "cv-999-ubnd", "kind": "cong-van", "number": "999/UBND-VX", "date": "05/5/2026",
+                "issuer": None, "subject": "Về việc sửa đổi Kế hoạch công tác dân vận"}
+NEW_WORD = "đột xuất"
 
-'''
+
+def replace_a_word(text: str, word: str) -> tuple[str, str]:
+    """`text` with the first word of letters only from its middle on replaced
+    by `word`, and the word replaced (whatever the editor's wording)."""
+    words = text.split(" ")
+    i = next(i for i in range(len(words) // 2, len(words)) if words[i].isalpha() and words[i] not in word.split())
+    return " ".join([*words[:i], word, *words[i + 1:]]), words[i]
 
 
 @pytest.fixture(scope="module")
@@ -238,25 +233,30 @@ def repo(tmp_path_factory) -> dict:
     git(root, "init", "-q", "-b", "main")
     shas = {"initial": commit(root, "First publication", "2026-01-10")}
     plan, docs = root / "content" / "plan.yaml", root / "content" / "documents.yaml"
+    # The edits find what they change by id, never by the plan's wording.
     # 1. one word of a paragraph, recorded as a correction of the transcription
-    edit(plan, "Thực hiện tiếp công dân thường xuyên, định kỳ", "Thực hiện tiếp công dân thường xuyên, đột xuất")
+    text, replaced = replace_a_word(yaml_get(plan, "II-4-p1", "text"), NEW_WORD)
+    yaml_set(plan, "II-4-p1", "text", text)
     (root / "content" / "changes.yaml").write_text(
-        "changes:\n  - element: II-4-p1\n    type: correction\n    reason: Bản gốc ghi “đột xuất”.\n", encoding="utf-8")
+        f"changes:\n  - element: II-4-p1\n    type: correction\n    reason: Bản gốc ghi “{NEW_WORD}”.\n",
+        encoding="utf-8")
     shas["word"] = commit(root, "Fix a word in II.4 against the source", "2026-02-01")
-    # 2. a task added
-    edit(plan, "\n  - id: III\n", NEW_TASK)
-    shas["task"] = commit(root, "Add task II.6", "2026-03-01")
+    # 2. a task added after the last one of section II
+    blocks = yaml_get(plan, "II", "blocks")
+    task = str(sum(b["kind"] == "task" for b in blocks) + 1)
+    yaml_insert(plan, blocks[-1]["id"], new_task(task), after=True)
+    shas["task"] = commit(root, f"Add task II.{task}", "2026-03-01")
     # 3. an id renamed with moved_from
-    edit(plan, "          - id: II-5-p2\n", "          - id: II-5-tham-muu\n            moved_from: [II-5-p2]\n")
+    yaml_set(plan, "II-5-p2", "moved_from", ["II-5-p2"])
+    yaml_set(plan, "II-5-p2", "id", "II-5-tham-muu")
     shas["rename"] = commit(root, "Give II.5's second paragraph a descriptive id", "2026-04-01")
     # 4. a document added, and a note on an existing one
-    edit(docs, "documents:\n", NEW_DOCUMENT)
-    edit(docs, "      - id: qd-218-tu-n2\n", "      - id: qd-218-tu-n3\n        text: Ghi chú mới về văn bản này.\n"
-         "      - id: qd-218-tu-n2\n")
+    yaml_insert(docs, ("documents", 0), NEW_DOCUMENT)
+    yaml_insert(docs, ("qd-218-tu", "notes", 0), {"id": "qd-218-tu-n3", "text": "Ghi chú mới về văn bản này."})
     shas["document"] = commit(root, "Register Công văn 999/UBND-VX", "2026-05-01")
     # 5. the header's number filled in; the office records that the rename of
     #    step 3 was an amendment by the document of step 4
-    edit(plan, "  number: null\n  symbol: KH-SKHĐT", '  number: "15"\n  symbol: KH-SKHĐT')
+    yaml_set(plan, ("header",), "number", "15")
     with (root / "content" / "changes.yaml").open("a", encoding="utf-8") as f:
         f.write(f"  - commit: \"{shas['rename'][:7]}\"\n    type: amendment\n    document: cv-999-ubnd\n"
                 f"    reason: Đổi theo công văn của UBND tỉnh.\n"
@@ -265,7 +265,8 @@ def repo(tmp_path_factory) -> dict:
     site = tmp_path_factory.mktemp("site")
     done = build(root, site)
     assert done.returncode == 0, done.stderr
-    return {"root": root, "site": site, "shas": shas}
+    return {"root": root, "site": site, "shas": shas, "replaced": replaced, "task": task,
+            "qd-218-tu": yaml_get(docs, "qd-218-tu", "number")}
 
 
 def page(site: Path, path: str) -> BeautifulSoup:
@@ -293,9 +294,9 @@ def test_history_lists_the_word_change_as_a_correction_with_a_word_diff(repo):
     text = " ".join(li.get_text(" ", strip=True).split())
     assert "sửa lời văn" in text
     assert li.select_one(".plan-history-type").get_text() == "Sửa lỗi số hóa"
-    assert "— Bản gốc ghi “đột xuất”." in text  # the element's own reason
-    assert [d.get_text() for d in li.select("del")] == ["[xóa: định kỳ]"]
-    assert [i.get_text() for i in li.select("ins")] == ["[thêm: đột xuất]"]
+    assert f"— Bản gốc ghi “{NEW_WORD}”." in text  # the element's own reason
+    assert [d.get_text() for d in li.select("del")] == [f"[xóa: {repo['replaced']}]"]
+    assert [i.get_text() for i in li.select("ins")] == [f"[thêm: {NEW_WORD}]"]
     assert li.select_one(".plan-history-where a")["href"] == "muc/II.html#II-4-p1"
     reason = page(repo["site"], "lich-su.html").find(id=f"lich-su-{repo['shas']['word'][:7]}") \
         .find_next("p", class_="plan-history-reason")
@@ -306,9 +307,10 @@ def test_history_lists_the_added_task(repo):
     reason = page(repo["site"], "lich-su.html").find(id=f"lich-su-{repo['shas']['task'][:7]}") \
         .find_next("p", class_="plan-history-reason")
     assert reason.get_text(" ", strip=True) == "Lý do: Bổ sung nhiệm vụ tổng kết."  # changes.yaml, not the commit
+    task = repo["task"]
     texts = rows(repo["site"], repo["shas"]["task"])
-    assert texts == ["II.6: thêm mới"], texts  # one row for the task, not one per part of it
-    assert row(repo["site"], repo["shas"]["task"], "II.6").select_one("a")["href"] == "muc/II.html#II-6"
+    assert texts == [f"II.{task}: thêm mới"], texts  # one row for the task, not one per part of it
+    assert row(repo["site"], repo["shas"]["task"], f"II.{task}").select_one("a")["href"] == f"muc/II.html#II-{task}"
 
 
 def test_a_renamed_id_is_followed_not_deleted_and_added(repo):
@@ -324,7 +326,7 @@ def test_a_renamed_id_is_followed_not_deleted_and_added(repo):
 def test_history_lists_the_new_document_and_the_new_note(repo):
     texts = rows(repo["site"], repo["shas"]["document"])
     assert "Văn bản 999/UBND-VX: thêm mới" in texts
-    assert any(t.startswith("Văn bản 218-QĐ/TU: thêm ghi chú") for t in texts), texts
+    assert any(t.startswith(f"Văn bản {repo['qd-218-tu']}: thêm ghi chú") for t in texts), texts
     assert row(repo["site"], repo["shas"]["document"], "Văn bản 999/UBND-VX").select_one("a")["href"] \
         == "van-ban/cv-999-ubnd.html"
 
@@ -354,7 +356,7 @@ def test_changed_elements_carry_a_mark_linking_to_their_history_entry(repo):
     renamed = html.find(id="II-5-tham-muu").select_one("a.plan-changed")
     assert renamed.get_text(strip=True) == "đã sửa ngày 01/04/2026"
     # new and untouched elements carry none
-    for ident in ("II-6-p1", "II-5-p1", "II-1-a"):
+    for ident in (f"II-{repo['task']}-p1", "II-5-p1", "II-1-a"):
         assert html.find(id=ident).select_one("a.plan-changed") is None, ident
     assert page(repo["site"], "muc/I.html").select("a.plan-changed") == []
     # marks and the currency line stay out of the search index (and so out of results' excerpts)
@@ -450,7 +452,8 @@ def test_an_export_without_git_builds_and_says_the_history_is_unavailable(repo, 
 def test_uncommitted_edits_show_as_a_draft(repo, tmp_path):
     work = tmp_path / "work"
     shutil.copytree(repo["root"], work)
-    edit(work / "content" / "plan.yaml", "Thanh tra Sở\n", "Thanh tra Sở.\n")
+    plan = work / "content" / "plan.yaml"
+    yaml_set(plan, "II-4-dv", "text", yaml_get(plan, "II-4-dv", "text") + ".")
     history = h.read_history(work)
     assert history.version.dirty
     last = history.versions[-1]

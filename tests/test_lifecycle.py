@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 
 import helpers
-from helpers import MANIFEST, REPO, edit
+from helpers import MANIFEST, REPO, edit, yaml_get, yaml_rename, yaml_set
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 ENV.pop("PLANSITE_PUBLISH", None)
@@ -206,7 +206,7 @@ def test_normalize_in_a_read_only_folder_is_reported():
         content = base / "content"
         shutil.copytree(REPO / "content", content)
         plan = content / "plan.yaml"
-        edit(plan, "Nâng cao nhận thức", "Nâng cao nh\u0061\u0302\u0323n thức")  # decomposed ậ
+        yaml_set(plan, "I-1", "text", yaml_get(plan, "I-1", "text") + " Nh\u0061\u0302\u0323n thức.")  # decomposed ậ
         plan.chmod(0o444)
         content.chmod(0o555)
         result = subprocess.run(_as_other_user([sys.executable, "-m", "plansite", "normalize", "--content",
@@ -224,6 +224,7 @@ def test_normalize_in_a_read_only_folder_is_reported():
 def test_normalize_reports_bytes_that_are_not_utf8(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(REPO / "content", content)
+    yaml_set(content / "units.yaml", "van-phong-so", "name", "Văn phòng Sở")  # whatever the unit's name now
     raw = (content / "units.yaml").read_bytes().replace("Văn phòng Sở".encode(), "Văn phòng Sở".encode("cp1258", "replace"))
     (content / "units.yaml").write_bytes(raw)
     result = plansite(tmp_path, "normalize", "--content", "content")
@@ -243,14 +244,14 @@ def test_refused_build_leaves_the_published_site_untouched(tmp_path):
     published.mkdir()
     (published / "index.html").write_text("the site as published", encoding="utf-8")
     # a renamed task without moved_from: content is valid, the permalink check at the end refuses
-    edit(project / "content" / "plan.yaml", "      - id: II-3\n", "      - id: II-3-moi\n")
+    yaml_rename(project / "content" / "plan.yaml", "II-3", "II-3-moi", moved_from=False)
     result = run_sh(project, "build")
     assert result.returncode != 0
     assert "'muc/II.html#II-3'" in result.stderr
     assert (published / "index.html").read_text(encoding="utf-8") == "the site as published"
     assert sorted(p.name for p in project.iterdir() if p.name.startswith(".site.build")) == []
 
-    edit(project / "content" / "plan.yaml", "      - id: II-3-moi\n", "      - id: II-3\n")
+    yaml_rename(project / "content" / "plan.yaml", "II-3-moi", "II-3", moved_from=False)
     result = run_sh(project, "build")
     assert result.returncode == 0, result.stderr
     assert "muc/II.html" in {p.relative_to(published).as_posix() for p in published.rglob("*.html")}

@@ -36,7 +36,12 @@ def test_printed_page_has_no_navigation_or_buttons(page, site_server, tmp_path, 
         }
         return [...out];
     }""", CHROME)
-    heading = page.locator("article h1").first.inner_text().replace("¶", "").strip()
+    # the heading as printed: without its permalink or the screen-only mark of a recent change
+    heading = page.evaluate("""() => {
+        const h = document.querySelector("article h1").cloneNode(true);
+        h.querySelectorAll(".headerlink, .plan-changed").forEach(e => e.remove());
+        return h.textContent;
+    }""").strip()
     article = page.evaluate("""() => {
         const a = document.querySelector("article").cloneNode(true);
         a.querySelectorAll(".plan-copy, .headerlink, .plan-permalink, .plan-downloads, button")

@@ -349,6 +349,7 @@ CHROME = [".md-header", ".md-tabs", ".md-sidebar", ".md-footer", ".md-search", "
 
 
 @pytest.mark.browser
+@pytest.mark.content  # compares with the source text: a fact of the real plan
 def test_printed_full_text_has_every_sentence_and_no_navigation(site_server, page, tmp_path):
     pdftotext = shutil.which("pdftotext")
     if pdftotext is None:

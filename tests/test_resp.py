@@ -206,46 +206,41 @@ def test_agency_plan_headed_duties_inherit_to_members_and_show_untimed(agency):
 from plansite.errors import ContentError  # noqa: E402
 from plansite.loader import load_content  # noqa: E402
 
-III_C_TIMING = """          text: định kỳ theo quy định
-          kinds: [superior_schedule, recurring]"""
-
+# (file, element, {field: new value}, message, fix): each damage found by id,
+# whatever the plan's wording.
 BAD = [
-    ("plan.yaml", III_C_TIMING, III_C_TIMING.replace("superior_schedule, recurring", "deadline"),
-     "timing of kind 'deadline' has no deadline", "add deadline:"),
-    ("plan.yaml", III_C_TIMING, III_C_TIMING + "\n          deadline: 13/2025",
-     "'13/2025' is not a real date", "m/yyyy"),
-    ("plan.yaml", III_C_TIMING, III_C_TIMING.replace("superior_schedule, recurring", "per_document"),
-     "timing of kind 'per_document' has no document", "add document:"),
-    ("plan.yaml", III_C_TIMING, III_C_TIMING.replace("superior_schedule, recurring", "annual")
-     + "\n          day_month: 31/2", "'31/2' is not a real day", "15/11"),
-    ("plan.yaml", III_C_TIMING, III_C_TIMING.replace("superior_schedule, recurring", "per_document")
-     + "\n          document: khong-co", "document 'khong-co' does not exist", "documents.yaml"),
-    ("plan.yaml", "      - id: III-a\n        kind: bullet\n", "      - id: III-a\n        kind: group\n",
-     "a group has no text or title of its own", "kind: bullet"),
-    ("plan.yaml", "          id: III-b-dv\n          implementers: [phong-truc-thuoc]",
-     "          id: III-b-dv\n          implementers: {label: Đơn vị, units: []}",
-     "responsibility names no unit", "add lead:"),
-    ("units.yaml", "    members: [thanh-tra-so, van-phong-so, phong-thqhkh]",
-     "    members: [thanh-tra-so, van-phong-so, phong-thqhkh, phong-truc-thuoc]",
+    ("plan.yaml", "III-c-tg", {"kinds": ["deadline"]}, "timing of kind 'deadline' has no deadline", "add deadline:"),
+    ("plan.yaml", "III-c-tg", {"deadline": "13/2025"}, "'13/2025' is not a real date", "m/yyyy"),
+    ("plan.yaml", "III-c-tg", {"kinds": ["per_document"]}, "timing of kind 'per_document' has no document",
+     "add document:"),
+    ("plan.yaml", "III-c-tg", {"kinds": ["annual"], "day_month": "31/2"}, "'31/2' is not a real day", "15/11"),
+    ("plan.yaml", "III-c-tg", {"kinds": ["per_document"], "document": "khong-co"},
+     "document 'khong-co' does not exist", "documents.yaml"),
+    ("plan.yaml", "III-a", {"kind": "group"}, "a group has no text or title of its own", "kind: bullet"),
+    ("plan.yaml", "III-b-dv", {"implementers": {"label": "Đơn vị", "units": []}}, "responsibility names no unit",
+     "add lead:"),
+    ("units.yaml", "phong-truc-thuoc", {"members": ["thanh-tra-so", "phong-truc-thuoc"]},
      "group 'phong-truc-thuoc' contains itself", "remove the member"),
-    ("units.yaml", "    members: [thanh-tra-so, van-phong-so, phong-thqhkh]",
-     "    members: [thanh-tra-so, khong-co]", "unit 'khong-co' does not exist", "did you mean"),
+    ("units.yaml", "phong-truc-thuoc", {"members": ["thanh-tra-so", "khong-co"]}, "unit 'khong-co' does not exist",
+     "did you mean"),
 ]
 
 
-@pytest.mark.parametrize("file,old,new,message,fix", BAD, ids=[b[3][:40] for b in BAD])
-def test_bad_responsibility_timing_and_groups_are_located(tmp_path, file, old, new, message, fix):
+@pytest.mark.parametrize("file,element,fields,message,fix", BAD, ids=[b[3][:40] for b in BAD])
+def test_bad_responsibility_timing_and_groups_are_located(tmp_path, file, element, fields, message, fix):
     content = tmp_path / "content"
     shutil.copytree(REPO / "content", content)
-    text = (content / file).read_text(encoding="utf-8")
-    assert text.count(old) == 1, old
-    (content / file).write_text(text.replace(old, new), encoding="utf-8")
+    for key, value in fields.items():
+        helpers.yaml_set(content / file, element, key, value)
     with pytest.raises(ContentError) as info:
         load_content(content)
     found = [p for p in info.value.problems if message in p.message]
     assert found, info.value.report()
-    line = text[:text.index(old)].count("\n") + 1  # the edit, or the mapping it sits in (its id: line)
-    assert found[0].file == f"content/{file}" and line - 2 <= found[0].line <= line + new.count("\n") + 1
+    # the edit, or the mapping it sits in (its id: line)
+    source = helpers.yaml_source(content / file)
+    path = helpers.yaml_path(source.data, element)
+    lines = [source.values[path][0], *(source.keys[(*path, key)][0] for key in fields)]
+    assert found[0].file == f"content/{file}" and min(lines) - 1 <= found[0].line <= max(lines) + 1
     assert fix in found[0].fix
 
 

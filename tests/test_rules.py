@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from helpers import yaml_get, yaml_holding, yaml_set, yaml_where
 from plansite.errors import ContentError
 from plansite.loader import load_content
 
@@ -39,33 +40,51 @@ def edit(path: Path, old: str, new: str) -> str:
     return text
 
 
-def at(text: str, needle: str, col_of: str | None = None, occurrence: int = 1) -> str:
+def at(text: str | Path, needle: str, col_of: str | None = None, occurrence: int = 1) -> str:
     """'line:column' of `col_of` (default: `needle`) on the line of the n-th `needle`."""
-    lines = text.split("\n")
+    lines = read(text).split("\n")
     i = [n for n, ln in enumerate(lines) if needle in ln][occurrence - 1]
     return f"{i + 1}:{lines[i].index(col_of or needle) + 1}"
 
 
-def folded_at(text: str, needle: str) -> str:
-    """Where a folded `text: >-` value holding `needle` starts (YAML places the value at `>-`)."""
-    lines = text.split("\n")
-    i = next(n for n, ln in enumerate(lines) if needle in ln)
-    while ">-" not in lines[i]:
-        i -= 1
-    return f"{i + 1}:{lines[i].index('>-') + 1}"
+def read(text: str | Path) -> str:
+    return text.read_text(encoding="utf-8") if isinstance(text, Path) else text
 
 
-def index_of(text: str, key: str, ident: str) -> int:
-    return [x["id"] for x in yaml.safe_load(text)[key]].index(ident)
+def index_of(text: str | Path, key: str, ident: str) -> int:
+    return [x["id"] for x in yaml.safe_load(read(text))[key]].index(ident)
+
+
+# Edits and places found by structure (ids), never by the real plan's wording.
+
+def set_(where, **fields):
+    """An edit setting `fields` of the element `where`; a callable value is
+    applied to the field's current value."""
+    def change(path: Path) -> None:
+        for key, value in fields.items():
+            yaml_set(path, where, key, value(yaml_get(path, where, key)) if callable(value) else value)
+    return change
+
+
+def value_at(path: Path, where, key: str) -> str:
+    """'line:column' of a field's value, as the messages give it."""
+    return "{}:{}".format(*yaml_where(path, where, key))
+
+
+def marked_twice(path: Path) -> None:
+    """A second [^fn-1] mark, in the title of the task holding the first one."""
+    [(block, _)] = yaml_holding(path, "[^fn-1]")
+    task = block[:-2]  # the block's parent: its list of blocks sits under the task
+    yaml_set(path, task, "title", yaml_get(path, task, "title").rstrip(".") + "[^fn-1].")
 
 
 @dataclass(frozen=True)
 class Case:
     name: str
     file: str
-    old: str
-    new: str
-    expected: object  # (text after the edit) -> the exact problem, without "content/<file>:"
+    old: object  # the text replaced, or a function editing the file by structure (then `new` is None)
+    new: str | None
+    expected: object  # (the edited file) -> the exact problem, without "content/<file>:"
 
 
 RESERVED = "is reserved: the site generates a page, folder or heading with this name — choose another id " \
@@ -88,16 +107,15 @@ CASES = [
          lambda t: f"{at(t, '- id: ii-1-a', 'ii-1-a')}: id 'ii-1-a' differs only in case from 'II-1-a' "
                    f"(content/plan.yaml:{at(t, '- id: II-1-a').split(':')[0]}) — rename one of them: their pages "
                    f"or links would overwrite each other on Windows and macOS"),
-    Case("glossary form in two entries", "glossary.yaml",
-         "    term: HCC\n", "    term: UBND\n",
-         lambda t: f"{at(t, 'term: UBND', 'UBND', occurrence=2)}: 'UBND' is already a form of term 'ubnd' "
-                   f"(content/glossary.yaml:{at(t, 'term: UBND').split(':')[0]}) — keep each term or variant in "
-                   f"one entry: merge the two entries or remove the repeated form"),
+    Case("glossary form in two entries", "glossary.yaml", set_("hcc", term="UBND"), None,
+         lambda t: f"{value_at(t, 'hcc', 'term')}: 'UBND' is already a form of term 'ubnd' "
+                   f"(content/glossary.yaml:{value_at(t, 'ubnd', 'term').split(':')[0]}) — keep each term or "
+                   f"variant in one entry: merge the two entries or remove the repeated form"),
     Case("term equal to an earlier variant", "glossary.yaml",
-         "    variants: [PAR Index]\n", "    variants: [PAR Index, PCI]\n",
-         lambda t: f"{at(t, 'term: PCI', 'PCI')}: 'PCI' is already a form of term 'par-index' "
-                   f"(content/glossary.yaml:{at(t, 'variants: [PAR').split(':')[0]}) — keep each term or variant in "
-                   f"one entry: merge the two entries or remove the repeated form"),
+         set_("par-index", variants=lambda forms: [*forms, yaml_get(CONTENT / "glossary.yaml", "pci", "term")]), None,
+         lambda t: f"{value_at(t, 'pci', 'term')}: '{yaml_get(t, 'pci', 'term')}' is already a form of term "
+                   f"'par-index' (content/glossary.yaml:{value_at(t, 'par-index', 'variants').split(':')[0]}) — keep "
+                   f"each term or variant in one entry: merge the two entries or remove the repeated form"),
     Case("document related to itself", "documents.yaml",
          "      - {type: implements, target: cv-4973-ubnd}\n", "      - {type: implements, target: kh-danvan-2022}\n",
          lambda t: f"{at(t, 'target: kh-danvan-2022', 'kh-danvan-2022')}: document 'kh-danvan-2022' is related "
@@ -107,43 +125,30 @@ CASES = [
          lambda t: f"{at(t, 'target: kh-danvan-2022', 'kh-danvan-2022')}: the relations 'implements' form a "
                    f"cycle: kh-danvan-2022 → cv-4973-ubnd → kh-danvan-2022 — remove or reverse one of these "
                    f"relations"),
-    Case("unit that is its own parent", "units.yaml",
-         "  - id: thanh-tra-so\n    name: Thanh tra Sở\n    kind: internal\n    parent: so-khdt\n",
-         "  - id: thanh-tra-so\n    name: Thanh tra Sở\n    kind: internal\n    parent: thanh-tra-so\n",
-         lambda t: f"{at(t, 'parent: thanh-tra-so', 'thanh-tra-so')}: unit 'thanh-tra-so' is its own parent — "
+    Case("unit that is its own parent", "units.yaml", set_("thanh-tra-so", parent="thanh-tra-so"), None,
+         lambda t: f"{value_at(t, 'thanh-tra-so', 'parent')}: unit 'thanh-tra-so' is its own parent — "
                    f"remove parent: or name the unit it belongs to"),
-    Case("unit parents in a cycle", "units.yaml",
-         "    kind: external\n    description: Cơ quan ban hành Kế hoạch.\n",
-         "    kind: external\n    description: Cơ quan ban hành Kế hoạch.\n    parent: phong-truc-thuoc\n",
-         lambda t: f"{at(t, 'parent: so-khdt', 'so-khdt')}: the units' parents form a cycle: so-khdt → "
+    Case("unit parents in a cycle", "units.yaml", set_("so-khdt", parent="phong-truc-thuoc"), None,
+         lambda t: f"{value_at(t, 'phong-truc-thuoc', 'parent')}: the units' parents form a cycle: so-khdt → "
                    f"phong-truc-thuoc → so-khdt — remove parent: from the unit at the top of the hierarchy"),
     Case("period that ends before it starts", "plan.yaml",
-         "          id: II-1-tg\n          label: Thời gian thực hiện\n          text: Thường xuyên.\n"
-         "          kinds: [recurring]\n",
-         "          id: II-1-tg\n          label: Thời gian thực hiện\n          text: Thường xuyên.\n"
-         "          kinds: [recurring, period]\n          start: 1/6/2022\n          end: 1/1/2022\n",
-         lambda t: f"{at(t, 'end: 1/1/2022', '1/1')}: the period ends (1/1/2022) before it starts (1/6/2022) — "
+         set_("II-1-tg", kinds=["recurring", "period"], start="1/6/2022", end="1/1/2022"), None,
+         lambda t: f"{value_at(t, 'II-1-tg', 'end')}: the period ends (1/1/2022) before it starts (1/6/2022) — "
                    f"swap start: and end:, or correct one of the dates"),
-    Case("two documents marked as the plan", "documents.yaml",
-         "    number: 4973/UBND-NCKSTTHC\n", "    number: 4973/UBND-NCKSTTHC\n    is_plan: true\n",
-         lambda t: f"{at(t, 'is_plan: true', 'true', occurrence=2)}: document 'cv-4973-ubnd' is marked is_plan: "
+    Case("two documents marked as the plan", "documents.yaml", set_("cv-4973-ubnd", is_plan=True), None,
+         lambda t: f"{value_at(t, 'cv-4973-ubnd', 'is_plan')}: document 'cv-4973-ubnd' is marked is_plan: "
                    f"true, and so is 'kh-danvan-2022' (content/documents.yaml:"
-                   f"{at(t, 'is_plan: true').split(':')[0]}) — only the plan this site publishes has is_plan: "
-                   f"true; remove it from the other"),
-    Case("name of spaces only", "units.yaml",
-         "    name: Thanh tra Sở\n", "    name: \"   \"\n",
-         lambda t: at(t, 'name: "   "', '"') + f": units/{index_of(t, 'units', 'thanh-tra-so')}/name holds "
-                   f"only spaces — write the text, or remove the key if it is optional"),
-    Case("title of a line break only", "plan.yaml",
-         "    title: MỤC ĐÍCH YÊU CẦU\n", "    title: \"\\n \"\n",
-         lambda t: at(t, 'title: "', '"') + ": sections/0/title holds only spaces — write the text, or remove "
-                                            "the key if it is optional"),
-    Case("footnote referenced twice", "plan.yaml",
-         "Tổ chức quán triệt sâu kỹ các văn bản chỉ đạo của Trung ương và của\n          tỉnh về công tác dân vận.",
-         "Tổ chức quán triệt sâu kỹ các văn bản chỉ đạo của Trung ương và của\n          tỉnh về công tác dân "
-         "vận[^fn-1].",
-         lambda t: f"{folded_at(t, 'các văn bản[^fn-1].')}: footnote [^fn-1] is referenced a second time (first "
-                   f"at content/plan.yaml:{folded_at(t, 'tỉnh về công tác dân vận[^fn-1]').split(':')[0]}) — "
+                   f"{value_at(t, 'kh-danvan-2022', 'is_plan').split(':')[0]}) — only the plan this site publishes "
+                   f"has is_plan: true; remove it from the other"),
+    Case("name of spaces only", "units.yaml", set_("thanh-tra-so", name="   "), None,
+         lambda t: value_at(t, "thanh-tra-so", "name") + f": units/{index_of(t, 'units', 'thanh-tra-so')}/name "
+                   f"holds only spaces — write the text, or remove the key if it is optional"),
+    Case("title of a line break only", "plan.yaml", set_(("sections", 0), title="\n "), None,
+         lambda t: value_at(t, ("sections", 0), "title") + ": sections/0/title holds only spaces — write the text, "
+                                                           "or remove the key if it is optional"),
+    Case("footnote referenced twice", "plan.yaml", marked_twice, None,
+         lambda t: f"{value_at(t, *yaml_holding(t, '[^fn-1]')[1])}: footnote [^fn-1] is referenced a second time (first "
+                   f"at content/plan.yaml:{value_at(t, *yaml_holding(t, '[^fn-1]')[0]).split(':')[0]}) — "
                    f"reference each footnote once; for a second note, add a footnote with its own id"),
     # labels.yaml: what the templates and the code need (content/schema/labels.schema.json)
     Case("label missing", "labels.yaml",
@@ -171,8 +176,12 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 def test_rule_reports_bad_input(content_copy, case):
-    text = edit(content_copy / case.file, case.old, case.new)
-    expected = f"content/{case.file}:{case.expected(text)}"
+    path = content_copy / case.file
+    if callable(case.old):
+        case.old(path)
+    else:
+        edit(path, case.old, case.new)
+    expected = f"content/{case.file}:{case.expected(path)}"
     report = report_of(content_copy)
     assert expected in report, "\n".join(report)
 
@@ -197,9 +206,10 @@ def test_bad_schema_file_is_reported(content_copy, name, damage, expected):
 def test_every_file_is_checked_whatever_else_is_broken(content_copy):
     """One problem in each of the five files, each from a different stage: all five reported."""
     edit(content_copy / "glossary.yaml", "  - id: hcc\n", "  - id: hcc\n    term HCC\n")        # syntax
-    edit(content_copy / "units.yaml", "    name: Thanh tra Sở\n", "    nam: Thanh tra Sở\n")   # schema
-    edit(content_copy / "documents.yaml", "    date: 26/11/2021\n", "    date: 31/2/2021\n")  # semantic
-    edit(content_copy / "plan.yaml", "các văn bản[^fn-1].", "các văn bản[^fn-2].")              # semantic
+    set_("thanh-tra-so", nam="Thanh tra")(content_copy / "units.yaml")                        # schema
+    set_("ct-33-ttg", date="31/2/2021")(content_copy / "documents.yaml")                      # semantic
+    [(block, key)] = yaml_holding(content_copy / "plan.yaml", "[^fn-1]")                           # semantic
+    set_(block, **{key: lambda text: text.replace("[^fn-1]", "[^fn-2]")})(content_copy / "plan.yaml")
     edit(content_copy / "labels.yaml", "  task: nhiệm vụ {number}\n", "  task: nhiệm vụ {n}\n")  # rule
     report = report_of(content_copy)
     files = [line.split(":", 1)[0] for line in report]

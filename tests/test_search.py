@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 
 import pytest
 
+from helpers import REPO, yaml_get
 from search_queries import QUERIES, top_links
 
 PHONE = {"width": 360, "height": 640}
@@ -54,8 +56,13 @@ def test_index_has_folded_titles_weighed_like_titles_and_no_urls(built_site):
     assert fields["fold_title"]["boost"] == fields["title"]["boost"]
     by_location = {d["location"]: d for d in index["docs"]}
     task = by_location["muc/II.html#II-4"]
-    assert task["fold_title"].startswith("4. Tang cuong cong tac tiep cong dan"), task["fold_title"]
-    assert "tiep_cong cong_dan" in task["pairs"]
+    # task II.4's title as content/ writes it, without diacritics (folded here, not by the code under test)
+    title = "".join(c for c in unicodedata.normalize("NFD", yaml_get(REPO / "content" / "plan.yaml", "II-4", "title")
+                                                     .replace("đ", "d").replace("Đ", "D"))
+                    if unicodedata.category(c) != "Mn").split()
+    assert task["fold_title"].startswith("4. " + " ".join(title[:6])), task["fold_title"]
+    words = re.findall(r"[^\W_]+", " ".join(title).lower())
+    assert f"{words[0]}_{words[1]} {words[1]}_{words[2]}" in task["pairs"]
     for doc in index["docs"]:
         for name in ("title", "text", "fold", "fold_title"):
             value = doc.get(name, "")
@@ -65,8 +72,7 @@ def test_index_has_folded_titles_weighed_like_titles_and_no_urls(built_site):
 @pytest.mark.browser
 def test_the_opened_page_highlights_whole_folded_words(page, site_server):
     page.goto(site_server + "index.html?h=dan+van")
-    page.wait_for_load_state("load")
-    page.wait_for_timeout(300)
+    page.locator("article mark").first.wait_for(timeout=10_000)  # highlighted after load, however slow the machine
     marks = page.eval_on_selector_all("article mark", "ms => ms.map(m => m.textContent)")
     assert marks, "nothing highlighted on the page for ?h=dan+van"
     assert {m.lower() for m in marks} <= {"dân", "dan", "vận", "van", "văn", "vân", "dẫn", "dần", "dặn"}, marks

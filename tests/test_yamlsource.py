@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from helpers import yaml_get
 from plansite import yamlsource
 from plansite.errors import ContentError
 from plansite.loader import load_content
@@ -79,13 +80,34 @@ INVISIBLE_FIX = ("delete it (often pasted from a PDF, a web page or a word proce
 KEY_FIX = "put the key in quotes, e.g. \"{key}\":, or use the intended key name"
 
 
-def where(file: str, old: str, needle: str, shift: int = 0) -> str:
+def where(file: str, old: str, needle: str, shift: int = 0, below: int = 0) -> str:
     """'content/<file>:line:column' of `needle` inside `old` in the real content file
-    (`shift` characters further on the same line): positions follow the content as it grows."""
+    (`shift` characters further on, `below` lines further down): positions follow
+    the content as it grows."""
     text = (CONTENT / file).read_text(encoding="utf-8")
     start = text.index(old) + old.index(needle)
     line, column = text.count("\n", 0, start) + 1, start - text.rfind("\n", 0, start)
-    return f"content/{file}:{line}:{column + shift}"
+    return f"content/{file}:{line + below}:{column + shift}"
+
+
+# What the rows change is found by structure, not by the plan's wording.
+HEADER_KIND = next(ln + "\n" for ln in (CONTENT / "plan.yaml").read_text(encoding="utf-8").split("\n")
+                   if ln.startswith("  kind: "))
+ISSUER_NAME = f"    name: {yaml_get(CONTENT / 'units.yaml', 'so-khdt', 'name')}\n"
+
+
+def _folded_line(file: str) -> tuple[str, str]:
+    """The first line of the first folded (`>-`) value of `file` that stands once in
+    it, and the word of that line after which a character goes."""
+    lines = (CONTENT / file).read_text(encoding="utf-8").split("\n")
+    for before, line in zip(lines, lines[1:]):
+        words = line.split()
+        if before.endswith(">-") and len(words) > 2 and "\n".join(lines).count(line + "\n") == 1:
+            return line + "\n", words[1]
+    raise AssertionError(f"no folded value in {file}")
+
+
+FOLDED, FOLDED_WORD = _folded_line("documents.yaml")
 
 
 # A 1 KB alias bomb: nine levels of nine aliases expand to 9**9 strings.
@@ -94,33 +116,35 @@ BOMB = "lol: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"
 
 REFUSED = [
     # (name, file, old, new, expected problem)
-    ("alias bomb", "units.yaml", "units:\n", BOMB + "units:\n",
-     "content/units.yaml:7:6: the anchor &a marks a value for repetition — remove it (and write out in full every "
+    ("alias bomb", "units.yaml", "\nunits:\n", "\n" + BOMB + "units:\n",
+     where("units.yaml", "\nunits:\n", "units", shift=5) + ": the anchor &a marks a value for repetition — remove it (and write out in full every "
      "*a that repeats it): anchors and aliases are not allowed in content files"),
     ("alias", "plan.yaml", "  signature: null\n", "  signature: *p\n",
      where("plan.yaml", "  signature: null", "null") + f": the alias *p repeats a value marked elsewhere with &p "
                                                         f"— {ALIAS_FIX}"),
-    ("merge key", "plan.yaml", "  kind: KẾ HOẠCH\n", "  <<: {kind: KẾ HOẠCH}\n",
-     "content/plan.yaml:21:3: the merge key << copies another mapping into this one — write the keys out in "
-     "full: merge keys are not allowed in content files"),
+    ("merge key", "plan.yaml", HEADER_KIND, "  <<: {" + HEADER_KIND.strip() + "}\n",
+     where("plan.yaml", HEADER_KIND, "kind") + ": the merge key << copies another mapping into this one — write "
+     "the keys out in full: merge keys are not allowed in content files"),
     ("!include tag", "plan.yaml", "  place: null\n", "  place: !include place.yaml\n",
-     f"content/plan.yaml:19:10: the tag !include is not allowed — {TAG_FIX}"),
+     f"{where('plan.yaml', '  place: null', 'null')}: the tag !include is not allowed — {TAG_FIX}"),
     ("python tag", "plan.yaml", "  place: null\n", "  place: !!python/object/apply:os.system [ls]\n",
-     f"content/plan.yaml:19:10: the tag !!python/object/apply:os.system is not allowed — {TAG_FIX}"),
+     f"{where('plan.yaml', '  place: null', 'null')}: the tag !!python/object/apply:os.system is not allowed — "
+     f"{TAG_FIX}"),
     ("standard tag", "plan.yaml", "  place: null\n", "  place: !!str 1\n",
-     f"content/plan.yaml:19:10: the tag !!str is not allowed — {TAG_FIX}"),
+     f"{where('plan.yaml', '  place: null', 'null')}: the tag !!str is not allowed — {TAG_FIX}"),
     ("second document", "plan.yaml", "\nsections:\n", "\n---\nsections:\n",
-     "content/plan.yaml:41:1: a second YAML document starts here (---) — a content file holds one document: "
-     "remove the '---' line and move what follows into the first document (or into its own file)"),
-    ("key on: is true", "plan.yaml", "  kind: KẾ HOẠCH\n", "  kind: KẾ HOẠCH\n  on: x\n",
-     "content/plan.yaml:22:3: the key 'on' is read by YAML as true/false, not as text — "
-     + KEY_FIX.format(key="on")),
+     where("plan.yaml", "\nsections:\n", "sections") + ": a second YAML document starts here (---) — a content "
+     "file holds one document: remove the '---' line and move what follows into the first document (or into its "
+     "own file)"),
+    ("key on: is true", "plan.yaml", HEADER_KIND, HEADER_KIND + "  on: x\n",
+     where("plan.yaml", HEADER_KIND, "kind", below=1) + ": the key 'on' is read by YAML as true/false, not as "
+     "text — " + KEY_FIX.format(key="on")),
     ("key ~: is null", "units.yaml", "  - id: so-khdt\n", "  - id: so-khdt\n    ~: x\n",
-     "content/units.yaml:9:5: the key '~' is read by YAML as null (nothing), not as text — "
-     + KEY_FIX.format(key="~")),
-    ("key 1.5: is a number", "labels.yaml", "pages:\n", "pages:\n  1.5: x\n",
-     "content/labels.yaml:15:3: the key '1.5' is read by YAML as a number, not as text — "
-     + KEY_FIX.format(key="1.5")),
+     where("units.yaml", "  - id: so-khdt\n", "id", below=1) + ": the key '~' is read by YAML as null "
+     "(nothing), not as text — " + KEY_FIX.format(key="~")),
+    ("key 1.5: is a number", "labels.yaml", "\npages:\n", "\npages:\n  1.5: x\n",
+     where("labels.yaml", "\npages:\n", "pages", shift=2, below=1) + ": the key '1.5' is read by YAML as a "
+     "number, not as text — " + KEY_FIX.format(key="1.5")),
     # refused at the 31st bracket of the value (the file's mapping and header: 33 levels)
     ("3,000 levels of nesting", "plan.yaml", "  signature: null\n", "  signature: " + "[" * 3000 + "]" * 3000 + "\n",
      where("plan.yaml", "  signature: null", "null", 30) + ": the content is nested more than 32 levels deep "
@@ -129,17 +153,17 @@ REFUSED = [
      where("documents.yaml", "    number: 33/CT-TTg", "-TTg") + ": the invisible character U+200D (ZERO WIDTH "
      "JOINER) is not allowed in text — " + INVISIBLE_FIX),
     ("right-to-left override in a folded text", "documents.yaml",
-     "      tướng Chính phủ\n    relations:", "      tướng \u202eChính phủ\n    relations:",
-     where("documents.yaml", "      tướng Chính phủ\n    relations:", "Chính") + ": the invisible character "
+     FOLDED, FOLDED.replace(f" {FOLDED_WORD}", f" \u202e{FOLDED_WORD}", 1),
+     where("documents.yaml", FOLDED, f" {FOLDED_WORD}", shift=1) + ": the invisible character "
      "U+202E (RIGHT-TO-LEFT OVERRIDE) is not allowed in text — " + INVISIBLE_FIX),
-    ("escaped bidi isolate", "units.yaml", "    name: Sở Kế hoạch và Đầu tư\n",
-     "    name: \"Sở Kế hoạch\\u2067 và Đầu tư\"\n",
-     "content/units.yaml:9:11: the invisible character U+2067 (RIGHT-TO-LEFT ISOLATE) is not allowed in text — "
+    ("escaped bidi isolate", "units.yaml", ISSUER_NAME, f'    name: "{ISSUER_NAME[10:12]}\\u2067{ISSUER_NAME[12:-1]}"\n',
+     where("units.yaml", ISSUER_NAME, "name", shift=6) + ": the invisible character U+2067 (RIGHT-TO-LEFT ISOLATE) is not allowed in text — "
      + INVISIBLE_FIX),
     ("escaped control character", "plan.yaml", "  place: null\n", "  place: \"Hà\\x07 Nội\"\n",
-     "content/plan.yaml:19:10: the invisible character U+0007 is not allowed in text — " + INVISIBLE_FIX),
+     f"{where('plan.yaml', '  place: null', 'null')}: the invisible character U+0007 is not allowed in text — "
+     + INVISIBLE_FIX),
     ("soft hyphen", "glossary.yaml", "    term: UBND\n", "    term: UB\u00adND\n",
-     "content/glossary.yaml:8:13: the invisible character U+00AD (SOFT HYPHEN) is not allowed in text — "
+     where("glossary.yaml", "    term: UBND\n", "UBND", shift=2) + ": the invisible character U+00AD (SOFT HYPHEN) is not allowed in text — "
      + INVISIBLE_FIX),
 ]
 
