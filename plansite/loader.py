@@ -249,6 +249,8 @@ def _schema_problems(source: Source, error: jsonschema.ValidationError) -> list[
             fix = "write the date as d/m/yyyy, e.g. 26/11/2021"
         elif "TM|KT" in expected:  # a signature's authority line
             fix = "write the line as printed: an optional TM./KT./Q./TL./TUQ., one space, the title (KT. GIÁM ĐỐC)"
+        elif path[-1:] == ("label",) and "footnotes" in path:  # it numbers the footnotes' list
+            fix = "write the footnote's number as printed, e.g. 1"
         elif "tháng" in expected:  # the header's issuing date
             fix = "write the date as the document does: 17/11/2025 or ngày 17 tháng 11 năm 2025"
         else:

@@ -21,6 +21,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
+from helpers import yaml_delete
 from plansite import quiz
 from plansite.loader import load_content
 from plansite.quiz import Kind, QuestionBank
@@ -342,12 +343,7 @@ def test_unknown_timing_is_never_asked(tmp_path):
     """A block without timing gets no timing question (the model lacks the fact)."""
     folder = tmp_path / "content"
     shutil.copytree(REPO / "content", folder)
-    path = folder / "plan.yaml"
-    text = path.read_text(encoding="utf-8")
-    old = "        timing:\n          id: II-4-tg\n          label: Thời gian thực hiện\n          text: Thường xuyên.\n" \
-          "          kinds: [recurring]\n"
-    assert text.count(old) == 1
-    path.write_text(text.replace(old, ""), encoding="utf-8")
+    yaml_delete(folder / "plan.yaml", "II-4", "timing")
     ids = {q.id for q in QuestionBank(load_content(folder)).questions}
     assert "tg-II-4" not in ids and "tg-II-3" in ids
 
