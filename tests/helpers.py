@@ -437,3 +437,15 @@ def playwright_expect() -> Any:
     except ImportError as exc:
         no_browser(f"the playwright Python package is not installed ({exc})", module=True)
     return expect
+
+
+def open_search(page: Any) -> Any:
+    """Material's search input, ready to type in. On phones and tablets it sits
+    behind the header's icon. Whether it shows is only known once the page's
+    stylesheets are in (right after a navigation it may not show yet, then
+    appear over the icon a test was about to click), so wait for the page's load."""
+    page.wait_for_load_state("load")
+    box = page.locator("input.md-search__input")
+    if not box.is_visible():
+        page.locator("label.md-header__button[for=__search]").first.click()
+    return box

@@ -9,6 +9,7 @@ vocabulary, without and with diacritics.
 
 from __future__ import annotations
 
+from helpers import open_search
 from plansite.searchfold import fold
 
 # Pages of the plan where "dân vận" itself is the subject.
@@ -58,9 +59,7 @@ def top_links(page, query: str, n: int = 3) -> list[str]:
     """Site-relative hrefs of the first `n` results a reader sees, in display
     order: each group's page, then the sections Material shows under it
     (sections folded away under "more" are not seen, so not counted)."""
-    box = page.locator("input.md-search__input")
-    if not box.is_visible():
-        page.locator("label.md-header__button[for=__search]").first.click()  # phone: the header icon
+    box = open_search(page)
     box.focus()
     box.fill(query)
     box.press("End")

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from helpers import PAGE_TYPES, REPO, playwright_expect
+from helpers import PAGE_TYPES, REPO, open_search, playwright_expect
 
 pytestmark = pytest.mark.browser
 
@@ -35,9 +35,7 @@ def search(page, query: str):
     Material reads the query on keyup (and when the worker reports ready), not
     on `input`, so a bare `fill` never searches; pressing End sends the keyup.
     """
-    box = page.locator(SEARCH_INPUT)
-    if not box.is_visible():  # phone/tablet layout: the input sits behind the header icon
-        page.locator("label.md-search__icon[for=__search]").first.click()
+    box = open_search(page)
     box.click()
     box.fill(query)
     box.press("End")
