@@ -356,10 +356,12 @@ class Site:
         if self.manifest is None:
             return None
         relation_types = [r.id for r in self.content.relation_types]
+        present = {*element_paths(self.content), *(d.id for d in self.content.documents),
+                   *(t.id for t in self.content.terms)}
         return check_manifest(self.manifest, scan_site(Path(site_dir)),
                               {**section_aliases(self.content), **self.aliases}, MANIFEST,
                               page_moves(self.content),
-                              lambda page, anchor: study.lost_link(page, anchor, relation_types))
+                              lambda page, anchor: study.lost_link(page, anchor, relation_types, present))
 
     def check_search(self, site_dir: Path) -> list[str]:
         """Pages missing from the built search index (Zensical's search.json or

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 
 from . import model as m
 from .areas import script_data
@@ -170,14 +170,20 @@ def static_files(content: m.Content, site_url: str | None, cache: DiskCache = NO
     return files
 
 
-def lost_link(page: str, anchor: str | None, relation_types: Iterable[str] = ()) -> str | None:
+def lost_link(page: str, anchor: str | None, relation_types: Iterable[str] = (),
+              present: Container[str] = ()) -> str | None:
     """What to do about a published question link that no longer resolves — the
     handout's #<question id> or the short URL k/on-tap/<question id>/ — for the
     lockfile check (permalinks.check_manifest); None for any other link.
+    `present`: the ids still in the content (plan elements, documents, terms) —
+    a question can go while what it asked about stays (its wording or its
+    duties changed), and then no rename explains it.
 
     >>> lost_link("on-tap/phat-tay.html", "tg-II-3").split(": ")[0]
     "the Ôn tập question 'tg-II-3' is no longer asked"
     >>> "add `moved_from: [II-3]` to the plan element" in lost_link("k/on-tap/tg-II-3/index.html", None)
+    True
+    >>> "'II-3' is still in the content" in lost_link("on-tap/phat-tay.html", "tg-II-3", present={"II-3"})
     True
     >>> lost_link("muc/II.html", "II-3"), lost_link("k/on-tap/xx-1/index.html", None)
     (None, None)
@@ -190,6 +196,10 @@ def lost_link(page: str, anchor: str | None, relation_types: Iterable[str] = ())
         return None
     if qid is None:
         return None
+    if qid.about in present:
+        return (f"the Ôn tập question '{qid}' is no longer asked, though '{qid.about}' is still in the content: "
+                f"what the question asked changed (a sentence it quoted, a duty, a timing, a citation); if that "
+                f"edit is meant, delete the question's entries from the lockfile in the same commit")
     if qid.kind is Kind.ABBREVIATION:  # a glossary term has no moved_from: its id is for good
         rename = f"if the term '{qid.about}' was renamed, give it back its id in content/glossary.yaml"
     else:

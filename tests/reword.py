@@ -1,7 +1,7 @@
 """Harmless wording edits of the real content, as an editor makes them: proof
 that the code tests do not depend on the plan's wording.
 
-    .venv/bin/python tests/reword.py            # rewords content/ in place
+    .venv/bin/python tests/reword.py content    # rewords content/ in place
     .venv/bin/python -m pytest -q -m "not content" tests/...
     git checkout content/                       # never commit the result
 
@@ -18,7 +18,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from helpers import REPO, _walk, yaml_set, yaml_source
+from helpers import _walk, yaml_set, yaml_source
 
 # The parts of plan.yaml that hold the plan's body (the header and the
 # recipients hold document facts, not prose).
@@ -66,5 +66,9 @@ def reword(content: Path) -> int:
 
 
 if __name__ == "__main__":
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO / "content"
+    # The folder is named on purpose: rewording the checkout's own content/ by
+    # accident would leave edits that must not be committed.
+    if len(sys.argv) != 2:
+        sys.exit("usage: python tests/reword.py CONTENT_DIR   (a copy's content/, e.g. of a throwaway clone)")
+    target = Path(sys.argv[1])
     print(f"{reword(target)} values reworded in {target}")
