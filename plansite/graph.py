@@ -3,13 +3,11 @@ the plan's text are edges. Pages, backlinks and matrices are views of it."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from . import model as m
 from .citations import CitationIndex, excerpt
 
-FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]+\]")
 # The schedule's heading for assignments with no timing anywhere above them (label timing_kinds.none).
 NO_TIMING = "none"
 
@@ -296,4 +294,4 @@ def _fmt(nums: list[str], suffix: list[str]) -> str:
 
 
 def _strip_footnote_refs(text: str) -> str:
-    return FOOTNOTE_REF.sub("", text)
+    return m.FOOTNOTE_REF.sub("", text)

@@ -8,13 +8,11 @@ citation. Each section also gets a handout of its own.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from . import model as m
 from .permalinks import Citable, citables
 
-FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]+\]")
 FIRST_LINE = 110  # characters: one printed line of the two-column A4 handout, about
 
 
@@ -41,7 +39,7 @@ def first_line(text: str | None, limit: int = FIRST_LINE) -> str:
     >>> first_line("Thường xuyên.")
     'Thường xuyên.'
     """
-    plain = " ".join(FOOTNOTE_REF.sub("", text or "").split())
+    plain = " ".join(m.FOOTNOTE_REF.sub("", text or "").split())
     if len(plain) <= limit:
         return plain
     cut = plain[: limit + 1].rsplit(" ", 1)[0].rstrip(",;:")

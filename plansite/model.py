@@ -7,6 +7,7 @@ rest of the core takes these objects, never raw dicts.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -14,6 +15,11 @@ from functools import cached_property
 from typing import Any, NoReturn
 
 from .docnumber import DocNumber
+
+# Where a text marks a footnote: [^fn-1], the footnote's id (the content's own
+# syntax, as in Python-Markdown). Every view that shows, strips or follows the
+# mark uses this one pattern.
+FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,6 @@ from .graph import Graph
 BLANK = "…"
 # The number of an unsigned document is filled in when it is registered: a gap, not dots.
 NUMBER_GAP = "\u00a0" * 8
-FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
 
 
 # -----------------------------------------------------------------------------
@@ -234,7 +233,7 @@ def text_html(text: str | None, content: m.Content) -> markupsafe.Markup:
         return markupsafe.Markup("")
     notes = {f.id: f for f in content.plan.footnotes}
     out, last = [], 0
-    for match in FOOTNOTE_REF.finditer(text):
+    for match in m.FOOTNOTE_REF.finditer(text):
         out.append(_unbroken(text[last:match.start()]))
         f = notes[match.group(1)]
         body = markupsafe.Markup("").join(

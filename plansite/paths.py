@@ -6,11 +6,8 @@ One place decides the paths; pages, links, short URLs and the manifest all ask h
 from __future__ import annotations
 
 import posixpath
-import re
 
 from . import model as m
-
-FOOTNOTE_MARK = re.compile(r"\[\^([^\]\s]+)\]")  # [^fn-1] in a text: where a footnote is marked
 
 # Pages are page.html, not page/ (they must work opened from a folder, file://).
 # Generators are checked against this at startup (Site.check_generator).
@@ -132,7 +129,7 @@ def element_paths(content: m.Content) -> dict[str, str]:
             put(block, page)
     marked: dict[str, str] = {}  # footnote -> the first block whose text marks it (one pass, not one per footnote)
     for b in plan.walk():
-        for ref in FOOTNOTE_MARK.findall(b.text or ""):
+        for ref in m.FOOTNOTE_REF.findall(b.text or ""):
             marked.setdefault(ref, b.id)
     for footnote in plan.footnotes:
         page = where[marked[footnote.id]] if footnote.id in marked else HOME

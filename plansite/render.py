@@ -41,7 +41,6 @@ from .paths import (
 from .permalinks import absolute, citables
 from .siteurl import is_local
 
-FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
 # Characters that are Markdown (or attr_list) syntax: backslash-escaped, so
 # Python-Markdown shows them literally. <, > and & become entities instead
 # (a backslash does not stop raw HTML).
@@ -220,7 +219,7 @@ class _View:
             return (f'<sup id="fnref:{fid}"><a class="footnote-ref" href="{self.element_href(fid)}">'
                     f'({_h(labels[fid])})</a></sup>')
 
-        return Markup(FOOTNOTE_REF.sub(ref, _h(text)))
+        return Markup(m.FOOTNOTE_REF.sub(ref, _h(text)))
 
     def doc_label(self, doc: m.Document) -> str:
         return self.r.doc_label(doc)
@@ -234,12 +233,12 @@ class _View:
     def short(self, element, words: int = 12, titles: bool = False) -> str:
         """Title, or the first words of the text (an untitled element is never "None");
         with `titles`, a long title is cut to `words` too (matrix headings)."""
-        text = FOOTNOTE_REF.sub("", getattr(element, "title", None) or "")
+        text = m.FOOTNOTE_REF.sub("", getattr(element, "title", None) or "")
         if text and not titles:
             return text
-        text = text or FOOTNOTE_REF.sub("", getattr(element, "text", None) or "")
+        text = text or m.FOOTNOTE_REF.sub("", getattr(element, "text", None) or "")
         if not text and isinstance(element, m.Block):  # a group: its first child's words
-            text = next((FOOTNOTE_REF.sub("", b.text or b.title or "") for b in element.walk() if b.text or b.title), "")
+            text = next((m.FOOTNOTE_REF.sub("", b.text or b.title or "") for b in element.walk() if b.text or b.title), "")
         parts = text.split()
         return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
 

@@ -35,7 +35,6 @@ from .citations import CitationIndex
 from .errors import Problem
 from .yamlsource import Source
 
-FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
 # Python's `$` (used by jsonschema for "pattern") also matches before a final
 # newline, so ids are checked again with fullmatch.
 ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
@@ -401,7 +400,7 @@ def _footnote_refs(plan: m.Plan) -> Iterator[tuple[m.Block, str, str]]:
         for field_name in ("title", "text"):
             text = getattr(block, field_name)
             if text:
-                for ref in FOOTNOTE_REF.findall(text):
+                for ref in m.FOOTNOTE_REF.findall(text):
                     yield block, field_name, ref
 
 

@@ -75,7 +75,7 @@ from .permalinks import (
     section_aliases,
     static_files,
 )
-from .render import FOOTNOTE_REF, Page, escape_page_title, md_escape, render_backlinks, render_site
+from .render import Page, escape_page_title, md_escape, render_backlinks, render_site
 from .searchfold import fold_search_index
 from .siteurl import PUBLISH_ENV, is_local, local_warning, publish_problem
 from .slug import slugify
@@ -752,7 +752,7 @@ def plan_places(content: m.Content, index: CitationIndex) -> list[Place]:
 
 def _runs(text: str) -> list[str]:
     """Plan text as the rendered page splits it: a footnote reference ends a run."""
-    return [part for i, part in enumerate(FOOTNOTE_REF.split(text)) if i % 2 == 0]
+    return [part for i, part in enumerate(m.FOOTNOTE_REF.split(text)) if i % 2 == 0]
 
 
 # -----------------------------------------------------------------------------

@@ -19,7 +19,7 @@ import zipfile
 
 from . import model as m
 from .cache import NO_CACHE, DiskCache, code_version, key, version
-from .official import FOOTNOTE_REF, UNBREAKABLE, Line, layout, plain
+from .official import UNBREAKABLE, Line, layout, plain
 
 NAMESPACE = "docx"
 FONT = "Times New Roman"
@@ -188,7 +188,7 @@ def _build(content: m.Content) -> bytes:
         p = para(doc)
         last = 0
         chunks: list[tuple[str, m.Footnote | None]] = []
-        for match in FOOTNOTE_REF.finditer(text):
+        for match in m.FOOTNOTE_REF.finditer(text):
             chunks.append((text[last:match.start()], None))
             chunks.append(("", notes[match.group(1)]))
             last = match.end()
