@@ -97,6 +97,9 @@ class QuestionId:
     (QuestionId(kind=<Kind.FOOTNOTE: 'footnote'>, about='fn-1-p1', relation=None), 'ct-33')
     >>> QuestionId.parse("zz-1") is None
     True
+    >>> q = QuestionId(Kind.RELATION, "kh_12", "based_on")
+    >>> str(q), QuestionId.parse(str(q), ["based_on"]) == q
+    ('vb-kh_12-based-on', True)
     """
 
     kind: Kind
@@ -105,7 +108,9 @@ class QuestionId:
 
     def __str__(self) -> str:
         if self.relation:
-            return f"{CODES[self.kind]}-{self.about}-{self.relation}".replace("_", "-")
+            # The relation type's "_" reads as "-" in a URL; the id is kept as written
+            # (ids may hold "_"; documents a_b and a-b are two questions).
+            return f"{CODES[self.kind]}-{self.about}-{self.relation.replace('_', '-')}"
         return f"{CODES[self.kind]}-{self.about}"
 
     def was(self, old_ids: Iterable[str]) -> tuple[str, ...]:
@@ -266,19 +271,26 @@ T = TypeVar("T")
 class Pool(Generic[T]):
     """The candidates for wrong options of one kind, gathered once per bank.
 
-    A question looks at POOL_LIMIT of them at most: all of a small pool, in
-    its order (the real plan's pools are small), else a sample seeded by the
-    question — so a question costs the same whatever the plan's size, and
-    the bank grows with the content, not with its square. With `group`, a
-    question can leave out a whole group (the documents related to the one it
-    asks about): in a large pool a group's candidates sit together, and the
-    sample is drawn around them rather than drawn and thrown away.
+    A question takes POOL_LIMIT of them at most, of those its `keep` accepts
+    (not the answer, nothing related to it): all of a small pool, in its order
+    (the real plan's pools are small), else the first it accepts in an order
+    seeded by the question, read only as far as it needs — so a question costs
+    the same whatever the plan's size, and the bank grows with the content, not
+    with its square. Candidates are drawn until enough are accepted, not drawn
+    and then filtered: whether a question has its options depends on the facts
+    alone, never on the sample (which any edit of the content reseeds), and a
+    published question never vanishes by chance. With `group`, a question can
+    leave out a whole group (the documents related to the one it asks about): in
+    a large pool a group's candidates sit together, and are skipped unread.
 
     >>> Pool("abc").draw(random.Random(1))  # small: all of it, in order
     ['a', 'b', 'c']
     >>> big = Pool(range(1000))               # large: a sample, the same for the same seed
     >>> drawn = big.draw(random.Random(1))
     >>> len(set(drawn)) == POOL_LIMIT and drawn == big.draw(random.Random(1)) != big.draw(random.Random(2))
+    True
+    >>> rare = big.draw(random.Random(1), keep=lambda n: n % 100 == 0)  # drawn until found
+    >>> sorted(rare) == list(range(0, 1000, 100))
     True
     >>> tens = Pool(range(100), group=lambda n: n // 10)
     >>> drawn = tens.draw(random.Random(1), outside=3)
@@ -298,15 +310,39 @@ class Pool(Generic[T]):
                 span = self.spans.get(group(item))
                 self.spans[group(item)] = range(span.start if span else i, i + 1)
 
-    def draw(self, rng: random.Random, outside: int | None = None) -> list[T]:
-        """Up to POOL_LIMIT candidates, none of group `outside`; the caller filters them further."""
+    def draw(self, rng: random.Random, outside: int | None = None,
+             keep: Callable[[T], bool] | None = None) -> list[T]:
+        """Up to POOL_LIMIT candidates `keep` accepts, none of group `outside`, in the pool's order.
+        `keep` is called before this returns, never kept: a lambda over the caller's loop
+        variables is safe (hence its callers' `noqa: B023`)."""
+        accepts = keep or (lambda item: True)
         if len(self.items) <= POOL_LIMIT:
             group = self.group
-            return [x for x in self.items if outside is None or group is None or group(x) != outside]
+            return [x for x in self.items
+                    if (outside is None or group is None or group(x) != outside) and accepts(x)]
         skip = self.spans.get(outside, range(0)) if outside is not None else range(0)
-        rest = len(self.items) - len(skip)
-        picks = range(rest) if rest <= POOL_LIMIT else sorted(rng.sample(range(rest), POOL_LIMIT))
-        return [self.items[i + len(skip) if i >= skip.start else i] for i in picks]
+        picks: list[int] = []
+        for i in shuffled(rng, len(self.items) - len(skip)):
+            i += len(skip) if i >= skip.start else 0
+            if accepts(self.items[i]):
+                picks.append(i)
+                if len(picks) == POOL_LIMIT:
+                    break
+        return [self.items[i] for i in sorted(picks)]
+
+
+def shuffled(rng: random.Random, n: int) -> Iterator[int]:
+    """0…n-1 in an order seeded by `rng`, each read in constant time: a
+    Fisher–Yates shuffle done lazily, only as far as the reader goes.
+
+    >>> sorted(shuffled(random.Random(1), 5)), list(shuffled(random.Random(1), 5)) == list(shuffled(random.Random(1), 5))
+    ([0, 1, 2, 3, 4], True)
+    """
+    moved: dict[int, int] = {}  # position -> what a swap put there
+    for i in range(n):
+        j = rng.randrange(i, n)
+        yield moved.get(j, j)
+        moved[j] = moved.get(i, i)
 
 
 class Quotes:
@@ -525,8 +561,8 @@ class QuestionBank:
                 # Units of the element's other roles come first: they test lead vs coordinating.
                 others = [self._unit_option(us) for r, us in roles if r != role and not kin & set(us)]
                 qid = QuestionId(kind, el.id)
-                distractors = others + [o for cand, o in pool.draw(self._rng("pool", str(qid)))
-                                        if not kin & set(cand) and cand != units]
+                distractors = others + [o for _, o in pool.draw(
+                    self._rng("pool", str(qid)), keep=lambda c: not kin & set(c[0]) and c[0] != units)]  # noqa: B023
                 wording = responsibility_wording(el, role)
                 passage = (Passage(self.where[el.id], el.responsibility.id, wording)
                            if wording and el.responsibility else self._passage_of_block(el))
@@ -554,7 +590,7 @@ class QuestionBank:
             qid = QuestionId(Kind.TIMING, block.id)
             yield self._question(
                 qid, template.format(place=self._place(section, block)), Option(t.id, answer),
-                [o for o in pool.draw(self._rng("pool", str(qid))) if o.text != answer],
+                pool.draw(self._rng("pool", str(qid)), keep=lambda o: o.text != answer),  # noqa: B023
                 Passage(self.where[block.id], t.id, f"{label}: {answer}"),
                 [section.id], [u for _, us in carriers(block) for u in us], was=block.moved_from)
 
@@ -579,7 +615,8 @@ class QuestionBank:
                 block, quote = found
                 qid = QuestionId(Kind.TASK_QUOTE, task.id)
                 yield self._question(
-                    qid, T["task_quote"], answer, [o for o in pool.draw(self._rng("pool", str(qid))) if o.key != task.id],
+                    qid, T["task_quote"], answer,
+                    pool.draw(self._rng("pool", str(qid)), keep=lambda o: o.key != task.id),  # noqa: B023
                     self._passage_of_block(block), [section.id], [u for _, us in carriers(task) for u in us], quote,
                     was=task.moved_from)
         templates = T.get("purpose_quote") or {}
@@ -605,7 +642,7 @@ class QuestionBank:
                 qid = QuestionId(Kind.PURPOSE_QUOTE, item.id)
                 yield self._question(
                     qid, template.format(section=section.number), answer,
-                    [o for o in pool.draw(self._rng("pool", str(qid))) if o.key != item.id],
+                    pool.draw(self._rng("pool", str(qid)), keep=lambda o: o.key != item.id),  # noqa: B023
                     self._passage_of_block(block), [section.id], quote=quote, was=item.moved_from)
 
     def _body_texts(self, block) -> list[tuple[object, str]]:
@@ -720,8 +757,8 @@ class QuestionBank:
                 answer = self._doc_option(c.document(self._rng("footnote", block.id).choice(docs)))
                 section = self.section_of.get(block.id)
                 qid = QuestionId(Kind.FOOTNOTE, block.id)
-                distractors = [self._doc_option(d) for d in pool.draw(self._rng("pool", str(qid)))
-                               if d.id not in listed]
+                distractors = [self._doc_option(d) for d in pool.draw(
+                    self._rng("pool", str(qid)), keep=lambda d: d.id not in listed)]  # noqa: B023
                 yield self._question(qid, template.format(label=footnote.label), answer, distractors,
                                      self._passage_of_block(block), [section.id] if section else [],
                                      was=block.moved_from)
@@ -749,5 +786,5 @@ class QuestionBank:
             qid = QuestionId(Kind.ABBREVIATION, term.id)
             yield self._question(
                 qid, template.format(term=term.term), Option(term.id, term.expansion),
-                [o for o in pool.draw(self._rng("pool", str(qid))) if o.key != term.id],
+                pool.draw(self._rng("pool", str(qid)), keep=lambda o: o.key != term.id),  # noqa: B023
                 Passage(GLOSSARY, term.id, text), sections)

@@ -596,3 +596,48 @@ def test_the_bank_does_work_linear_in_the_content(tmp_path):
     assert min(small.values()) > 100, small  # each kind has work to measure
     slopes = {name: round(math.log2(large[name] / small[name]), 2) for name in small}
     assert max(slopes.values()) <= 1.25, slopes
+
+
+# -----------------------------------------------------------------------------
+# Whether a question is asked depends on the facts, never on the sample
+# -----------------------------------------------------------------------------
+
+def test_a_question_with_few_wrong_answers_in_a_large_pool_is_asked_whatever_the_seed(tmp_path):
+    """A group holding all internal units but three, the lead of a task: only those
+    three (and nothing holding a member) are wrong answers, in a pool of about a
+    hundred. The question is asked with a full set of options, and an edit of an
+    unrelated paragraph (which reseeds every question) changes no question id:
+    published links cannot break by chance. Sampling the pool before filtering
+    it (Pool.draw before `keep`) found all three about once in thirty seeds."""
+    folder = tmp_path / "content"
+    synth.generate(folder, scale=16)
+    units = yaml.safe_load((folder / "units.yaml").read_text(encoding="utf-8"))
+    internal = [u["id"] for u in units["units"] if u["kind"] == "internal"]
+    assert len(internal) >= 3 * quiz.POOL_LIMIT  # the pool is sampled
+    units["units"].append({"id": "u-nhom", "name": "Các phòng thuộc nhóm lớn", "kind": "internal",
+                           "parent": "u-so", "members": internal[3:]})
+    (folder / "units.yaml").write_text(yaml.safe_dump(units, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    plan_path = folder / "plan.yaml"
+    plan = yaml.safe_load(plan_path.read_text(encoding="utf-8"))
+    task = next(b for s in plan["sections"] for b in s["blocks"] if b.get("responsibility", {}).get("lead"))
+    task["responsibility"]["lead"] = ["u-nhom"]
+    plan_path.write_text(yaml.safe_dump(plan, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    paragraph = plan["sections"][-1]["blocks"][-1]  # far from the task: it asks nothing about the group
+    assert paragraph is not task and paragraph.get("text")
+
+    def asked(word: str):
+        paragraph["text"] = f"{paragraph['text'].rstrip('.')} {word}."
+        plan_path.write_text(yaml.safe_dump(plan, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        content = load_content(folder)
+        bank = QuestionBank(content)
+        question = next((q for q in bank.questions if q.id == f"dv-{task['id']}"), None)
+        return quiz.content_seed(content), {q.id for q in bank.questions}, question
+
+    seed, ids, question = asked("năm")
+    assert question is not None, f"dv-{task['id']} not asked"
+    wrong = {o.key for o in question.options if o.key != question.answer}
+    assert len(question.options) == quiz.MAX_OPTIONS and wrong <= set(internal[:3]), question.options
+    for word in ("nay", "tới", "sau"):
+        other_seed, other_ids, other = asked(word)
+        assert other_seed != seed and other_ids == ids, (word, ids ^ other_ids)
+        assert other is not None and len(other.options) == quiz.MAX_OPTIONS, (word, other)

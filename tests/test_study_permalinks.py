@@ -107,6 +107,7 @@ def test_the_permalinks_command_adds_questions():
     pytest.param("k/on-tap/tg-II-3/index.html", None, "add `moved_from: [II-3]` to the plan element", id="short-url"),
     pytest.param(HANDOUT, "vb-ct-33-implements", "add `moved_from: [ct-33]` to the document", id="relation"),
     pytest.param(HANDOUT, "vt-ubnd", "if the term 'ubnd' was renamed, give it back its id", id="term"),
+    pytest.param(HANDOUT, "vb-kh_12-based-on", "add `moved_from: [kh_12]` to the document", id="underscore"),
     # the element is still there: no rename explains it, its question went with an edit
     pytest.param(HANDOUT, "nv-II-4", "though 'II-4' is still in the content", id="element-still-there"),
 ])
@@ -114,11 +115,23 @@ def test_a_lost_question_link_says_which_question_and_how_to_fix_it(page, anchor
     manifest = {"version": 1, "pages": {page: [anchor] if anchor else []}}
     site = {HANDOUT: {"tg-II-3-moi"}}
     problems = check_manifest(manifest, site, {}, MANIFEST,
-                              hint=lambda p, a: lost_link(p, a, ["implements"], present={"II-4"}))
+                              hint=lambda p, a: lost_link(p, a, ["implements", "based_on"], present={"II-4"}))
     assert len(problems) == 1
     qid = anchor or "tg-II-3"
     assert problems[0].startswith(f"{MANIFEST}: published ")
     assert f"the Ôn tập question '{qid}' is no longer asked" in problems[0] and said in problems[0], problems[0]
+
+
+@pytest.mark.parametrize(("qid", "text"), [
+    (QuestionId(Kind.RELATION, "kh-12", "based_on"), "vb-kh-12-based-on"),
+    (QuestionId(Kind.RELATION, "kh_12", "based_on"), "vb-kh_12-based-on"),
+    (QuestionId(Kind.TIMING, "II_3"), "tg-II_3"),
+])
+def test_a_question_id_keeps_the_id_as_written_and_parses_back(qid, text):
+    """Only the relation type's "_" reads as "-": ids may hold "_", and documents
+    kh_12 and kh-12 are two questions with two links."""
+    assert str(qid) == text
+    assert QuestionId.parse(text, ["implements", "based_on"]) == qid
 
 
 # -----------------------------------------------------------------------------
