@@ -34,7 +34,6 @@ from . import model as m
 from .graph import Graph
 from .paths import GLOSSARY, element_paths
 
-FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
 # A sentence or a clause: ends at . ; ! ? followed by a space (the plan's
 # clauses are separated by semicolons; "./." closes a section).
 FRAGMENT_END = re.compile(r"(?<=[.;!?])\s+")
@@ -206,7 +205,7 @@ def plain(text: str | None, labels: dict[str, str]) -> str:
     """Plan text for reading: [^fn-1] becomes "(1)", whitespace collapsed."""
     if not text:
         return ""
-    text = FOOTNOTE_REF.sub(lambda mt: f"({labels.get(mt.group(1), mt.group(1))})", text)
+    text = m.FOOTNOTE_REF.sub(lambda mt: f"({labels.get(mt.group(1), mt.group(1))})", text)
     return " ".join(text.split())
 
 
@@ -409,7 +408,7 @@ class QuestionBank:
         for s in content.plan.sections:
             for b in s.walk():
                 self.section_of[b.id] = s
-                for mark in FOOTNOTE_REF.finditer(f"{b.text or ''} {b.title or ''}"):
+                for mark in m.FOOTNOTE_REF.finditer(f"{b.text or ''} {b.title or ''}"):
                     home.setdefault(mark.group(1), s)
         for f in content.plan.footnotes:
             for b in f.blocks:
@@ -647,7 +646,7 @@ class QuestionBank:
 
     def _body_texts(self, block) -> list[tuple[object, str]]:
         """(block, text) of a block and its descendants — text, never titles; no footnote marks."""
-        return [(b, " ".join(FOOTNOTE_REF.sub("", b.text).split())) for b in block.walk() if b.text]
+        return [(b, " ".join(m.FOOTNOTE_REF.sub("", b.text).split())) for b in block.walk() if b.text]
 
     def _quote(self, owner: str, texts: list[tuple[object, str]], quotes: Quotes, skip_first: bool):
         """A seeded fragment of `owner`'s texts that no other owner's text contains."""
