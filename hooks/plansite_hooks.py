@@ -116,6 +116,11 @@ def on_serve(server, config, builder):
     return server
 
 
+def on_build_error(error):
+    if BUILD.site is not None:  # the process typesetting its downloads (plansite.ahead) would run on
+        BUILD.site.abandon()
+
+
 def on_shutdown():
     if BUILD.background is not None:
         BUILD.background.stop()

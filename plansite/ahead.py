@@ -39,10 +39,10 @@ from pathlib import Path
 from typing import BinaryIO
 
 from . import model as m, pdf, permalinks
-from .cache import DEFAULT_DIR, DiskCache
+from .cache import DEFAULT_DIR, TMP_PREFIX, DiskCache
+from .child import run_module
 
 NO_WORKER_ENV = "PLANSITE_NO_WORKER"
-_ROOT = Path(__file__).resolve().parent.parent  # the checkout whose plansite/ the process runs
 
 
 @dataclass
@@ -58,8 +58,8 @@ class Ahead:
         try:
             with self.process.stdin:
                 pickle.dump((content, site_url), self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-        except OSError:  # the process ended (BrokenPipeError): what it did not make, the build makes
-            pass
+        except Exception:  # noqa: BLE001 - the process ended (BrokenPipeError) or the content does not pickle:
+            self.stop()    # no work for it; what it did not make, the build makes
 
     def join(self) -> None:
         """Wait until the process is done. Its exit status is not looked at: what it
@@ -104,9 +104,10 @@ def may_start(root: Path, cache: DiskCache) -> bool:
 
 
 def _has_entries(cache: DiskCache, namespace: str) -> bool:
+    """Whether `cache` holds an entry of `namespace` (a write cut short leaves a `.tmp-` file, no entry)."""
     folder = cache.path(namespace)
     try:
-        return folder is not None and any(folder.iterdir())
+        return folder is not None and any(not f.name.startswith(TMP_PREFIX) for f in folder.iterdir())
     except OSError:
         return False
 
@@ -114,11 +115,7 @@ def _has_entries(cache: DiskCache, namespace: str) -> bool:
 def worker_process(root: Path) -> subprocess.Popen:
     """`python -m plansite.ahead ROOT` (`work`), with this checkout's plansite/; its work
     comes through its standard input (`Ahead.send`)."""
-    # No bytecode written: while previewing plansite/ is watched, and a new file there would rebuild.
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(_ROOT), os.environ.get("PYTHONPATH", "")]),
-           "PYTHONDONTWRITEBYTECODE": "1"}
-    return subprocess.Popen([sys.executable, "-m", "plansite.ahead", str(root)], cwd=root, env=env,
-                            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return run_module("plansite.ahead", [str(root)], root, stdin=subprocess.PIPE)
 
 
 def make(root: Path, content: m.Content, site_url: str | None) -> None:

@@ -51,6 +51,8 @@ def code_version(module_file: str) -> str:
         return "unknown"
 
 
+TMP_PREFIX = ".tmp-"  # a write in progress (or cut short): never an entry
+
 class DiskCache:
     """Bytes by (namespace, key) under `root`; a no-op when `root` is None."""
 
@@ -78,7 +80,7 @@ class DiskCache:
         folder = self.root / namespace
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=TMP_PREFIX)
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
             os.replace(tmp, folder / name)

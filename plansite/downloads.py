@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -23,13 +22,13 @@ import markupsafe
 
 from . import model as m, official, opendata
 from .cache import NO_CACHE, DiskCache
+from .child import run_module
 from .graph import Graph
 from .paths import FULL_TEXT, element_paths, md_to_html_path, relative, section_path, unit_path
 from .pdf import cached_pdf, html_to_pdf
 from .wordfile import cached_docx, plan_docx
 
 DATA_PAGE = "du-lieu.md"
-_ROOT = Path(__file__).resolve().parent.parent  # the checkout whose plansite/ fill_cache_process runs
 # Stands for a pending download's size in the built pages and search index until
 # Site.finish_downloads writes the size: ASCII that Markdown, escaping and search keep as is.
 PENDING_SIZE = "plansite-size[{path}]"
@@ -204,12 +203,8 @@ def fill_cache(root: Path, done: Path | None = None) -> int:
 
 def fill_cache_process(root: Path, done: Path | None = None) -> subprocess.Popen:
     """`fill_cache(root, done)` started in another process, with this checkout's plansite/."""
-    # No bytecode written: while previewing plansite/ is watched, and a new file there would rebuild.
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(_ROOT), os.environ.get("PYTHONPATH", "")]),
-           "PYTHONDONTWRITEBYTECODE": "1"}
-    return subprocess.Popen([sys.executable, "-m", "plansite.downloads", str(root), *([str(done)] if done else [])],
-                            cwd=root, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    return run_module("plansite.downloads", [str(root), *([str(done)] if done else [])], root,
+                      stdin=subprocess.DEVNULL)
 
 
 if __name__ == "__main__":

@@ -272,6 +272,11 @@ class Site:
 
         return PlanExtension(site=self, on_unresolved=on_unresolved or "")
 
+    def abandon(self) -> None:
+        """The build failed: stop the process making the pending downloads (plansite.ahead)."""
+        if self.ahead is not None:
+            self.ahead.stop()
+
     def finish_downloads(self, site_dir: Path) -> None:
         """Make the downloads and QR codes `prepare(defer_downloads=True)` left pending,
         once the generator has built the site into `site_dir`: wait for the process
@@ -287,8 +292,7 @@ class Site:
                 self.static[path] = code.svg(cache)
                 _write(site_dir / path, self.static[path])
         except BaseException:
-            if self.ahead is not None:
-                self.ahead.stop()
+            self.abandon()
             raise
         self.pending_qr = {}
         if self.ahead is not None:
@@ -514,7 +518,11 @@ def prepare_build(root: Path, site_url: str | None, *, command: str, use_directo
         site = prepare(root, site_url, publishing=publishing,
                        stale_downloads=None if publishing or command != "serve" else stale_downloads,
                        defer_downloads=command != "serve")  # the glue calls finish_downloads
-        site.check_generator(use_directory_urls=use_directory_urls)
+        try:
+            site.check_generator(use_directory_urls=use_directory_urls)
+        except BaseException:
+            site.abandon()  # a refused build leaves no process typesetting for it
+            raise
     except ContentError as exc:
         if command != "serve" or last_good is None:
             raise BuildRefused("nothing was built:\n" + report(exc.problems, "")) from None
@@ -557,62 +565,62 @@ def prepare(root: Path, site_url: str | None = None, *, cache: DiskCache | None 
         currency = build_currency(root, content, root / "templates", site_url, cache, docs_dir="docs")
         if not later:
             typesetting.join()
-    except BaseException:
+        # PDF, DOCX, open data (cached); a preview may keep earlier bytes while they are made (downloads.build)
+        if looked is not None and (later or not any(d.pending for d in looked)):
+            downloads = looked  # what is pending waits for the process (finish_downloads)
+        else:
+            downloads = build_downloads(content, root / "templates", cache,
+                                        stale=stale_downloads if cache else None, later=later)
+        pages.append(data_page(content, root / "templates", downloads, site_url, cache))
+        nav.append({pages[-1].title: pages[-1].path})
+        pages.append(currency.page)
+        nav.append({currency.page.title: HISTORY})
+        handwritten = _handwritten(root / "docs")
+        for page in pages:
+            if page.path in handwritten:
+                raise ConfigError(f"docs/{page.path} clashes with a generated page; rename or remove it")
+        index = CitationIndex.from_registry(content.documents, content.kinds)
+        indexed = {page: parent for parent, members in indexed_pages(content).items() for page in members}
+        site = Site(
+            root=root,
+            site_url=site_url,
+            content=content,
+            pages={p.path: p for p in pages},
+            handwritten=handwritten,
+            nav=compact_nav(nav, set(indexed)) + reader_pages(sorted(handwritten)),  # editor pages: footer
+            indexed=indexed,
+            index=index,
+            abbreviations=abbreviations(content),
+            aliases=aliases(content),
+            citables={u.id: u for u in citables(content)},
+            static={},
+            backlinks={d.id: [] for d in content.documents},
+            manifest=manifest,
+            downloads=downloads,
+            currency=currency,
+            warnings=[f"content/changes.yaml: commit {commit} is not a version that changed content/ — fix the id"
+                      for commit in currency.history.unmatched],
+        )
+        qr_later: dict[str, QrCode] | None = {} if later else None
+        site.static = {**static_files(content, site_url, cache, qr_later),
+                       **{d.path: d.data for d in downloads if not d.pending},
+                       **study.static_files(content, site_url, cache, qr_later), PLAN_DATA: plan_data_js(content),
+                       STUDY_DATA: study.progress_data(content)}
+        site.pending_qr = qr_later or {}
+        if later and not site.pending_qr and not any(d.pending for d in downloads):
+            typesetting.stop()  # the cache held everything: the process's work is not needed
+        site.ahead = typesetting if later else None
+        # Backlinks list reader pages only; an editor page's citations are still checked.
+        handwritten_places = [p for page in handwritten.values() for p in _handwritten_places(site, page)]
+        places = [*(p for p in handwritten_places if not is_editor_page(p.page)), *plan_places(content, index)]
+        for place in places:  # one backlink per place, however often it cites
+            known = site.backlinks[place.found.doc_id]
+            if not any(k.page == place.page and k.found.anchor == place.found.anchor for k in known):
+                known.append(place)
+        return site
+    except BaseException:  # nothing is left running when the build fails (a success hands it to site.ahead)
         typesetting.stop()
         raise
-    # PDF, DOCX, open data (cached); a preview may keep earlier bytes while they are made (downloads.build)
-    if looked is not None and (later or not any(d.pending for d in looked)):
-        downloads = looked  # what is pending waits for the process (finish_downloads)
-    else:
-        downloads = build_downloads(content, root / "templates", cache,
-                                    stale=stale_downloads if cache else None, later=later)
-    pages.append(data_page(content, root / "templates", downloads, site_url, cache))
-    nav.append({pages[-1].title: pages[-1].path})
-    pages.append(currency.page)
-    nav.append({currency.page.title: HISTORY})
-    handwritten = _handwritten(root / "docs")
-    for page in pages:
-        if page.path in handwritten:
-            raise ConfigError(f"docs/{page.path} clashes with a generated page; rename or remove it")
-    index = CitationIndex.from_registry(content.documents, content.kinds)
-    indexed = {page: parent for parent, members in indexed_pages(content).items() for page in members}
-    site = Site(
-        root=root,
-        site_url=site_url,
-        content=content,
-        pages={p.path: p for p in pages},
-        handwritten=handwritten,
-        nav=compact_nav(nav, set(indexed)) + reader_pages(sorted(handwritten)),  # editor pages: footer
-        indexed=indexed,
-        index=index,
-        abbreviations=abbreviations(content),
-        aliases=aliases(content),
-        citables={u.id: u for u in citables(content)},
-        static={},
-        backlinks={d.id: [] for d in content.documents},
-        manifest=manifest,
-        downloads=downloads,
-        currency=currency,
-        warnings=[f"content/changes.yaml: commit {commit} is not a version that changed content/ — fix the id"
-                  for commit in currency.history.unmatched],
-    )
-    qr_later: dict[str, QrCode] | None = {} if later else None
-    site.static = {**static_files(content, site_url, cache, qr_later),
-                   **{d.path: d.data for d in downloads if not d.pending},
-                   **study.static_files(content, site_url, cache, qr_later), PLAN_DATA: plan_data_js(content),
-                   STUDY_DATA: study.progress_data(content)}
-    site.pending_qr = qr_later or {}
-    if later and not site.pending_qr and not any(d.pending for d in downloads):
-        typesetting.stop()  # the cache held everything: the process's work is not needed
-    site.ahead = typesetting if later else None
-    # Backlinks list reader pages only; an editor page's citations are still checked.
-    handwritten_places = [p for page in handwritten.values() for p in _handwritten_places(site, page)]
-    places = [*(p for p in handwritten_places if not is_editor_page(p.page)), *plan_places(content, index)]
-    for place in places:  # one backlink per place, however often it cites
-        known = site.backlinks[place.found.doc_id]
-        if not any(k.page == place.page and k.found.anchor == place.found.anchor for k in known):
-            known.append(place)
-    return site
 
 
 def indexed_pages(content: m.Content) -> dict[str, list[str]]:

@@ -8,6 +8,7 @@ when the build looks, the other process waits until the test opens its gate."""
 
 from __future__ import annotations
 
+import pickle
 import shutil
 import subprocess
 import sys
@@ -15,11 +16,11 @@ import sys
 import pytest
 
 from helpers import REPO, built, copy_project, mkdocs_build
-from plansite import ahead, downloads, pdf, permalinks
+from plansite import ahead, downloads, model as m, pdf, permalinks, site as core
 from plansite.cache import DEFAULT_DIR, DiskCache
 from plansite.paths import FULL_TEXT
 from plansite.pdf import cached_pdf
-from plansite.site import prepare
+from plansite.site import BuildRefused, prepare, prepare_build
 
 SITE_URL = "https://example.org/ke-hoach/"  # in every QR code: the other process must use the build's
 WORKER = ahead.worker_process  # the real ones, for tests that replace them
@@ -86,6 +87,24 @@ class _Gated:
     def open(self):
         self.gate.touch()
 
+    def running(self) -> list[subprocess.Popen]:
+        return [p for p in self.started if p.poll() is None]
+
+
+@pytest.fixture
+def gated(tmp_path, monkeypatch):
+    """`_Gated` as `ahead.worker_process`; whatever a failed test left running is ended."""
+    gate = _Gated(tmp_path)
+    monkeypatch.setattr(ahead, "worker_process", gate)
+    yield gate
+    gate.open()
+    for process in gate.running():
+        process.kill()
+    for process in gate.started:
+        process.wait()
+        if process.stdin is not None:
+            process.stdin.close()
+
 
 def _fill(project) -> None:
     """The project's build cache filled as the other process fills it, but in this process."""
@@ -145,11 +164,10 @@ def test_after_an_edit_a_process_starts_only_for_a_download_the_cache_lacks(proj
     site.ahead.stop()
 
 
-def test_a_process_started_early_is_stopped_when_the_cache_holds_everything(project, tmp_path, monkeypatch):
+def test_a_process_started_early_is_stopped_when_the_cache_holds_everything(project, gated, monkeypatch):
     _fill(project)
     monkeypatch.setattr(ahead, "_has_entries", lambda cache, namespace: False)  # as if the cache were empty
-    gate = _Gated(tmp_path)
-    monkeypatch.setattr(ahead, "worker_process", gate)
+    gate = gated
     _refuse(monkeypatch)
     try:
         site = prepare(project, SITE_URL, defer_downloads=True)
@@ -166,13 +184,88 @@ def test_the_other_process_makes_everything_the_build_takes_from_the_cache(proje
     assert _site_bytes(prepare(project, SITE_URL)) == _site_bytes(serial)
 
 
+def test_a_process_that_ends_before_reading_leaves_the_work_to_the_build(project, serial, monkeypatch):
+    """Its standard input is a pipe nobody reads any more: sending breaks it (BrokenPipeError)."""
+    ended = []
+
+    def dead(root):
+        process = subprocess.Popen([sys.executable, "-c", "pass"], stdin=subprocess.PIPE)
+        process.wait()  # ended before the build sends anything
+        ended.append(process)
+        return process
+
+    monkeypatch.setattr(ahead, "worker_process", dead)
+    site = prepare(project, SITE_URL, defer_downloads=True)
+    assert len(ended) == 1 and site.ahead is None and not site.pending_qr
+    assert [(d.path, d.data, d.pending) for d in site.downloads] == [(d.path, d.data, False) for d in serial.downloads]
+
+
+def test_content_that_cannot_be_sent_is_made_by_the_build(project, serial, gated, monkeypatch):
+    dump = pickle.dump
+
+    def unpicklable(obj, file, *args, **kwargs):
+        if isinstance(obj, tuple) and obj and isinstance(obj[0], m.Content):
+            raise pickle.PicklingError("Can't pickle <function <lambda>>")
+        return dump(obj, file, *args, **kwargs)
+
+    monkeypatch.setattr(ahead.pickle, "dump", unpicklable)
+    site = prepare(project, SITE_URL, defer_downloads=True)
+    assert len(gated.started) == 1 and gated.running() == [] and site.ahead is None
+    assert [(d.path, d.data, d.pending) for d in site.downloads] == [(d.path, d.data, False) for d in serial.downloads]
+
+
+# -----------------------------------------------------------------------------
+# A build that fails leaves nothing running
+# -----------------------------------------------------------------------------
+
+def test_a_refused_build_leaves_no_process_running(project, gated):
+    with pytest.raises(BuildRefused, match="use_directory_urls must be false"):
+        prepare_build(project, SITE_URL, command="build", use_directory_urls=True)
+    assert len(gated.started) == 1 and gated.running() == []
+
+
+def test_a_build_failing_after_the_content_loaded_leaves_no_process_running(project, gated):
+    (project / "docs" / downloads.DATA_PAGE).write_text("# Dữ liệu\n", encoding="utf-8")
+    with pytest.raises(core.ConfigError, match="clashes with a generated page"):
+        prepare(project, SITE_URL, defer_downloads=True)
+    assert len(gated.started) == 1 and gated.running() == []
+
+
+def test_a_generator_failing_after_the_hooks_prepared_the_site_leaves_no_process_running(tmp_path, gated,
+                                                                                          monkeypatch):
+    """MkDocs fails between on_config and on_post_build: on_build_error stops the process."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    project = copy_project(tmp_path / "project", files=("mkdocs.yml",))
+
+    def fail(site, markdown, path):
+        raise RuntimeError("a page failed")
+
+    monkeypatch.setattr(core.Site, "mark", fail)
+    monkeypatch.chdir(project)
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    with pytest.raises(RuntimeError, match="a page failed"):
+        build(config)
+    assert len(gated.started) == 1 and gated.running() == []
+
+
+def test_a_write_cut_short_is_not_an_entry(tmp_path):
+    cache = DiskCache(tmp_path / DEFAULT_DIR)
+    folder = tmp_path / DEFAULT_DIR / pdf.NAMESPACE
+    folder.mkdir(parents=True)
+    (folder / ".tmp-x1y2z3").write_bytes(b"%PDF-1.7 cut short")  # the build was stopped while writing
+    assert not ahead._has_entries(cache, pdf.NAMESPACE)
+    cache.put(pdf.NAMESPACE, "entry", b"%PDF-1.7")
+    assert ahead._has_entries(cache, pdf.NAMESPACE)
+
+
 # -----------------------------------------------------------------------------
 # Waiting for them only after the generator built the pages (finish_downloads)
 # -----------------------------------------------------------------------------
 
-def test_deferred_files_are_made_after_the_pages(project, serial, tmp_path, monkeypatch):
-    gate = _Gated(tmp_path)
-    monkeypatch.setattr(ahead, "worker_process", gate)
+def test_deferred_files_are_made_after_the_pages(project, serial, tmp_path, gated, monkeypatch):
+    gate = gated  # a failure below leaves no process running (the fixture ends it)
     _refuse(monkeypatch)
     try:
         site = prepare(project, SITE_URL, defer_downloads=True)
