@@ -11,7 +11,6 @@ import logging
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -25,6 +24,9 @@ from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
 from helpers import REPO, copy_project
+
+sys.path.insert(0, str(REPO / "bench"))
+import run as bench  # noqa: E402  (bench/run.py: the serve latency benchmark's helpers, shared)
 
 
 def _hooks():
@@ -48,20 +50,6 @@ def test_the_hooks_load_as_mkdocs_loads_them(tmp_path):
     config = load_config(str(tmp_path / "mkdocs.yml"))
     loaded = [p for p in config.plugins.values() if getattr(p, "on_serve", None)]
     assert [p.watch_natively.__module__ for p in loaded] == ["native_watch"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _fetch(url: str) -> str | None:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as r:
-            return r.read().decode("utf-8", errors="replace")
-    except OSError:
-        return None
 
 
 def _pdf_text(url: str, path: Path) -> str:
@@ -202,7 +190,7 @@ def test_the_background_maker_reports_a_failure(tmp_path):
 def test_mkdocs_serve_shows_a_saved_change_of_the_plan(tmp_path):
     project = tmp_path / "project"
     copy_project(project, files=("mkdocs.yml", "permalinks.lock.json"))
-    port = _free_port()
+    port = bench.free_port()
     base = f"http://127.0.0.1:{port}/"
     log = tmp_path / "serve.log"
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -212,18 +200,16 @@ def test_mkdocs_serve_shows_a_saved_change_of_the_plan(tmp_path):
                                  f"127.0.0.1:{port}"], cwd=project, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 300
-        while (page := _fetch(base + "toan-van.html")) is None:
+        while (page := bench.fetch(base + "toan-van.html")) is None:
             assert proc.poll() is None and time.monotonic() < deadline, log.read_text(encoding="utf-8")[-3000:]
             time.sleep(0.3)
         marker = "mocxemtruoc"
         assert marker not in page
         plan = project / "content" / "plan.yaml"
         source = plan.read_text(encoding="utf-8")
-        first = re.search(r"^([ ]+)text: >-\n([ ]+)(\S)", source, re.M)
-        assert first, "plan.yaml has no folded text to edit"
-        plan.write_text(source[:first.start(3)] + marker + " " + source[first.start(3):], encoding="utf-8")
+        plan.write_text(bench.insert_marker(source, marker), encoding="utf-8")
         deadline = time.monotonic() + 300
-        while not ((page := _fetch(base + "toan-van.html")) and marker in page):
+        while not ((page := bench.fetch(base + "toan-van.html")) and marker in page):
             assert proc.poll() is None and time.monotonic() < deadline, log.read_text(encoding="utf-8")[-3000:]
             time.sleep(0.2)
         text = log.read_text(encoding="utf-8")
